@@ -1,0 +1,1 @@
+//! Synthetic datasets in the contract's format (placeholder, being written).

@@ -1,0 +1,1 @@
+//! Reading and validating a dataset folder (placeholder, being written).

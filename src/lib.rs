@@ -1,0 +1,22 @@
+//! `tilsyn` plans the follow-up visits a municipal child-welfare department
+//! owes the children it has placed in foster homes, institutions and lodgings.
+//!
+//! Data flows one way, each stage with its own types:
+//!
+//! ```text
+//! input rows -> validated model -> visit requirements -> solver problem
+//!            -> solution -> plan -> writers (CSV, iCalendar, JSON)
+//! ```
+//!
+//! The solver never sees string ids or dates; writers never see solver
+//! indices. One [`plan::Plan`] feeds every writer, and the summary is computed
+//! from the plan's rows, so the files cannot disagree.
+#![forbid(unsafe_code)]
+
+pub mod calendar;
+pub mod diagnostics;
+pub mod generate;
+pub mod input;
+pub mod model;
+pub mod settings;
+pub mod units;

@@ -1,0 +1,409 @@
+//! Planner settings: working hours, visit rules, travel model and cost rates.
+//!
+//! Every key has a default, so `settings.toml` is optional and may set only
+//! what differs. Defaults are the 2026 figures from the state travel rules
+//! (see README, "Settings"). Unknown keys are errors, so a typo never passes
+//! silently. Money is given in NOK (decimal) and kept as øre inside.
+
+use crate::diagnostics::Problem;
+use crate::units::{Minutes, Ore};
+use serde::{Deserialize, Deserializer};
+use std::path::Path;
+
+/// How strictly a child keeps its own caseworker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Continuity {
+    /// Only the child's own caseworker visits (the default).
+    Strict,
+    /// The own caseworker visits whenever it can; a visit the own caseworker
+    /// cannot make (away, or no room left) goes to a colleague in the same team.
+    CoverAbsence,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Work {
+    /// Earliest time a working day starts (leaving the office or the hotel).
+    #[serde(deserialize_with = "clock")]
+    pub day_start: Minutes,
+    /// Latest time a working day ends (back at the office or the hotel).
+    #[serde(deserialize_with = "clock")]
+    pub day_end: Minutes,
+    /// Longest working day in minutes, travel and visits included (flexitime cap).
+    pub max_day_minutes: i64,
+    /// Field days per week for a full position; scaled by `fte`, at least 1.
+    pub max_field_days_per_week: u32,
+}
+
+impl Default for Work {
+    fn default() -> Self {
+        Self {
+            day_start: Minutes(7 * 60 + 30),
+            day_end: Minutes(21 * 60),
+            max_day_minutes: 10 * 60,
+            max_field_days_per_week: 3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Visits {
+    /// Length of one home visit with conversation, minutes.
+    pub minutes: i64,
+    /// Earliest start of a visit in the home.
+    #[serde(deserialize_with = "clock")]
+    pub earliest: Minutes,
+    /// Latest end of a visit in the home (evening visits allowed).
+    #[serde(deserialize_with = "clock")]
+    pub latest: Minutes,
+    /// Minimum days between two visits to a child on 4 visits a year.
+    pub min_gap_days_quarterly: i64,
+    /// Minimum days between two visits to a child on 2 visits a year.
+    pub min_gap_days_half_yearly: i64,
+    /// Plan visits for periods that end after the horizon when a trip passes by.
+    pub early_visits: bool,
+    /// What an early visit is worth, NOK: it is taken when it adds less than this.
+    pub early_visit_value_nok: f64,
+}
+
+impl Default for Visits {
+    fn default() -> Self {
+        Self {
+            minutes: 90,
+            earliest: Minutes(9 * 60),
+            latest: Minutes(20 * 60),
+            min_gap_days_quarterly: 30,
+            min_gap_days_half_yearly: 60,
+            early_visits: true,
+            early_visit_value_nok: 1500.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Car {
+    /// Road distance over great-circle distance, inland and along the E6.
+    pub detour_factor: f64,
+    /// Road distance over great-circle distance to or from an island.
+    pub island_detour_factor: f64,
+    /// Average speed over the road distance, km/h.
+    pub speed_kmh: f64,
+    /// Fixed minutes added to every drive (parking, finding the house).
+    pub leg_overhead_minutes: i64,
+}
+
+impl Default for Car {
+    fn default() -> Self {
+        Self {
+            detour_factor: 1.40,
+            island_detour_factor: 1.75,
+            speed_kmh: 70.0,
+            leg_overhead_minutes: 5,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Flight {
+    /// Consider flying when the one-way drive to a child takes longer than this.
+    pub consider_above_drive_minutes: i64,
+    /// At the airport before departure (parking, security).
+    pub before_departure_minutes: i64,
+    /// From landing to driving off in the rental car.
+    pub after_arrival_minutes: i64,
+    /// Between two flights when changing planes.
+    pub connection_minutes: i64,
+    /// First departure and last arrival of the day.
+    #[serde(deserialize_with = "clock")]
+    pub first_departure: Minutes,
+    #[serde(deserialize_with = "clock")]
+    pub last_arrival: Minutes,
+    /// Longest drive from the arrival airport to a child, minutes.
+    pub max_rental_drive_minutes: i64,
+    /// One-way fare per flight leg: base plus per km, capped.
+    pub fare_base_nok: f64,
+    pub fare_per_km_nok: f64,
+    pub fare_max_nok: f64,
+}
+
+impl Default for Flight {
+    fn default() -> Self {
+        Self {
+            consider_above_drive_minutes: 150,
+            before_departure_minutes: 60,
+            after_arrival_minutes: 25,
+            connection_minutes: 60,
+            first_departure: Minutes(6 * 60 + 30),
+            last_arrival: Minutes(23 * 60),
+            max_rental_drive_minutes: 150,
+            fare_base_nok: 800.0,
+            fare_per_km_nok: 1.6,
+            fare_max_nok: 3000.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Costs {
+    /// Own or leased car, NOK per km (state rate 2026).
+    pub km_rate_nok: f64,
+    /// Rental car, NOK per started day.
+    pub rental_car_day_nok: f64,
+    /// Rental car fuel, NOK per km.
+    pub rental_car_km_nok: f64,
+    /// Staff time while travelling, NOK per hour (salary and social costs).
+    pub staff_hour_nok: f64,
+    /// Hotel, NOK per night.
+    pub hotel_night_nok: f64,
+    /// Meal allowance per day on a trip with overnight stay (state rate 2025).
+    pub allowance_overnight_day_nok: f64,
+    /// Meal allowance for a day trip of 6-12 hours (state rate 2025).
+    pub allowance_day_trip_nok: f64,
+}
+
+impl Default for Costs {
+    fn default() -> Self {
+        Self {
+            km_rate_nok: 5.30,
+            rental_car_day_nok: 900.0,
+            rental_car_km_nok: 2.0,
+            staff_hour_nok: 550.0,
+            hotel_night_nok: 1400.0,
+            allowance_overnight_day_nok: 977.0,
+            allowance_day_trip_nok: 384.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Planning {
+    pub continuity: Continuity,
+    /// Seed for every random choice (tie-breaking, search order).
+    pub seed: u64,
+    /// Longest trip in days (nights + 1).
+    pub max_trip_days: u32,
+    /// Most visits in one trip.
+    pub max_visits_per_trip: u32,
+}
+
+impl Default for Planning {
+    fn default() -> Self {
+        Self {
+            continuity: Continuity::Strict,
+            seed: 1,
+            max_trip_days: 4,
+            max_visits_per_trip: 8,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub work: Work,
+    pub visits: Visits,
+    pub car: Car,
+    pub flight: Flight,
+    pub costs: Costs,
+    pub planning: Planning,
+}
+
+impl Settings {
+    /// Reads `settings.toml`; `display` is the name used in messages.
+    pub fn load(path: &Path, display: &str) -> Result<Settings, Vec<Problem>> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| vec![Problem::new(display, "unreadable_file", e.to_string())])?;
+        Self::parse(text.trim_start_matches('\u{feff}'), display)
+    }
+
+    pub fn parse(text: &str, display: &str) -> Result<Settings, Vec<Problem>> {
+        let settings: Settings = toml::from_str(text).map_err(|e| {
+            let mut p = Problem::new(display, "invalid_setting", e.message().to_string())
+                .hint("see README, section Settings, for every key and its default");
+            if let Some(span) = e.span() {
+                let (line, col) = line_col(text, span.start);
+                p = p.at(line, col);
+            }
+            vec![p]
+        })?;
+        let problems = settings.check(display);
+        if problems.is_empty() {
+            Ok(settings)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Range checks that serde cannot express.
+    fn check(&self, display: &str) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let mut need = |ok: bool, key: &str, what: &str| {
+            if !ok {
+                out.push(
+                    Problem::new(display, "invalid_setting", format!("{key} {what}"))
+                        .hint("see README, section Settings"),
+                );
+            }
+        };
+        let w = &self.work;
+        need(
+            w.day_start < w.day_end,
+            "work.day_start",
+            "must be before work.day_end",
+        );
+        need(
+            w.max_day_minutes > 0,
+            "work.max_day_minutes",
+            "must be positive",
+        );
+        need(
+            w.max_field_days_per_week >= 1,
+            "work.max_field_days_per_week",
+            "must be at least 1",
+        );
+        let v = &self.visits;
+        need(v.minutes > 0, "visits.minutes", "must be positive");
+        need(
+            v.earliest + Minutes(v.minutes) <= v.latest,
+            "visits.earliest",
+            "leaves no room for one visit before visits.latest",
+        );
+        need(
+            v.min_gap_days_quarterly >= 0 && v.min_gap_days_half_yearly >= 0,
+            "visits.min_gap_days_*",
+            "must not be negative",
+        );
+        need(
+            v.early_visit_value_nok >= 0.0,
+            "visits.early_visit_value_nok",
+            "must not be negative",
+        );
+        let c = &self.car;
+        need(
+            c.detour_factor >= 1.0 && c.island_detour_factor >= 1.0,
+            "car.*detour_factor",
+            "must be at least 1.0",
+        );
+        need(
+            c.speed_kmh > 5.0 && c.speed_kmh < 200.0,
+            "car.speed_kmh",
+            "must be between 5 and 200",
+        );
+        need(
+            c.leg_overhead_minutes >= 0,
+            "car.leg_overhead_minutes",
+            "must not be negative",
+        );
+        let f = &self.flight;
+        need(
+            f.first_departure < f.last_arrival,
+            "flight.first_departure",
+            "must be before flight.last_arrival",
+        );
+        need(
+            f.fare_base_nok >= 0.0 && f.fare_per_km_nok >= 0.0 && f.fare_max_nok >= 0.0,
+            "flight.fare_*",
+            "must not be negative",
+        );
+        let k = &self.costs;
+        let rates = [
+            k.km_rate_nok,
+            k.rental_car_day_nok,
+            k.rental_car_km_nok,
+            k.staff_hour_nok,
+            k.hotel_night_nok,
+            k.allowance_overnight_day_nok,
+            k.allowance_day_trip_nok,
+        ];
+        need(
+            rates.iter().all(|r| *r >= 0.0 && r.is_finite()),
+            "costs.*",
+            "must be finite and not negative",
+        );
+        let p = &self.planning;
+        need(
+            (1..=14).contains(&p.max_trip_days),
+            "planning.max_trip_days",
+            "must be between 1 and 14",
+        );
+        need(
+            (1..=12).contains(&p.max_visits_per_trip),
+            "planning.max_visits_per_trip",
+            "must be between 1 and 12",
+        );
+        out
+    }
+
+    pub fn visit_length(&self) -> Minutes {
+        Minutes(self.visits.minutes)
+    }
+
+    pub fn ore(nok: f64) -> Ore {
+        Ore::from_nok(nok)
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (u64, u64) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() as u64 + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
+    (line, col)
+}
+
+/// Parses `HH:MM` into minutes after midnight.
+pub fn parse_clock(s: &str) -> Option<Minutes> {
+    let (h, m) = s.trim().split_once(':')?;
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+    ((0..=24).contains(&h) && (0..60).contains(&m) && h * 60 + m <= 24 * 60)
+        .then_some(Minutes(h * 60 + m))
+}
+
+fn clock<'de, D: Deserializer<'de>>(d: D) -> Result<Minutes, D::Error> {
+    let s = String::deserialize(d)?;
+    parse_clock(&s)
+        .ok_or_else(|| serde::de::Error::custom(format!("\"{s}\" is not a time of day (HH:MM)")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let s = Settings::parse("", "settings.toml").unwrap();
+        assert_eq!(s.costs.km_rate_nok, 5.30);
+        assert_eq!(s.visits.min_gap_days_quarterly, 30);
+        assert_eq!(s.planning.continuity, Continuity::Strict);
+    }
+
+    #[test]
+    fn partial_file_overrides_only_its_keys() {
+        let s = Settings::parse("[visits]\nminutes = 120\nlatest = \"21:30\"\n", "s").unwrap();
+        assert_eq!(s.visits.minutes, 120);
+        assert_eq!(s.visits.latest, Minutes(21 * 60 + 30));
+        assert_eq!(s.visits.earliest, Minutes(9 * 60));
+    }
+
+    #[test]
+    fn unknown_key_is_reported_with_line_and_column() {
+        let err = Settings::parse("[costs]\nkm_rate = 5\n", "settings.toml").unwrap_err();
+        assert_eq!(err[0].code, "invalid_setting");
+        assert_eq!(err[0].line, Some(2));
+        assert_eq!(err[0].column, Some(1));
+    }
+
+    #[test]
+    fn bad_clock_and_ranges_are_reported() {
+        assert!(Settings::parse("[work]\nday_start = \"25:00\"\n", "s").is_err());
+        let err = Settings::parse("[planning]\nmax_trip_days = 0\n", "s").unwrap_err();
+        assert!(err[0].message.contains("max_trip_days"));
+        assert_eq!(parse_clock("07:30"), Some(Minutes(450)));
+        assert_eq!(parse_clock("7:5x"), None);
+    }
+}
