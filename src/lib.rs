@@ -14,9 +14,12 @@
 #![forbid(unsafe_code)]
 
 pub mod calendar;
+pub mod demand;
 pub mod diagnostics;
 pub mod generate;
+pub mod geodata;
 pub mod input;
 pub mod model;
 pub mod settings;
+pub mod travel;
 pub mod units;
