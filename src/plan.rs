@@ -1,0 +1,163 @@
+//! A finished plan: the rows every writer reads, with ids and local times,
+//! and the totals computed from those rows so files can never disagree.
+
+use crate::demand::{Horizon, Period};
+use crate::model::{CaseworkerId, ChildId};
+use crate::units::{Metres, Minutes, Ore};
+use chrono::{NaiveDate, NaiveDateTime};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedVisit {
+    pub child: ChildId,
+    pub caseworker: CaseworkerId,
+    pub trip_id: String,
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+    /// The period the visit answers for: part of the calendar UID.
+    pub period: Period,
+    /// False for an early visit (its period ends after the horizon).
+    pub required: bool,
+    /// For calendar text: placement kind and place name (never an address).
+    pub placement: String,
+    pub place: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopKindOut {
+    Office,
+    Child,
+    Airport,
+    Hotel,
+}
+
+impl StopKindOut {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopKindOut::Office => "office",
+            StopKindOut::Child => "child",
+            StopKindOut::Airport => "airport",
+            StopKindOut::Hotel => "hotel",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedStop {
+    pub kind: StopKindOut,
+    /// office_id, child_id, IATA code or hotel label.
+    pub reference: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub arrive: Option<NaiveDateTime>,
+    pub depart: Option<NaiveDateTime>,
+    /// `car`, `flight` or `ferry`; `None` on the first stop.
+    pub mode_in: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedTrip {
+    pub id: String,
+    pub caseworker: CaseworkerId,
+    pub depart: NaiveDateTime,
+    pub ret: NaiveDateTime,
+    pub stops: Vec<PlannedStop>,
+    pub km_car: Metres,
+    pub flight_legs: u32,
+    pub nights: u32,
+    pub travel: Minutes,
+    pub cost: Ore,
+}
+
+impl PlannedTrip {
+    pub fn modes(&self) -> &'static str {
+        if self.flight_legs > 0 {
+            "flight+car"
+        } else {
+            "car"
+        }
+    }
+}
+
+/// Why a required visit is not in the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnmetReason {
+    /// The caseworker is away on every working day of the window.
+    CaseworkerAbsent,
+    /// The window has no working day at all.
+    NoWorkingDay,
+    /// The spacing rule leaves no day in the window.
+    MinGapConflict,
+    /// No trip can reach the child within the day and trip limits.
+    NoFeasibleTrip,
+    /// Trips exist, but the caseworker's field days are taken.
+    NoCapacity,
+}
+
+impl UnmetReason {
+    pub fn code(self) -> &'static str {
+        match self {
+            UnmetReason::CaseworkerAbsent => "caseworker_absent",
+            UnmetReason::NoWorkingDay => "no_working_day",
+            UnmetReason::MinGapConflict => "min_gap_conflict",
+            UnmetReason::NoFeasibleTrip => "no_feasible_trip",
+            UnmetReason::NoCapacity => "no_capacity",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unmet {
+    pub child: ChildId,
+    pub caseworker: CaseworkerId,
+    pub due_from: NaiveDate,
+    pub due_by: NaiveDate,
+    pub reason: UnmetReason,
+    /// One sentence a department leader understands.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub horizon: Horizon,
+    pub children: usize,
+    pub visits_required: usize,
+    pub visits: Vec<PlannedVisit>,
+    pub trips: Vec<PlannedTrip>,
+    pub unmet: Vec<Unmet>,
+    pub solve_seconds: f64,
+    /// Cost of the naive plan: every required visit its own round trip.
+    pub naive_cost: Ore,
+}
+
+/// Totals over the plan's rows: what summary.json and the terminal report say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Totals {
+    pub visits_planned: usize,
+    pub visits_early: usize,
+    pub visits_unmet: usize,
+    pub km_car: f64,
+    pub flight_legs: u32,
+    pub hotel_nights: u32,
+    pub travel_minutes: i64,
+    pub cost: Ore,
+}
+
+impl Plan {
+    pub fn totals(&self) -> Totals {
+        Totals {
+            visits_planned: self.visits.len(),
+            visits_early: self.visits.iter().filter(|v| !v.required).count(),
+            visits_unmet: self.unmet.len(),
+            km_car: self.trips.iter().map(|t| round_km(t.km_car)).sum(),
+            flight_legs: self.trips.iter().map(|t| t.flight_legs).sum(),
+            hotel_nights: self.trips.iter().map(|t| t.nights).sum(),
+            travel_minutes: self.trips.iter().map(|t| t.travel.0).sum(),
+            cost: self.trips.iter().map(|t| t.cost).sum(),
+        }
+    }
+}
+
+/// Kilometres as written to trips.csv (one decimal), so sums match the file.
+pub fn round_km(m: Metres) -> f64 {
+    (m.0 as f64 / 100.0).round() / 10.0
+}

@@ -1,0 +1,216 @@
+//! Candidate trips for one caseworker in one chunk of the horizon: sets of
+//! due visits that one trip can make, each routed and timed, with the days it
+//! could start on.
+//!
+//! Sets are grown by depth-first search in a fixed order. A set is kept only
+//! if its trip is feasible and cheaper than making its newest visit on a trip
+//! of its own: a child who is not "on the way" never joins. Every visit also
+//! gets its own single-visit trip, so the set cover below always has a column
+//! for it. Routes are exact (Held-Karp) up to `EXACT_ORDER_MAX` stops.
+
+use super::context::Context;
+use super::trip::{evaluate, Access, TripShape, DAY};
+use crate::calendar::WorkCalendar;
+use crate::units::Ore;
+
+/// One visit this caseworker owes (or may take early) in the chunk.
+#[derive(Debug, Clone)]
+pub struct DueVisit {
+    pub child: usize,
+    pub required: bool,
+    /// Window as day indices of the `WorkCalendar`, inclusive.
+    pub first_day: usize,
+    pub last_day: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Indices into the due-visit list, ascending.
+    pub visits: Vec<usize>,
+    pub shape: TripShape,
+    /// Days (calendar indices) the trip can start on.
+    pub start_days: Vec<usize>,
+}
+
+const EXACT_ORDER_MAX: usize = 9;
+/// Trips evaluated per caseworker and chunk before the search stops growing sets.
+const EVALUATION_BUDGET: usize = 60_000;
+
+pub struct Generator<'a> {
+    ctx: &'a Context<'a>,
+    cal: &'a WorkCalendar,
+    caseworker: usize,
+    due: &'a [DueVisit],
+    /// Days (calendar indices) of the chunk.
+    chunk: (usize, usize),
+    single_cost: Vec<Option<Ore>>,
+    evaluations: usize,
+    pub out: Vec<Candidate>,
+}
+
+impl<'a> Generator<'a> {
+    pub fn new(ctx: &'a Context<'a>, cal: &'a WorkCalendar, caseworker: usize, due: &'a [DueVisit], chunk: (usize, usize)) -> Self {
+        Self { ctx, cal, caseworker, due, chunk, single_cost: Vec::new(), evaluations: 0, out: Vec::new() }
+    }
+
+    pub fn run(mut self) -> Vec<Candidate> {
+        let singles: Vec<Option<Candidate>> = (0..self.due.len()).map(|v| self.best_trip(&[v])).collect();
+        self.single_cost = singles.iter().map(|c| c.as_ref().map(|c| c.shape.cost)).collect();
+        for (v, single) in singles.into_iter().enumerate() {
+            if let Some(c) = single {
+                let cost = c.shape.cost;
+                if self.due[v].required {
+                    self.out.push(c);
+                }
+                self.grow(vec![v], cost);
+            }
+        }
+        self.out
+    }
+
+    fn grow(&mut self, set: Vec<usize>, cost: Ore) {
+        if set.len() >= self.ctx.settings.planning.max_visits_per_trip as usize {
+            return;
+        }
+        let after = *set.last().unwrap_or(&0) + 1;
+        for v in after..self.due.len() {
+            if self.evaluations >= EVALUATION_BUDGET {
+                return;
+            }
+            let Some(alone) = self.single_cost[v] else { continue };
+            let mut bigger = set.clone();
+            bigger.push(v);
+            let Some(c) = self.best_trip(&bigger) else { continue };
+            if c.shape.cost >= cost + alone {
+                continue;
+            }
+            let c_cost = c.shape.cost;
+            if bigger.iter().any(|&x| self.due[x].required) {
+                self.out.push(c);
+            }
+            self.grow(bigger, c_cost);
+        }
+    }
+
+    /// The cheapest feasible trip over all ways of getting there, or `None`.
+    fn best_trip(&mut self, set: &[usize]) -> Option<Candidate> {
+        self.evaluations += 1;
+        let children: Vec<usize> = set.iter().map(|&v| self.due[v].child).collect();
+        let mut accesses = vec![Access::Car];
+        if let Some(first) = children.first() {
+            for a in &self.ctx.air_access[*first] {
+                if children.iter().all(|c| self.ctx.air_access[*c].iter().any(|b| b.dest == a.dest)) {
+                    accesses.push(Access::Air(a.clone()));
+                }
+            }
+        }
+        let mut best: Option<Candidate> = None;
+        for access in &accesses {
+            let base = match access {
+                Access::Car => self.ctx.office_site_of_caseworker(self.caseworker),
+                Access::Air(a) => self.ctx.sites.airport(a.dest),
+            };
+            let order = best_order(self.ctx, base, &children);
+            let reversed: Vec<usize> = order.iter().rev().copied().collect();
+            for o in [order, reversed] {
+                let Some(shape) = evaluate(self.ctx, self.caseworker, access, &o) else { continue };
+                if best.as_ref().is_some_and(|b| b.shape.cost <= shape.cost) {
+                    continue;
+                }
+                let start_days = self.start_days(set, &shape);
+                if !start_days.is_empty() {
+                    let mut visits = set.to_vec();
+                    visits.sort_unstable();
+                    best = Some(Candidate { visits, shape, start_days });
+                }
+            }
+        }
+        best
+    }
+
+    /// Days the trip can start on: every day of it a working day for the
+    /// caseworker, inside the chunk, and each visit inside its window.
+    fn start_days(&self, set: &[usize], shape: &TripShape) -> Vec<usize> {
+        let days = shape.days as usize;
+        let visit_day = |child: usize| {
+            shape
+                .stops
+                .iter()
+                .find(|s| s.kind == super::trip::StopKind::Child(child))
+                .and_then(|s| s.visit)
+                .map_or(0, |(start, _)| (start / DAY) as usize)
+        };
+        let offsets: Vec<(usize, &DueVisit)> = set.iter().map(|&v| (visit_day(self.due[v].child), &self.due[v])).collect();
+        (self.chunk.0..=self.chunk.1)
+            .filter(|&s| s + days - 1 <= self.chunk.1)
+            .filter(|&s| (s..s + days).all(|d| self.cal.can_work(self.caseworker, d)))
+            .filter(|&s| offsets.iter().all(|(k, v)| s + k >= v.first_day && s + k <= v.last_day))
+            .collect()
+    }
+}
+
+/// The order of children that minimises driving time from `base` round to `base`.
+pub fn best_order(ctx: &Context, base: usize, children: &[usize]) -> Vec<usize> {
+    let n = children.len();
+    if n <= 2 {
+        return children.to_vec();
+    }
+    let sites: Vec<usize> = children.iter().map(|&c| ctx.sites.child(c)).collect();
+    let t = |a: usize, b: usize| ctx.matrix.drive(a, b).minutes.0;
+    if n > EXACT_ORDER_MAX {
+        return nearest_neighbour(ctx, base, children);
+    }
+    // Held-Karp: best[mask][j] = shortest path from base through `mask`, ending at j.
+    let full = 1usize << n;
+    let mut best = vec![vec![i64::MAX / 4; n]; full];
+    let mut prev = vec![vec![usize::MAX; n]; full];
+    for j in 0..n {
+        best[1 << j][j] = t(base, sites[j]);
+    }
+    for mask in 1..full {
+        for j in 0..n {
+            if mask & (1 << j) == 0 || best[mask][j] >= i64::MAX / 4 {
+                continue;
+            }
+            for k in 0..n {
+                if mask & (1 << k) != 0 {
+                    continue;
+                }
+                let next = mask | (1 << k);
+                let cand = best[mask][j] + t(sites[j], sites[k]);
+                if cand < best[next][k] {
+                    best[next][k] = cand;
+                    prev[next][k] = j;
+                }
+            }
+        }
+    }
+    let last = (0..n).min_by_key(|&j| (best[full - 1][j] + t(sites[j], base), j)).unwrap_or(0);
+    let mut order = Vec::with_capacity(n);
+    let (mut mask, mut j) = (full - 1, last);
+    while j != usize::MAX {
+        order.push(children[j]);
+        let p = prev[mask][j];
+        mask &= !(1 << j);
+        j = p;
+    }
+    order.reverse();
+    order
+}
+
+fn nearest_neighbour(ctx: &Context, base: usize, children: &[usize]) -> Vec<usize> {
+    let mut left = children.to_vec();
+    let mut order = Vec::with_capacity(left.len());
+    let mut here = base;
+    while !left.is_empty() {
+        let (i, _) = left
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, &c)| (ctx.matrix.drive(here, ctx.sites.child(c)).minutes, c))
+            .expect("left is not empty");
+        let c = left.remove(i);
+        here = ctx.sites.child(c);
+        order.push(c);
+    }
+    order
+}

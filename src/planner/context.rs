@@ -1,0 +1,101 @@
+//! What every planning step shares: the dataset, the sites, the road matrix,
+//! and facts derived once (nearest hotel, home airport, airports that serve
+//! each child).
+
+use crate::geodata;
+use crate::model::Dataset;
+use crate::settings::Settings;
+use crate::travel::flights::network;
+use crate::travel::{great_circle_metres, Sites, TravelMatrix};
+
+/// A way to reach a child's area from its caseworker's office by air.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AirAccess {
+    /// Index into `geodata::airports()` of the arrival airport.
+    pub dest: usize,
+    /// Airports flown through, home airport first, `dest` last.
+    pub out: Vec<usize>,
+    /// The way back, `dest` first, home airport last.
+    pub back: Vec<usize>,
+}
+
+pub struct Context<'a> {
+    pub data: &'a Dataset,
+    pub settings: &'a Settings,
+    pub sites: &'a Sites,
+    pub matrix: &'a dyn TravelMatrix,
+    /// Per site: the site of the nearest hotel town.
+    nearest_hotel: Vec<usize>,
+    /// Per office: its airport (the one with scheduled routes nearest by road).
+    pub home_airport: Vec<Option<usize>>,
+    /// Per child: arrival airports worth flying to, by the child's caseworker's office.
+    pub air_access: Vec<Vec<AirAccess>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(data: &'a Dataset, sites: &'a Sites, matrix: &'a dyn TravelMatrix) -> Self {
+        let settings = &data.settings;
+        let hotels: Vec<usize> = sites.hotels().collect();
+        let nearest_hotel = (0..sites.len())
+            .map(|s| {
+                let here = sites.location(s);
+                hotels
+                    .iter()
+                    .copied()
+                    .min_by(|a, b| {
+                        let da = great_circle_metres(here, sites.location(*a));
+                        let db = great_circle_metres(here, sites.location(*b));
+                        da.total_cmp(&db)
+                    })
+                    .unwrap_or(s)
+            })
+            .collect();
+        let home_airport: Vec<Option<usize>> = (0..data.offices.len())
+            .map(|o| {
+                (0..geodata::airports().len())
+                    .filter(|a| network().has_routes(*a))
+                    .min_by_key(|a| matrix.drive(sites.office(o), sites.airport(*a)).minutes)
+            })
+            .collect();
+        let mut ctx = Self { data, settings, sites, matrix, nearest_hotel, home_airport, air_access: Vec::new() };
+        ctx.air_access = (0..data.children.len()).map(|c| ctx.find_air_access(c)).collect();
+        ctx
+    }
+
+    pub fn nearest_hotel(&self, site: usize) -> usize {
+        self.nearest_hotel[site]
+    }
+
+    pub fn office_site_of_caseworker(&self, caseworker: usize) -> usize {
+        self.sites.office(self.data.caseworkers[caseworker].office)
+    }
+
+    /// Airports near the child that its office can fly to, when the drive
+    /// from the office is long enough that flying may pay.
+    fn find_air_access(&self, child: usize) -> Vec<AirAccess> {
+        let office = self.data.caseworkers[self.data.children[child].caseworker].office;
+        let Some(home) = self.home_airport[office] else {
+            return Vec::new();
+        };
+        let f = &self.settings.flight;
+        let child_site = self.sites.child(child);
+        let drive_from_office = self.matrix.drive(self.sites.office(office), child_site).minutes;
+        if drive_from_office.0 <= f.consider_above_drive_minutes {
+            return Vec::new();
+        }
+        let mut out: Vec<(i64, AirAccess)> = (0..geodata::airports().len())
+            .filter_map(|dest| {
+                let rental = self.matrix.drive(self.sites.airport(dest), child_site).minutes.0;
+                if rental > f.max_rental_drive_minutes {
+                    return None;
+                }
+                let there = network().path(home, dest, f)?;
+                let back = network().path(dest, home, f)?;
+                Some((rental, AirAccess { dest, out: there, back }))
+            })
+            .collect();
+        out.sort_by_key(|(rental, a)| (*rental, a.dest));
+        // The two nearest airports are enough: a third is never closer to the child.
+        out.into_iter().take(2).map(|(_, a)| a).collect()
+    }
+}

@@ -1,0 +1,207 @@
+//! The planner: from a validated dataset and a horizon to a [`Plan`].
+//!
+//! The horizon is cut at quarter boundaries and planned chunk by chunk, so
+//! every child meets at most one period per chunk and a visit planned in one
+//! chunk becomes the `last_visit` of the next (the spacing rule holds across
+//! chunks). Within a chunk each caseworker is planned on their own (strict
+//! continuity): candidate trips are generated ([`candidates`]), the cheapest
+//! set covering every required visit is chosen by MILP ([`select`]), and the
+//! chosen trips are put on days by a second MILP ([`schedule`]). A trip no
+//! day can take is dropped from the candidates and the choice is made again.
+
+pub mod candidates;
+pub mod context;
+mod output;
+pub mod schedule;
+pub mod select;
+pub mod trip;
+
+use crate::calendar::WorkCalendar;
+use crate::demand::{self, Horizon, Requirement};
+use crate::model::Dataset;
+use crate::plan::{Plan, UnmetReason};
+use crate::travel::{Sites, TravelMatrix};
+use candidates::{Candidate, DueVisit, Generator};
+use chrono::NaiveDate;
+use context::Context;
+use std::time::Instant;
+
+/// How many times a caseworker's choice is made again after a trip found no day.
+const MAX_RESELECT: usize = 20;
+
+/// Plans the horizon. `progress(done, total)` is called after each caseworker.
+pub fn plan(
+    data: &Dataset,
+    horizon: Horizon,
+    sites: &Sites,
+    matrix: &dyn TravelMatrix,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Plan, String> {
+    let started = Instant::now();
+    let ctx = Context::new(data, sites, matrix);
+    let cal = WorkCalendar::new(data, horizon.start, horizon.end);
+    let horizon_reqs = demand::requirements(data, horizon);
+    let mut out = output::Builder::new(&ctx, &cal, horizon, &horizon_reqs);
+    let mut last_visit: Vec<Option<NaiveDate>> = data.children.iter().map(|c| c.last_visit).collect();
+    let chunks = horizon.quarter_chunks();
+    let total = chunks.len() * data.caseworkers.len();
+    for (k, chunk) in chunks.iter().enumerate() {
+        let days = (cal.day(chunk.start).unwrap_or(0), cal.day(chunk.end).unwrap_or(0));
+        let results = plan_caseworkers(&ctx, &cal, *chunk, days, &last_visit, &|cw| {
+            progress(k * data.caseworkers.len() + cw + 1, total)
+        })?;
+        for result in results {
+            out.add(result, &mut last_visit);
+        }
+    }
+    Ok(out.finish(started.elapsed().as_secs_f64()))
+}
+
+/// What one caseworker's chunk came to.
+pub struct CaseworkerResult {
+    pub caseworker: usize,
+    pub due: Vec<DueVisit>,
+    pub requirements: Vec<Requirement>,
+    /// Chosen trips with their start day.
+    pub trips: Vec<(Candidate, usize)>,
+    /// Required visits left unmet: index into `due`/`requirements`, and why.
+    pub unmet: Vec<(usize, UnmetReason)>,
+}
+
+fn plan_caseworkers(
+    ctx: &Context,
+    cal: &WorkCalendar,
+    chunk: Horizon,
+    days: (usize, usize),
+    last_visit: &[Option<NaiveDate>],
+    done: &(dyn Fn(usize) + Sync),
+) -> Result<Vec<CaseworkerResult>, String> {
+    let n = ctx.data.caseworkers.len();
+    let threads = std::thread::available_parallelism().map_or(1, |p| p.get()).clamp(1, 8);
+    let mut results: Vec<Option<Result<CaseworkerResult, String>>> = (0..n).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    (t..n)
+                        .step_by(threads)
+                        .map(|cw| {
+                            let r = plan_one(ctx, cal, chunk, days, last_visit, cw);
+                            done(cw);
+                            (cw, r)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            if let Ok(list) = h.join() {
+                for (cw, r) in list {
+                    results[cw] = Some(r);
+                }
+            }
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err("a planning thread stopped".to_string())))
+        .collect()
+}
+
+/// Weekly field-day limit of a caseworker: the full-time limit scaled by fte.
+pub fn weekly_limit(ctx: &Context, caseworker: usize) -> u32 {
+    let full = ctx.settings.work.max_field_days_per_week as f64;
+    ((full * ctx.data.caseworkers[caseworker].fte).round() as u32).max(1)
+}
+
+fn plan_one(
+    ctx: &Context,
+    cal: &WorkCalendar,
+    chunk: Horizon,
+    days: (usize, usize),
+    last_visit: &[Option<NaiveDate>],
+    cw: usize,
+) -> Result<CaseworkerResult, String> {
+    let s = ctx.settings;
+    let mut requirements = Vec::new();
+    for (i, child) in ctx.data.children.iter().enumerate().filter(|(_, c)| c.caseworker == cw) {
+        for r in demand::child_requirements(i, child, last_visit[i], chunk, s) {
+            if r.required || (s.visits.early_visits && !r.window_is_empty()) {
+                requirements.push(r);
+            }
+        }
+    }
+    let mut unmet = Vec::new();
+    let due: Vec<DueVisit> = requirements
+        .iter()
+        .map(|r| DueVisit {
+            child: r.child,
+            required: r.required,
+            first_day: cal.day(r.due_from).unwrap_or(usize::MAX),
+            last_day: cal.day(r.due_by).unwrap_or(0),
+        })
+        .collect();
+    for (v, r) in requirements.iter().enumerate() {
+        if let Some(reason) = window_problem(cal, cw, r, &due[v]) {
+            if r.required {
+                unmet.push((v, reason));
+            }
+        }
+    }
+    let mut candidates = Generator::new(ctx, cal, cw, &due, days).run();
+    for (v, d) in due.iter().enumerate() {
+        let reachable = candidates.iter().any(|c| c.visits.contains(&v));
+        if d.required && !reachable && !unmet.iter().any(|(u, _)| *u == v) {
+            unmet.push((v, UnmetReason::NoFeasibleTrip));
+        }
+    }
+    let limit = weekly_limit(ctx, cw);
+    let capacity = |from: usize| field_days(cal, cw, from, days.1, limit);
+    for _ in 0..MAX_RESELECT {
+        let selection = select::select(&candidates, &due, s.visits.early_visit_value_nok, &capacity)?;
+        let chosen: Vec<&Candidate> = selection.trips.iter().map(|&t| &candidates[t]).collect();
+        let placed = schedule::assign_days(&chosen, cal, days, limit)?;
+        if placed.iter().all(Option::is_some) {
+            for v in selection.unmet {
+                if !unmet.iter().any(|(u, _)| *u == v) {
+                    unmet.push((v, UnmetReason::NoCapacity));
+                }
+            }
+            let trips = selection.trips.iter().zip(placed).map(|(&t, day)| (candidates[t].clone(), day.unwrap_or(0))).collect();
+            unmet.sort();
+            return Ok(CaseworkerResult { caseworker: cw, due, requirements, trips, unmet });
+        }
+        // Drop the trips no day could take, and choose again.
+        let drop: Vec<usize> = selection.trips.iter().zip(&placed).filter(|(_, p)| p.is_none()).map(|(&t, _)| t).collect();
+        candidates = candidates.into_iter().enumerate().filter(|(t, _)| !drop.contains(t)).map(|(_, c)| c).collect();
+    }
+    Err(format!("caseworker {}: no day plan found after {MAX_RESELECT} attempts", ctx.data.caseworkers[cw].id))
+}
+
+/// Why a requirement cannot be met whatever the trips, if it cannot.
+fn window_problem(cal: &WorkCalendar, cw: usize, r: &Requirement, d: &DueVisit) -> Option<UnmetReason> {
+    if r.window_is_empty() || d.first_day > d.last_day {
+        return Some(UnmetReason::MinGapConflict);
+    }
+    let days = d.first_day..=d.last_day;
+    if !days.clone().any(|day| cal.is_office_day(day)) {
+        return Some(UnmetReason::NoWorkingDay);
+    }
+    if !days.into_iter().any(|day| cal.can_work(cw, day)) {
+        return Some(UnmetReason::CaseworkerAbsent);
+    }
+    None
+}
+
+/// Field days from `from` to `last`: working days, at most `limit` a week.
+fn field_days(cal: &WorkCalendar, cw: usize, from: usize, last: usize, limit: u32) -> u32 {
+    use chrono::Datelike;
+    let mut per_week: std::collections::BTreeMap<(i32, u32), u32> = Default::default();
+    for d in from..=last {
+        if cal.can_work(cw, d) {
+            let w = cal.date(d).iso_week();
+            *per_week.entry((w.year(), w.week())).or_default() += 1;
+        }
+    }
+    per_week.values().map(|n| (*n).min(limit)).sum()
+}

@@ -1,0 +1,162 @@
+//! Turns solver results (indices, minutes from a trip's first midnight) into
+//! plan rows (ids, local times), with a sentence for every unmet visit.
+
+use super::context::Context;
+use super::trip::{evaluate, Access, Mode, StopKind, DAY};
+use super::CaseworkerResult;
+use crate::calendar::WorkCalendar;
+use crate::demand::{Horizon, Requirement};
+use crate::geodata;
+use crate::plan::{Plan, PlannedStop, PlannedTrip, PlannedVisit, StopKindOut, Unmet, UnmetReason};
+use crate::units::Ore;
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+
+pub struct Builder<'a> {
+    ctx: &'a Context<'a>,
+    cal: &'a WorkCalendar,
+    horizon: Horizon,
+    horizon_reqs: &'a [Requirement],
+    plan: Plan,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(ctx: &'a Context<'a>, cal: &'a WorkCalendar, horizon: Horizon, horizon_reqs: &'a [Requirement]) -> Self {
+        let plan = Plan {
+            horizon,
+            children: ctx.data.children.len(),
+            visits_required: horizon_reqs.iter().filter(|r| r.required).count(),
+            visits: Vec::new(),
+            trips: Vec::new(),
+            unmet: Vec::new(),
+            solve_seconds: 0.0,
+            naive_cost: naive_cost(ctx, horizon_reqs),
+        };
+        Self { ctx, cal, horizon, horizon_reqs, plan }
+    }
+
+    pub fn add(&mut self, r: CaseworkerResult, last_visit: &mut [Option<NaiveDate>]) {
+        let data = self.ctx.data;
+        let cw = &data.caseworkers[r.caseworker];
+        for (cand, day) in &r.trips {
+            let first = self.cal.date(*day);
+            let at = |m: i64| at_time(first, m);
+            let id = format!("{}-{}", cw.id, first.format("%Y%m%d"));
+            let stops = cand.shape.stops.iter().map(|s| self.stop(s.kind, s.arrive.map(at), s.depart.map(at), s.mode_in)).collect();
+            for s in &cand.shape.stops {
+                let (StopKind::Child(c), Some((start, end))) = (s.kind, s.visit) else { continue };
+                let v = cand.visits.iter().copied().find(|&v| r.due[v].child == c).unwrap_or(0);
+                let req = &r.requirements[v];
+                let child = &data.children[c];
+                self.plan.visits.push(PlannedVisit {
+                    child: child.id.clone(),
+                    caseworker: cw.id.clone(),
+                    trip_id: id.clone(),
+                    start: at(start),
+                    end: at(end),
+                    period: req.period,
+                    required: req.period.end() <= self.horizon.end,
+                    placement: child.placement.as_str().to_string(),
+                    place: child.place.clone(),
+                });
+                last_visit[c] = Some(first + Duration::days(start / DAY));
+            }
+            let shape = &cand.shape;
+            self.plan.trips.push(PlannedTrip {
+                id,
+                caseworker: cw.id.clone(),
+                depart: at(shape.stops[0].depart.unwrap_or(0)),
+                ret: at(shape.stops.last().and_then(|s| s.arrive).unwrap_or(0)),
+                stops,
+                km_car: shape.km_car,
+                flight_legs: shape.flight_legs,
+                nights: shape.nights,
+                travel: shape.travel,
+                cost: shape.cost,
+            });
+        }
+        for (v, reason) in &r.unmet {
+            let req = &r.requirements[*v];
+            let whole = self.horizon_reqs.iter().find(|h| h.child == req.child && h.period == req.period).unwrap_or(req);
+            let child = &data.children[req.child];
+            self.plan.unmet.push(Unmet {
+                child: child.id.clone(),
+                caseworker: cw.id.clone(),
+                due_from: whole.due_from,
+                due_by: whole.due_by,
+                reason: *reason,
+                detail: detail(*reason, self.ctx, req, r.caseworker),
+            });
+        }
+    }
+
+    fn stop(&self, kind: StopKind, arrive: Option<NaiveDateTime>, depart: Option<NaiveDateTime>, mode: Option<Mode>) -> PlannedStop {
+        let data = self.ctx.data;
+        let (k, reference, loc) = match kind {
+            StopKind::Office(o) => (StopKindOut::Office, data.offices[o].id.to_string(), data.offices[o].location),
+            StopKind::Child(c) => (StopKindOut::Child, data.children[c].id.to_string(), data.children[c].location),
+            StopKind::Airport(a) => {
+                let ap = &geodata::airports()[a];
+                (StopKindOut::Airport, ap.iata.clone(), ap.location)
+            }
+            StopKind::Hotel(h) => {
+                let t = &geodata::hotel_towns()[h];
+                (StopKindOut::Hotel, format!("hotell {}", t.name), t.location)
+            }
+        };
+        PlannedStop {
+            kind: k,
+            reference,
+            lat: loc.lat,
+            lon: loc.lon,
+            arrive,
+            depart,
+            mode_in: mode.map(|m| match m {
+                Mode::Car => "car",
+                Mode::Flight => "flight",
+            }),
+        }
+    }
+
+    pub fn finish(mut self, solve_seconds: f64) -> Plan {
+        self.plan.solve_seconds = solve_seconds;
+        self.plan.trips.sort_by(|a, b| (&a.caseworker, a.depart).cmp(&(&b.caseworker, b.depart)));
+        self.plan.visits.sort_by(|a, b| (a.start, &a.child).cmp(&(b.start, &b.child)));
+        self.plan.unmet.sort_by(|a, b| (a.due_by, &a.child).cmp(&(b.due_by, &b.child)));
+        self.plan
+    }
+}
+
+fn at_time(first: NaiveDate, minutes: i64) -> NaiveDateTime {
+    let date = first + Duration::days(minutes.div_euclid(DAY));
+    let m = minutes.rem_euclid(DAY);
+    date.and_hms_opt((m / 60) as u32, (m % 60) as u32, 0).unwrap_or_default()
+}
+
+fn detail(reason: UnmetReason, ctx: &Context, r: &Requirement, cw: usize) -> String {
+    let who = &ctx.data.caseworkers[cw].id;
+    let (from, by) = (r.due_from.format("%Y-%m-%d"), r.due_by.format("%Y-%m-%d"));
+    match reason {
+        UnmetReason::CaseworkerAbsent => format!("Caseworker {who} is away on every working day from {from} to {by}, when this visit had to happen."),
+        UnmetReason::NoWorkingDay => format!("There is no working day between {from} and {by}, when this visit had to happen."),
+        UnmetReason::MinGapConflict => format!("The last visit was too recent: the minimum gap between visits leaves no day before {by}."),
+        UnmetReason::NoFeasibleTrip => format!("No trip by car or plane reaches the home within the working-day and trip-length limits between {from} and {by}."),
+        UnmetReason::NoCapacity => format!("Caseworker {who} has no free field day left for this visit between {from} and {by}."),
+    }
+}
+
+/// The naive plan: each required visit its own round trip from the office by
+/// the child's caseworker, by car, or by plane when the drive is over 4 hours
+/// (and a flight reaches the child).
+fn naive_cost(ctx: &Context, reqs: &[Requirement]) -> Ore {
+    reqs.iter()
+        .filter(|r| r.required)
+        .filter_map(|r| {
+            let cw = ctx.data.children[r.child].caseworker;
+            let office = ctx.office_site_of_caseworker(cw);
+            let drive = ctx.matrix.drive(office, ctx.sites.child(r.child)).minutes.0;
+            let air = ctx.air_access[r.child].first().filter(|_| drive > 240);
+            let by_air = air.and_then(|a| evaluate(ctx, cw, &Access::Air(a.clone()), &[r.child]));
+            by_air.or_else(|| evaluate(ctx, cw, &Access::Car, &[r.child])).map(|t| t.cost)
+        })
+        .sum()
+}

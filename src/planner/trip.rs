@@ -1,0 +1,376 @@
+//! Turns an ordered list of children and a way of getting there into a timed
+//! trip: stops, days, hotel nights, kilometres, flight legs and cost.
+//!
+//! Times are minutes from midnight of the trip's first day, so day `d` runs
+//! from `d * 1440`. Visits are packed greedily into days in the given order:
+//! a visit joins the current day when the day can still be closed after it
+//! (at a hotel near the visit, or back home when it is the last one) within
+//! the working-time cap, the end of the working day and the visiting hours;
+//! otherwise the day ends at a hotel near the previous visit. For a fixed order
+//! this gives the fewest days. A day may hold no visit when the journey out or
+//! home does not leave room for one.
+
+use super::context::{AirAccess, Context};
+use crate::travel::flights;
+use crate::units::{Metres, Minutes, Ore};
+
+pub const DAY: i64 = 1440;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopKind {
+    Office(usize),
+    Child(usize),
+    Airport(usize),
+    Hotel(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Car,
+    Flight,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stop {
+    pub kind: StopKind,
+    pub site: usize,
+    pub arrive: Option<i64>,
+    pub depart: Option<i64>,
+    pub mode_in: Option<Mode>,
+    /// For a child stop: when the visit starts and ends.
+    pub visit: Option<(i64, i64)>,
+}
+
+/// A trip that fits the rules, ready to be put on a calendar day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TripShape {
+    pub days: u32,
+    pub stops: Vec<Stop>,
+    pub km_car: Metres,
+    pub flight_legs: u32,
+    pub nights: u32,
+    pub travel: Minutes,
+    pub cost: Ore,
+}
+
+impl TripShape {
+    pub fn flies(&self) -> bool {
+        self.flight_legs > 0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    Car,
+    Air(AirAccess),
+}
+
+/// Builds the trip or says it cannot be done.
+pub fn evaluate(ctx: &Context, caseworker: usize, access: &Access, order: &[usize]) -> Option<TripShape> {
+    let mut b = Builder::start(ctx, caseworker, access)?;
+    for (i, &child) in order.iter().enumerate() {
+        let last = i + 1 == order.len();
+        if b.try_visit(child, last) {
+            continue;
+        }
+        if b.visits_today > 0 {
+            b.close_at_hotel(b.pos)?;
+        } else if b.day == 0 {
+            // The journey out left no room: sleep near the child, visit tomorrow.
+            b.close_at_hotel(ctx.sites.child(child))?;
+        } else {
+            return None;
+        }
+        if !b.try_visit(child, last) {
+            return None;
+        }
+    }
+    b.finish()
+}
+
+struct Builder<'c> {
+    ctx: &'c Context<'c>,
+    access: &'c Access,
+    office_site: usize,
+    /// Where the local driving starts and ends: the office, or the arrival airport.
+    base: usize,
+    stops: Vec<Stop>,
+    day: i64,
+    /// First stop of the current day in `stops`, and when that day began.
+    day_first_stop: usize,
+    day_depart: i64,
+    pos: usize,
+    time: i64,
+    visits_today: usize,
+    visit_minutes: i64,
+    travel: i64,
+    own_m: i64,
+    rental_m: i64,
+}
+
+impl<'c> Builder<'c> {
+    fn start(ctx: &'c Context<'c>, caseworker: usize, access: &'c Access) -> Option<Self> {
+        let office_site = ctx.office_site_of_caseworker(caseworker);
+        let office = ctx.data.caseworkers[caseworker].office;
+        let w = &ctx.settings.work;
+        let base = match access {
+            Access::Car => office_site,
+            Access::Air(a) => ctx.sites.airport(a.dest),
+        };
+        let mut b = Builder {
+            ctx,
+            access,
+            office_site,
+            base,
+            stops: vec![Stop {
+                kind: StopKind::Office(office),
+                site: office_site,
+                arrive: None,
+                depart: Some(w.day_start.0),
+                mode_in: None,
+                visit: None,
+            }],
+            day: 0,
+            day_first_stop: 0,
+            day_depart: w.day_start.0,
+            pos: office_site,
+            time: w.day_start.0,
+            visits_today: 0,
+            visit_minutes: 0,
+            travel: 0,
+            own_m: 0,
+            rental_m: 0,
+        };
+        if let Access::Air(a) = access {
+            b.fly(&a.out)?;
+        }
+        Some(b)
+    }
+
+    fn day_base(&self) -> i64 {
+        self.day * DAY
+    }
+
+    fn drive(&mut self, to: usize) -> i64 {
+        let d = self.ctx.matrix.drive(self.pos, to);
+        let is_own = matches!(self.access, Access::Car) || self.pos == self.office_site || to == self.office_site;
+        if is_own {
+            self.own_m += d.metres.0;
+        } else {
+            self.rental_m += d.metres.0;
+        }
+        self.pos = to;
+        d.minutes.0
+    }
+
+    /// Drives to the first airport of `path` and flies it, arriving ready to
+    /// drive on. Before the first visit of a day the departure moves later
+    /// rather than wait at the airport.
+    fn fly(&mut self, path: &[usize]) -> Option<()> {
+        let f = &self.ctx.settings.flight;
+        let first = *path.first()?;
+        let airport_site = self.ctx.sites.airport(first);
+        let earliest = self.day_base() + f.first_departure.0;
+        let ready = self.time + self.ctx.matrix.drive(self.pos, airport_site).minutes.0 + f.before_departure_minutes;
+        if self.visits_today == 0 {
+            self.shift_day(earliest - ready);
+        }
+        let arrive = self.time + self.drive(airport_site);
+        let mut dep = (arrive + f.before_departure_minutes).max(earliest);
+        self.push(StopKind::Airport(first), airport_site, arrive, Mode::Car);
+        for (i, w) in path.windows(2).enumerate() {
+            self.stops.last_mut()?.depart = Some(dep);
+            let land = dep + flights::block_minutes(w[0], w[1]).0;
+            if land > self.day_base() + f.last_arrival.0 {
+                return None;
+            }
+            self.pos = self.ctx.sites.airport(w[1]);
+            self.push(StopKind::Airport(w[1]), self.pos, land, Mode::Flight);
+            let last_leg = i + 2 == path.len();
+            dep = land + if last_leg { f.after_arrival_minutes } else { f.connection_minutes };
+        }
+        self.stops.last_mut()?.depart = Some(dep);
+        self.time = dep;
+        Some(())
+    }
+
+    fn push(&mut self, kind: StopKind, site: usize, arrive: i64, mode: Mode) {
+        self.stops.push(Stop { kind, site, arrive: Some(arrive), depart: None, mode_in: Some(mode), visit: None });
+    }
+
+    /// Moves the current day's stops so far later by `minutes`.
+    fn shift_day(&mut self, minutes: i64) {
+        if minutes <= 0 {
+            return;
+        }
+        let first = self.day_first_stop;
+        for (i, s) in self.stops.iter_mut().enumerate().skip(first) {
+            // The day's first stop (office or hotel) only leaves later.
+            if i != first {
+                s.arrive = s.arrive.map(|t| t + minutes);
+            }
+            s.depart = s.depart.map(|t| t + minutes);
+        }
+        self.day_depart += minutes;
+        self.time += minutes;
+    }
+
+    /// Whether the day can end at `end` (minutes, absolute) within the rules.
+    fn day_fits(&self, day_depart: i64, end: i64) -> bool {
+        let w = &self.ctx.settings.work;
+        end - day_depart <= w.max_day_minutes && end <= self.day_base() + w.day_end.0
+    }
+
+    /// Minutes from leaving `from` at the base to being back at the office,
+    /// and whether the flight home lands in time, leaving at `at`.
+    fn home_from_base(&self, at: i64) -> Option<i64> {
+        match self.access {
+            Access::Car => Some(at),
+            Access::Air(a) => {
+                let f = &self.ctx.settings.flight;
+                let mut t = at + f.before_departure_minutes;
+                for w in a.back.windows(2) {
+                    t += flights::block_minutes(w[0], w[1]).0;
+                    if t > self.day_base() + f.last_arrival.0 {
+                        return None;
+                    }
+                    t += f.connection_minutes;
+                }
+                t += f.after_arrival_minutes - f.connection_minutes;
+                let home = *a.back.last()?;
+                Some(t + self.ctx.matrix.drive(self.ctx.sites.airport(home), self.office_site).minutes.0)
+            }
+        }
+    }
+
+    fn try_visit(&mut self, child: usize, last: bool) -> bool {
+        let (v, m) = (&self.ctx.settings.visits, self.ctx.matrix);
+        let site = self.ctx.sites.child(child);
+        let arrive = self.time + m.drive(self.pos, site).minutes.0;
+        let start = arrive.max(self.day_base() + v.earliest.0);
+        let end = start + v.minutes;
+        if end > self.day_base() + v.latest.0 {
+            return false;
+        }
+        let depart = if self.visits_today == 0 { self.day_depart + (start - arrive) } else { self.day_depart };
+        let hotel = self.ctx.nearest_hotel(site);
+        let hotel_fits = self.day_fits(depart, end + m.drive(site, hotel).minutes.0);
+        let home_fits = last
+            && self
+                .home_from_base(end + m.drive(site, self.base).minutes.0)
+                .is_some_and(|t| self.day_fits(depart, t));
+        if !(hotel_fits || home_fits) {
+            return false;
+        }
+        if self.visits_today == 0 {
+            self.shift_day(start - arrive);
+        }
+        let arrive = self.time + self.drive(site);
+        self.push(StopKind::Child(child), site, arrive, Mode::Car);
+        let s = self.stops.last_mut().expect("just pushed");
+        s.depart = Some(end);
+        s.visit = Some((start, end));
+        self.time = end;
+        self.visits_today += 1;
+        self.visit_minutes += v.minutes;
+        true
+    }
+
+    /// Ends the day at the hotel nearest `near`; the next day starts there.
+    fn close_at_hotel(&mut self, near: usize) -> Option<()> {
+        let hotel_site = self.ctx.nearest_hotel(near);
+        let arrive = self.time + self.drive(hotel_site);
+        if !self.day_fits(self.day_depart, arrive) {
+            return None;
+        }
+        self.end_day(arrive);
+        let crate::travel::SiteKind::Hotel(h) = self.ctx.sites.kind(hotel_site) else {
+            return None;
+        };
+        self.push(StopKind::Hotel(h), hotel_site, arrive, Mode::Car);
+        self.day += 1;
+        if self.day >= self.ctx.settings.planning.max_trip_days as i64 {
+            return None;
+        }
+        self.day_first_stop = self.stops.len() - 1;
+        self.day_depart = self.day_base() + self.ctx.settings.work.day_start.0;
+        self.time = self.day_depart;
+        self.stops.last_mut()?.depart = Some(self.time);
+        self.visits_today = 0;
+        Some(())
+    }
+
+    fn end_day(&mut self, end: i64) {
+        self.travel += end - self.day_depart;
+    }
+
+    /// Goes home today if that fits, else after a night at a hotel.
+    fn finish(mut self) -> Option<TripShape> {
+        let back_at_base = self.time + self.ctx.matrix.drive(self.pos, self.base).minutes.0;
+        let fits_today = self.home_from_base(back_at_base).is_some_and(|t| self.day_fits(self.day_depart, t));
+        if !fits_today {
+            if self.visits_today == 0 && self.day > 0 {
+                return None;
+            }
+            self.close_at_hotel(self.pos)?;
+        }
+        self.go_home()?;
+        self.build()
+    }
+
+    fn go_home(&mut self) -> Option<()> {
+        if let Access::Air(a) = self.access {
+            self.fly(&a.back)?;
+        }
+        let arrive = self.time + self.drive(self.office_site);
+        if !self.day_fits(self.day_depart, arrive) {
+            return None;
+        }
+        let kind = self.stops[0].kind;
+        self.push(kind, self.office_site, arrive, Mode::Car);
+        self.end_day(arrive);
+        Some(())
+    }
+
+    fn build(self) -> Option<TripShape> {
+        let k = &self.ctx.settings.costs;
+        let days = self.day as u32 + 1;
+        let nights = days - 1;
+        let legs: Vec<(usize, usize)> = match self.access {
+            Access::Car => Vec::new(),
+            Access::Air(a) => a.out.windows(2).chain(a.back.windows(2)).map(|w| (w[0], w[1])).collect(),
+        };
+        let fares: Ore = legs.iter().map(|(a, b)| flights::fare(*a, *b, &self.ctx.settings.flight)).sum();
+        let travel = self.travel - self.visit_minutes;
+        let depart = self.stops[0].depart?;
+        let ret = self.stops.last()?.arrive?;
+        let rental = !legs.is_empty();
+        let mut cost = Ore::from_nok(self.own_m as f64 / 1000.0 * k.km_rate_nok) + fares;
+        if rental {
+            cost += Ore::from_nok(days as f64 * k.rental_car_day_nok + self.rental_m as f64 / 1000.0 * k.rental_car_km_nok);
+        }
+        cost += Ore::from_nok(nights as f64 * k.hotel_night_nok);
+        cost += allowance(ret - depart, nights, k);
+        cost += Ore::from_nok(travel as f64 / 60.0 * k.staff_hour_nok);
+        Some(TripShape {
+            days,
+            stops: self.stops,
+            km_car: Metres(self.own_m + self.rental_m),
+            flight_legs: legs.len() as u32,
+            nights,
+            travel: Minutes(travel),
+            cost,
+        })
+    }
+}
+
+/// Meal allowance under the state travel rules, simplified: a day trip over
+/// 6 hours gets the day rate; with an overnight stay, every 24 hours and a
+/// last part over 6 hours each get the overnight rate.
+fn allowance(minutes: i64, nights: u32, k: &crate::settings::Costs) -> Ore {
+    if nights == 0 {
+        return if minutes > 6 * 60 { Ore::from_nok(k.allowance_day_trip_nok) } else { Ore(0) };
+    }
+    let full = minutes / DAY + i64::from(minutes % DAY > 6 * 60);
+    Ore::from_nok(full as f64 * k.allowance_overnight_day_nok)
+}

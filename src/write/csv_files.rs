@@ -1,0 +1,77 @@
+//! The plan's CSV files, columns exactly as the data contract names them
+//! (visits.csv adds the optional `period` and `kind` columns).
+
+use crate::plan::{round_km, Plan};
+use chrono::{NaiveDate, NaiveDateTime};
+
+fn time(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M").to_string()
+}
+
+fn date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> std::io::Result<Vec<u8>> {
+    w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+pub fn visits(plan: &Plan) -> std::io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["child_id", "caseworker_id", "trip_id", "start", "end", "period", "kind"])?;
+    for v in &plan.visits {
+        let kind = if v.required { "required" } else { "early" };
+        w.write_record([v.child.as_str(), v.caseworker.as_str(), &v.trip_id, &time(v.start), &time(v.end), &v.period.to_string(), kind])?;
+    }
+    finish(w)
+}
+
+pub fn trips(plan: &Plan) -> std::io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["trip_id", "caseworker_id", "depart", "return", "modes", "km_car", "flight_legs", "nights", "travel_minutes", "cost_nok"])?;
+    for t in &plan.trips {
+        w.write_record([
+            t.id.clone(),
+            t.caseworker.to_string(),
+            time(t.depart),
+            time(t.ret),
+            t.modes().to_string(),
+            format!("{:.1}", round_km(t.km_car)),
+            t.flight_legs.to_string(),
+            t.nights.to_string(),
+            t.travel.0.to_string(),
+            format!("{:.2}", t.cost.nok()),
+        ])?;
+    }
+    finish(w)
+}
+
+pub fn trip_stops(plan: &Plan) -> std::io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["trip_id", "seq", "kind", "ref", "lat", "lon", "arrive", "depart", "mode_in"])?;
+    for t in &plan.trips {
+        for (seq, s) in t.stops.iter().enumerate() {
+            w.write_record([
+                t.id.clone(),
+                seq.to_string(),
+                s.kind.as_str().to_string(),
+                s.reference.clone(),
+                format!("{:.5}", s.lat),
+                format!("{:.5}", s.lon),
+                s.arrive.map(time).unwrap_or_default(),
+                s.depart.map(time).unwrap_or_default(),
+                s.mode_in.unwrap_or_default().to_string(),
+            ])?;
+        }
+    }
+    finish(w)
+}
+
+pub fn unmet(plan: &Plan) -> std::io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["child_id", "caseworker_id", "due_from", "due_by", "reason", "detail"])?;
+    for u in &plan.unmet {
+        w.write_record([u.child.as_str(), u.caseworker.as_str(), &date(u.due_from), &date(u.due_by), u.reason.code(), &u.detail])?;
+    }
+    finish(w)
+}

@@ -1,0 +1,93 @@
+//! Writes a [`Plan`] as the contract's files, all or nothing.
+//!
+//! Every file goes into a fresh hidden folder next to the target; only when
+//! all are written is it renamed into place (an older plan at the target is
+//! moved aside first and removed after). A failed run therefore never leaves
+//! a half-written plan. Folders are created 0700 and files 0600: the plan
+//! holds child-welfare data and is for its owner only.
+
+mod csv_files;
+mod ics;
+mod summary;
+
+pub use summary::summary_json;
+
+use crate::plan::Plan;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes the plan folder `out` atomically.
+pub fn write_plan(plan: &Plan, out: &Path) -> std::io::Result<()> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)?;
+    let name = out.file_name().map_or("plan".into(), |n| n.to_string_lossy().into_owned());
+    let staging = parent.join(format!(".{name}.tilsyn-{}", std::process::id()));
+    if staging.exists() {
+        fs::remove_dir_all(&staging)?;
+    }
+    let result = write_all(plan, &staging).and_then(|()| swap_into_place(&staging, out));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn write_all(plan: &Plan, dir: &Path) -> std::io::Result<()> {
+    private_dir(dir)?;
+    private_file(&dir.join("visits.csv"), &csv_files::visits(plan)?)?;
+    private_file(&dir.join("trips.csv"), &csv_files::trips(plan)?)?;
+    private_file(&dir.join("trip_stops.csv"), &csv_files::trip_stops(plan)?)?;
+    private_file(&dir.join("unmet.csv"), &csv_files::unmet(plan)?)?;
+    private_file(&dir.join("summary.json"), summary_json(plan).as_bytes())?;
+    let calendars = dir.join("calendars");
+    private_dir(&calendars)?;
+    for (caseworker, text) in ics::calendars(plan) {
+        private_file(&calendars.join(format!("{caseworker}.ics")), text.as_bytes())?;
+    }
+    Ok(())
+}
+
+fn swap_into_place(staging: &Path, out: &Path) -> std::io::Result<()> {
+    if out.exists() {
+        let old = out.with_file_name(format!(
+            ".{}.old-{}",
+            out.file_name().map_or("plan".into(), |n| n.to_string_lossy().into_owned()),
+            std::process::id()
+        ));
+        fs::rename(out, &old)?;
+        if let Err(e) = fs::rename(staging, out) {
+            let _ = fs::rename(&old, out);
+            return Err(e);
+        }
+        fs::remove_dir_all(&old)
+    } else {
+        fs::rename(staging, out)
+    }
+}
+
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut b = fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+}
+
+fn private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut o = fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    let mut f = o.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}

@@ -1,0 +1,43 @@
+//! summary.json: the contract's totals, computed from the plan's rows, plus
+//! unmet counts by reason and the naive plan's cost for comparison.
+
+use crate::plan::Plan;
+use serde_json::{json, Map, Value};
+
+pub fn summary_json(plan: &Plan) -> String {
+    let t = plan.totals();
+    let mut reasons = Map::new();
+    for u in &plan.unmet {
+        let n = reasons.get(u.reason.code()).and_then(Value::as_u64).unwrap_or(0);
+        reasons.insert(u.reason.code().to_string(), json!(n + 1));
+    }
+    let cost = round2(t.cost.nok());
+    let naive = round2(plan.naive_cost.nok());
+    let saving = if naive > 0.0 { round2((naive - cost) / naive * 100.0) } else { 0.0 };
+    let v = json!({
+        "horizon_start": plan.horizon.start.format("%Y-%m-%d").to_string(),
+        "horizon_end": plan.horizon.end.format("%Y-%m-%d").to_string(),
+        "children": plan.children,
+        "visits_required": plan.visits_required,
+        "visits_planned": t.visits_planned,
+        "visits_early": t.visits_early,
+        "visits_unmet": t.visits_unmet,
+        "unmet_by_reason": reasons,
+        "trips": plan.trips.len(),
+        "km_car": (t.km_car * 10.0).round() / 10.0,
+        "flight_legs": t.flight_legs,
+        "hotel_nights": t.hotel_nights,
+        "travel_hours": round2(t.travel_minutes as f64 / 60.0),
+        "cost_nok": cost,
+        "naive_cost_nok": naive,
+        "saving_percent": saving,
+        "solve_seconds": (plan.solve_seconds * 1000.0).round() / 1000.0,
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
