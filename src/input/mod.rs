@@ -1,1 +1,150 @@
-//! Reading and validating a dataset folder (placeholder, being written).
+//! Reading and validating a dataset folder: the only way into a [`Dataset`].
+//!
+//! The folder holds `offices.csv`, `caseworkers.csv`, `absences.csv` and
+//! `children.csv` (see `docs/io-contract.md`) and optionally `settings.toml`.
+//! Every file is read and every check runs even after problems are found, so
+//! the user gets the complete list in one go, sorted by file, line and column.
+//! A [`Dataset`] is built only when that list is empty; its references are
+//! then indices that code downstream may use without checking.
+//!
+//! `table` reads CSV tolerantly, `fields` reads single values, `keys` indexes
+//! ids, and `rows` turns rows into model values and checks references.
+
+mod fields;
+mod keys;
+mod rows;
+mod table;
+#[cfg(test)]
+mod tests;
+
+use crate::diagnostics::{Problem, Problems};
+use crate::model::Dataset;
+use crate::settings::Settings;
+use keys::Keys;
+use rows::{CaseworkerRefs, ABSENCES, CASEWORKERS, CHILDREN, OFFICES};
+use std::path::Path;
+use table::read_table;
+
+/// Loads and validates a dataset folder. `settings_override`, when given, is read instead of `<dir>/settings.toml`.
+pub fn load_dataset(dir: &Path, settings_override: Option<&Path>) -> Result<Dataset, Problems> {
+    let mut problems = Problems::default();
+    let settings = load_settings(dir, settings_override, &mut problems);
+
+    let office_table = read_table(dir, OFFICES, rows::OFFICE_COLUMNS, &mut problems);
+    let caseworker_table = read_table(dir, CASEWORKERS, rows::CASEWORKER_COLUMNS, &mut problems);
+    let absence_table = read_table(dir, ABSENCES, rows::ABSENCE_COLUMNS, &mut problems);
+    let child_table = read_table(dir, CHILDREN, rows::CHILD_COLUMNS, &mut problems);
+
+    require_rows(office_table.as_ref(), "no_offices", "office", &mut problems);
+    require_rows(
+        caseworker_table.as_ref(),
+        "no_caseworkers",
+        "caseworker",
+        &mut problems,
+    );
+
+    // References into a file that could not be read, or that has no rows
+    // (already reported), are not checked: every one would fail.
+    let office_keys = office_table
+        .as_ref()
+        .filter(|t| !t.rows.is_empty())
+        .map(|t| Keys::collect(t, "office_id", "office", &mut problems));
+    let caseworker_refs = caseworker_table
+        .as_ref()
+        .filter(|t| !t.rows.is_empty())
+        .map(|t| CaseworkerRefs::collect(t, &mut problems));
+    if let Some(t) = &child_table {
+        Keys::collect(t, "child_id", "child", &mut problems);
+    }
+
+    let offices = office_table
+        .as_ref()
+        .map(|t| rows::offices(t, &mut problems));
+    let caseworkers = caseworker_table
+        .as_ref()
+        .map(|t| rows::caseworkers(t, office_keys.as_ref(), &mut problems));
+    let absences = absence_table
+        .as_ref()
+        .map(|t| rows::absences(t, caseworker_refs.as_ref(), &mut problems));
+    let children = child_table
+        .as_ref()
+        .map(|t| rows::children(t, caseworker_refs.as_ref(), &mut problems));
+
+    match (offices, caseworkers, absences, children, settings) {
+        (Some(offices), Some(caseworkers), Some(absences), Some(children), Some(settings))
+            if problems.is_empty() =>
+        {
+            Ok(Dataset {
+                offices,
+                caseworkers,
+                absences,
+                children,
+                settings,
+            })
+        }
+        _ => Err(sorted(problems)),
+    }
+}
+
+/// `settings.toml` from the folder (defaults when absent), or the override,
+/// which must exist since the user named it. `None` when it has problems.
+fn load_settings(
+    dir: &Path,
+    settings_override: Option<&Path>,
+    problems: &mut Problems,
+) -> Option<Settings> {
+    let (path, display) = match settings_override {
+        Some(path) => {
+            let display = path.display().to_string();
+            if !path.exists() {
+                problems.push(
+                    Problem::new(&display, "missing_file", format!("{display} was not found"))
+                        .hint("check the path given for the settings file"),
+                );
+                return None;
+            }
+            (path.to_path_buf(), display)
+        }
+        None => {
+            let path = dir.join("settings.toml");
+            if !path.exists() {
+                return Some(Settings::default());
+            }
+            (path, "settings.toml".to_string())
+        }
+    };
+    match Settings::load(&path, &display) {
+        Ok(settings) => Some(settings),
+        Err(found) => {
+            found.into_iter().for_each(|p| problems.push(p));
+            None
+        }
+    }
+}
+
+/// Offices and caseworkers cannot be planned without; children and absences
+/// may legitimately be none.
+fn require_rows(
+    table: Option<&table::Table>,
+    code: &'static str,
+    what: &str,
+    problems: &mut Problems,
+) {
+    if let Some(t) = table.filter(|t| t.rows.is_empty()) {
+        problems.push(
+            Problem::new(t.file, code, format!("{} lists no {what}s", t.file)).hint(format!(
+                "add at least one {what}, one per row below the header"
+            )),
+        );
+    }
+}
+
+/// Orders problems by file, then line, then column; problems without a line
+/// come first in their file. The sort is stable, so problems at one place keep
+/// the order the checks found them in.
+fn sorted(mut problems: Problems) -> Problems {
+    problems
+        .0
+        .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    problems
+}

@@ -1,0 +1,400 @@
+//! Whole-folder tests of `load_dataset`: a good folder loads, the Excel
+//! dialect loads, and each problem code comes from a tiny bad input at the
+//! right file, line and column. Each test writes a folder with `tempfile`.
+
+use super::load_dataset;
+use crate::diagnostics::{Problem, Problems};
+use crate::model::{Dataset, Frequency, Placement};
+use chrono::NaiveDate;
+use std::path::Path;
+use tempfile::TempDir;
+
+const OFFICES: &str = "\
+office_id,name,lat,lon
+K1,Trondheim,63.4305,10.3951
+K2,Steinkjer,64.0149,11.4954
+";
+const CASEWORKERS: &str = "\
+caseworker_id,name,team,office_id,fte
+S01,Saksbehandler 1,barn,K1,1
+S02,Saksbehandler 2,ungdom,K1,0.8
+S03,Saksbehandler 3,barn,K2,1
+";
+const ABSENCES: &str = "\
+caseworker_id,from,to,reason
+S02,2027-07-05,2027-07-23,ferie
+";
+const CHILDREN: &str = "\
+child_id,team,caseworker_id,placement,place,lat,lon,visits_per_year,placed_since,last_visit
+B0001,barn,S01,fosterhjem,Orkanger,63.3000,9.8500,4,2024-05-01,2026-11-20
+B0002,ungdom,S02,institusjon,Levanger,63.7460,11.2990,4,2025-01-15,
+B0003,barn,S03,hybel,Namsos,64.4660,11.4950,2,2023-08-10,2026-09-02
+";
+
+/// A folder holding the good dataset with `changes` applied: `Some(text)`
+/// replaces a file, `None` removes it.
+fn folder(changes: &[(&str, Option<&str>)]) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("offices.csv", OFFICES),
+        ("caseworkers.csv", CASEWORKERS),
+        ("absences.csv", ABSENCES),
+        ("children.csv", CHILDREN),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    for (name, change) in changes {
+        let path = dir.path().join(name);
+        match change {
+            Some(text) => std::fs::write(path, text).unwrap(),
+            None => std::fs::remove_file(path).unwrap(),
+        }
+    }
+    dir
+}
+
+fn load(changes: &[(&str, Option<&str>)]) -> Result<Dataset, Problems> {
+    let dir = folder(changes);
+    load_dataset(dir.path(), None)
+}
+
+/// Loads with one file replaced and returns the single problem found.
+fn only_problem(file: &str, text: &str) -> Problem {
+    let problems = load(&[(file, Some(text))]).expect_err("should fail");
+    assert_eq!(problems.len(), 1, "{problems}");
+    problems.0[0].clone()
+}
+
+fn assert_at(p: &Problem, code: &str, file: &str, line: u64, column: u64) {
+    assert_eq!(
+        (p.code, p.file.as_str(), p.line, p.column),
+        (code, file, Some(line), Some(column)),
+        "{p}"
+    );
+    assert!(p.hint.is_some(), "{p} has no hint");
+}
+
+/// The good children file with one row replaced (`row` 1 is line 2).
+fn children_with(row: usize, text: &str) -> String {
+    let mut lines: Vec<&str> = CHILDREN.lines().collect();
+    lines[row] = text;
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn good_folder_loads_with_references_resolved_in_file_order() {
+    let d = load(&[]).unwrap();
+    assert_eq!((d.offices.len(), d.caseworkers.len()), (2, 3));
+    assert_eq!(d.caseworkers[2].office, 1);
+    assert_eq!(d.caseworkers[1].fte, 0.8);
+    assert_eq!(d.absences[0].caseworker, 1);
+    assert_eq!(d.absences[0].reason, "ferie");
+    let ids: Vec<&str> = d.children.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, vec!["B0001", "B0002", "B0003"]);
+    assert_eq!(d.children[2].caseworker, 2);
+    assert_eq!(d.children[2].frequency, Frequency::HalfYearly);
+    assert_eq!(d.children[1].placement, Placement::Institusjon);
+    assert_eq!(d.children[1].last_visit, None);
+    assert_eq!(d.children[0].location.lat, 63.3);
+    assert_eq!(d.settings.visits.minutes, 90);
+}
+
+#[test]
+fn excel_dialect_with_semicolons_decimal_commas_and_bom_loads() {
+    let offices = "\u{feff}Office_ID ; Name ; Lat ; Lon ; note\r\n\
+                   K1;Trondheim;63,4305;10,3951;hovedkontor\r\n\
+                   K2;Steinkjer;64,0149;11,4954;\r\n";
+    let caseworkers = "\u{feff}caseworker_id;name;team;office_id;fte\r\n\
+                       S01;Saksbehandler 1;barn;K1;1\r\n\r\n\
+                       S02;\"Hansen; Kari\";ungdom;K1;0,8\r\nS03;S3;barn;K2;1\r\n";
+    let d = load(&[
+        ("offices.csv", Some(offices)),
+        ("caseworkers.csv", Some(caseworkers)),
+    ])
+    .unwrap();
+    assert_eq!(d.offices[0].location.lat, 63.4305);
+    assert_eq!(d.offices[1].location.lon, 11.4954);
+    assert_eq!(d.caseworkers[1].name, "Hansen; Kari");
+    assert_eq!(d.caseworkers[1].fte, 0.8);
+}
+
+#[test]
+fn absences_may_be_empty_but_must_exist() {
+    assert!(load(&[("absences.csv", Some(""))])
+        .unwrap()
+        .absences
+        .is_empty());
+    assert!(load(&[("absences.csv", Some("caseworker_id,from,to,reason\n"))]).is_ok());
+    let p = load(&[("absences.csv", None)]).unwrap_err();
+    assert_eq!(p.codes(), vec!["missing_file"]);
+    assert_eq!(p.0[0].file, "absences.csv");
+}
+
+#[test]
+fn a_department_may_have_no_children() {
+    assert!(load(&[("children.csv", Some(""))])
+        .unwrap()
+        .children
+        .is_empty());
+    let header = CHILDREN.lines().next().unwrap();
+    assert!(load(&[("children.csv", Some(header))]).is_ok());
+}
+
+#[test]
+fn last_visit_before_placement_and_empty_reason_are_fine() {
+    let row = "B0001,barn,S01,fosterhjem,Orkanger,63.3,9.85,4,2024-05-01,2023-01-01";
+    let absences = "caseworker_id,from,to,reason\nS01,2027-01-04,2027-01-04,\n";
+    let d = load(&[
+        ("children.csv", Some(&children_with(1, row))),
+        ("absences.csv", Some(absences)),
+    ])
+    .unwrap();
+    assert_eq!(
+        d.children[0].last_visit,
+        NaiveDate::from_ymd_opt(2023, 1, 1)
+    );
+    assert_eq!(d.absences[0].reason, "");
+}
+
+#[test]
+fn missing_file_and_unreadable_file() {
+    let p = load(&[("offices.csv", None)]).unwrap_err();
+    assert_eq!(p.codes(), vec!["missing_file"]);
+    let dir = folder(&[]);
+    std::fs::write(dir.path().join("children.csv"), b"child_id\nB\xf8\n").unwrap();
+    let p = load_dataset(dir.path(), None).unwrap_err();
+    assert_eq!(p.codes(), vec!["unreadable_file"]);
+    assert_eq!(
+        (p.0[0].file.as_str(), p.0[0].line),
+        ("children.csv", Some(2))
+    );
+}
+
+#[test]
+fn missing_column_is_on_the_header_line() {
+    let p = only_problem("offices.csv", "office_id,name,lat\nK1,T,63.4\nK2,S,64.0\n");
+    assert_eq!(
+        (p.code, p.line, p.column),
+        ("missing_column", Some(1), None)
+    );
+    assert!(p.message.contains("lon"));
+}
+
+#[test]
+fn wrong_field_count_row_is_reported_not_parsed() {
+    let text = CASEWORKERS.replace(
+        "S03,Saksbehandler 3,barn,K2,1",
+        "S03,Saksbehandler 3,barn,K2",
+    );
+    assert_at(
+        &only_problem("caseworkers.csv", &text),
+        "wrong_field_count",
+        "caseworkers.csv",
+        4,
+        5,
+    );
+}
+
+/// Line, column, expected code, and the row written on that line of
+/// children.csv (each case changes one row of the good file).
+const CHILD_CASES: &str = "
+2  4 empty_value             B0001,barn,S01,,Orkanger,63.3,9.85,4,2024-05-01,
+3  6 invalid_number          B0002,ungdom,S02,hybel,Skogn,63.7x,11.3,4,2025-01-15,
+4  6 lat_out_of_range        B0003,barn,S03,hybel,Namsos,164.4,11.5,2,2023-08-10,
+4  7 lon_out_of_range        B0003,barn,S03,hybel,Namsos,64.4,-181,2,2023-08-10,
+2  8 invalid_visits_per_year B0001,barn,S01,hybel,Lund,63.3,9.85,3,2024-05-01,
+2  8 invalid_number          B0001,barn,S01,hybel,Lund,63.3,9.85,fire,2024-05-01,
+3 10 invalid_date            B0002,ungdom,S02,hybel,Skogn,63.7,11.3,4,2025-01-15,2026-13-01
+4  1 duplicate_id            B0001,barn,S03,hybel,Namsos,64.4,11.5,2,2023-08-10,
+3  3 unknown_caseworker      B0002,ungdom,S99,hybel,Skogn,63.7,11.3,4,2025-01-15,
+3  2 unknown_team            B0002,voksen,S02,hybel,Skogn,63.7,11.3,4,2025-01-15,
+3  2 team_mismatch           B0002,barn,S02,hybel,Skogn,63.7,11.3,4,2025-01-15,
+";
+
+#[test]
+fn value_problems_point_at_line_and_field() {
+    for case in CHILD_CASES.lines().filter(|l| !l.is_empty()) {
+        let parts: Vec<&str> = case.split_whitespace().collect();
+        let [line, column, code, text] = parts.as_slice() else {
+            panic!("bad case {case}");
+        };
+        let (line, column): (u64, u64) = (line.parse().unwrap(), column.parse().unwrap());
+        let p = only_problem("children.csv", &children_with(line as usize - 1, text));
+        assert_at(&p, code, "children.csv", line, column);
+    }
+}
+
+#[test]
+fn invalid_date_hint_gives_the_strict_form() {
+    let row = "B0001,barn,S01,fosterhjem,Orkanger,63.3,9.85,4,15.03.2027,";
+    let p = only_problem("children.csv", &children_with(1, row));
+    assert_at(&p, "invalid_date", "children.csv", 2, 9);
+    assert_eq!(p.hint.as_deref(), Some("write 2027-03-15"));
+}
+
+#[test]
+fn office_and_caseworker_problems() {
+    let offices = "office_id,name,lat,lon\nK1,Trondheim,63.43,10.39\nK2,Steinkjer,64.01,191.5\n";
+    assert_at(
+        &only_problem("offices.csv", offices),
+        "lon_out_of_range",
+        "offices.csv",
+        3,
+        4,
+    );
+    let text = CASEWORKERS.replace("S02,Saksbehandler 2,ungdom,K1,0.8", "S02,S2,ungdom,K9,0.8");
+    assert_at(
+        &only_problem("caseworkers.csv", &text),
+        "unknown_office",
+        "caseworkers.csv",
+        3,
+        4,
+    );
+    let text = CASEWORKERS.replace("0.8", "80");
+    let p = only_problem("caseworkers.csv", &text);
+    assert_at(&p, "fte_out_of_range", "caseworkers.csv", 3, 5);
+    assert!(p.hint.as_deref().unwrap().contains("0.8"), "{p}");
+    let text = CASEWORKERS.replace("0.8", "0");
+    assert_at(
+        &only_problem("caseworkers.csv", &text),
+        "fte_out_of_range",
+        "caseworkers.csv",
+        3,
+        5,
+    );
+}
+
+#[test]
+fn absence_problems() {
+    let backwards = "caseworker_id,from,to,reason\nS02,2027-07-23,2027-07-05,ferie\n";
+    let p = only_problem("absences.csv", backwards);
+    assert_at(&p, "absence_ends_before_start", "absences.csv", 2, 3);
+    let unknown = "caseworker_id,from,to,reason\n\nS22,2027-07-05,2027-07-23,ferie\n";
+    assert_at(
+        &only_problem("absences.csv", unknown),
+        "unknown_caseworker",
+        "absences.csv",
+        3,
+        1,
+    );
+}
+
+#[test]
+fn offices_and_caseworkers_need_rows() {
+    let p = only_problem("offices.csv", "office_id,name,lat,lon\n");
+    assert_eq!((p.code, p.file.as_str()), ("no_offices", "offices.csv"));
+    let p = only_problem("caseworkers.csv", "");
+    assert_eq!(
+        (p.code, p.file.as_str()),
+        ("no_caseworkers", "caseworkers.csv")
+    );
+}
+
+#[test]
+fn decimal_comma_is_refused_in_comma_files() {
+    let offices = "office_id,name,lat,lon\nK1,Trondheim,\"63,43\",10.39\nK2,S,64.0,11.5\n";
+    let p = only_problem("offices.csv", offices);
+    assert_at(&p, "invalid_number", "offices.csv", 2, 3);
+    assert!(p.hint.as_deref().unwrap().contains("63.43"));
+}
+
+#[test]
+fn references_are_not_checked_for_rows_with_bad_values() {
+    // Unknown caseworker S99, but the row's lat is bad too: one problem only.
+    let row = "B0002,ungdom,S99,hybel,Levanger,x,11.3,4,2025-01-15,";
+    let p = only_problem("children.csv", &children_with(2, row));
+    assert_eq!(p.code, "invalid_number");
+    // A caseworker with a bad fte still exists for its children.
+    let text = CASEWORKERS.replace("0.8", "1.5");
+    assert_eq!(
+        only_problem("caseworkers.csv", &text).code,
+        "fte_out_of_range"
+    );
+}
+
+#[test]
+fn several_problems_in_several_files_are_all_reported_in_order() {
+    let offices = "office_id,name,lat,lon\nK1,Trondheim,63.43,10.39\nK1,Steinkjer,64.01,11.49\n";
+    let children = children_with(3, "B0003,barn,S03,hybel,,64.4,x,2,2023-8-10,");
+    let problems = load(&[
+        ("offices.csv", Some(offices)),
+        ("children.csv", Some(&children)),
+        ("absences.csv", None),
+    ])
+    .unwrap_err();
+    let expected = [
+        "absences.csv:-:- missing_file",
+        "caseworkers.csv:4:4 unknown_office",
+        "children.csv:4:5 empty_value",
+        "children.csv:4:7 invalid_number",
+        "children.csv:4:9 invalid_date",
+        "offices.csv:3:1 duplicate_id",
+    ];
+    assert_eq!(located(&problems), expected);
+}
+
+/// Each problem as `file:line:column code`, `-` where there is no line or column.
+fn located(problems: &Problems) -> Vec<String> {
+    let show = |n: Option<u64>| n.map_or("-".to_string(), |n| n.to_string());
+    let each = problems.0.iter();
+    each.map(|p| format!("{}:{}:{} {}", p.file, show(p.line), show(p.column), p.code))
+        .collect()
+}
+
+#[test]
+fn settings_file_is_optional_checked_and_overridable() {
+    let dir = folder(&[]);
+    std::fs::write(
+        dir.path().join("settings.toml"),
+        "[visits]\nminutes = 120\n",
+    )
+    .unwrap();
+    assert_eq!(
+        load_dataset(dir.path(), None)
+            .unwrap()
+            .settings
+            .visits
+            .minutes,
+        120
+    );
+    let other = dir.path().join("other.toml");
+    std::fs::write(&other, "[visits]\nminutes = 60\n").unwrap();
+    let d = load_dataset(dir.path(), Some(&other)).unwrap();
+    assert_eq!(d.settings.visits.minutes, 60);
+    std::fs::write(dir.path().join("settings.toml"), "[visits]\nminuter = 1\n").unwrap();
+    let p = load_dataset(dir.path(), None).unwrap_err();
+    assert_eq!(
+        (p.0[0].file.as_str(), p.0[0].code),
+        ("settings.toml", "invalid_setting")
+    );
+    let p = load_dataset(dir.path(), Some(Path::new("/nonexistent/x.toml"))).unwrap_err();
+    assert_eq!(p.codes(), vec!["missing_file"]);
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+#[test]
+fn semicolon_excel_fixture_loads() {
+    let d = load_dataset(&fixture("semicolon_excel"), None).unwrap();
+    assert_eq!(d.offices[0].location.lat, 63.3615);
+    assert_eq!(d.offices[0].location.lon, 10.3803);
+    assert_eq!((d.caseworkers.len(), d.children.len()), (2, 3));
+    assert_eq!(d.caseworkers[1].fte, 0.8);
+    assert_eq!(d.children[1].place, "Stjørdal");
+}
+
+/// The fixture's README lists `file:line:column code` in backticks; the
+/// loader must report exactly those, in that order.
+#[test]
+fn bad_many_problems_fixture_reports_what_its_readme_lists() {
+    let dir = fixture("bad_many_problems");
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    let expected: Vec<&str> = readme.split('`').skip(1).step_by(2).collect();
+    let problems = load_dataset(&dir, None).unwrap_err();
+    assert_eq!(located(&problems), expected);
+}
