@@ -49,13 +49,32 @@ pub struct Generator<'a> {
 }
 
 impl<'a> Generator<'a> {
-    pub fn new(ctx: &'a Context<'a>, cal: &'a WorkCalendar, caseworker: usize, due: &'a [DueVisit], chunk: (usize, usize)) -> Self {
-        Self { ctx, cal, caseworker, due, chunk, single_cost: Vec::new(), evaluations: 0, out: Vec::new() }
+    pub fn new(
+        ctx: &'a Context<'a>,
+        cal: &'a WorkCalendar,
+        caseworker: usize,
+        due: &'a [DueVisit],
+        chunk: (usize, usize),
+    ) -> Self {
+        Self {
+            ctx,
+            cal,
+            caseworker,
+            due,
+            chunk,
+            single_cost: Vec::new(),
+            evaluations: 0,
+            out: Vec::new(),
+        }
     }
 
     pub fn run(mut self) -> Vec<Candidate> {
-        let singles: Vec<Option<Candidate>> = (0..self.due.len()).map(|v| self.best_trip(&[v])).collect();
-        self.single_cost = singles.iter().map(|c| c.as_ref().map(|c| c.shape.cost)).collect();
+        let singles: Vec<Option<Candidate>> =
+            (0..self.due.len()).map(|v| self.best_trip(&[v])).collect();
+        self.single_cost = singles
+            .iter()
+            .map(|c| c.as_ref().map(|c| c.shape.cost))
+            .collect();
         for (v, single) in singles.into_iter().enumerate() {
             if let Some(c) = single {
                 let cost = c.shape.cost;
@@ -77,10 +96,14 @@ impl<'a> Generator<'a> {
             if self.evaluations >= EVALUATION_BUDGET {
                 return;
             }
-            let Some(alone) = self.single_cost[v] else { continue };
+            let Some(alone) = self.single_cost[v] else {
+                continue;
+            };
             let mut bigger = set.clone();
             bigger.push(v);
-            let Some(c) = self.best_trip(&bigger) else { continue };
+            let Some(c) = self.best_trip(&bigger) else {
+                continue;
+            };
             if c.shape.cost >= cost + alone {
                 continue;
             }
@@ -99,7 +122,10 @@ impl<'a> Generator<'a> {
         let mut accesses = vec![Access::Car];
         if let Some(first) = children.first() {
             for a in &self.ctx.air_access[*first] {
-                if children.iter().all(|c| self.ctx.air_access[*c].iter().any(|b| b.dest == a.dest)) {
+                if children
+                    .iter()
+                    .all(|c| self.ctx.air_access[*c].iter().any(|b| b.dest == a.dest))
+                {
                     accesses.push(Access::Air(a.clone()));
                 }
             }
@@ -113,7 +139,9 @@ impl<'a> Generator<'a> {
             let order = best_order(self.ctx, base, &children);
             let reversed: Vec<usize> = order.iter().rev().copied().collect();
             for o in [order, reversed] {
-                let Some(shape) = evaluate(self.ctx, self.caseworker, access, &o) else { continue };
+                let Some(shape) = evaluate(self.ctx, self.caseworker, access, &o) else {
+                    continue;
+                };
                 if best.as_ref().is_some_and(|b| b.shape.cost <= shape.cost) {
                     continue;
                 }
@@ -121,7 +149,11 @@ impl<'a> Generator<'a> {
                 if !start_days.is_empty() {
                     let mut visits = set.to_vec();
                     visits.sort_unstable();
-                    best = Some(Candidate { visits, shape, start_days });
+                    best = Some(Candidate {
+                        visits,
+                        shape,
+                        start_days,
+                    });
                 }
             }
         }
@@ -140,11 +172,18 @@ impl<'a> Generator<'a> {
                 .and_then(|s| s.visit)
                 .map_or(0, |(start, _)| (start / DAY) as usize)
         };
-        let offsets: Vec<(usize, &DueVisit)> = set.iter().map(|&v| (visit_day(self.due[v].child), &self.due[v])).collect();
+        let offsets: Vec<(usize, &DueVisit)> = set
+            .iter()
+            .map(|&v| (visit_day(self.due[v].child), &self.due[v]))
+            .collect();
         (self.chunk.0..=self.chunk.1)
             .filter(|&s| s + days - 1 <= self.chunk.1)
             .filter(|&s| (s..s + days).all(|d| self.cal.can_work(self.caseworker, d)))
-            .filter(|&s| offsets.iter().all(|(k, v)| s + k >= v.first_day && s + k <= v.last_day))
+            .filter(|&s| {
+                offsets
+                    .iter()
+                    .all(|(k, v)| s + k >= v.first_day && s + k <= v.last_day)
+            })
             .collect()
     }
 }
@@ -185,7 +224,9 @@ pub fn best_order(ctx: &Context, base: usize, children: &[usize]) -> Vec<usize> 
             }
         }
     }
-    let last = (0..n).min_by_key(|&j| (best[full - 1][j] + t(sites[j], base), j)).unwrap_or(0);
+    let last = (0..n)
+        .min_by_key(|&j| (best[full - 1][j] + t(sites[j], base), j))
+        .unwrap_or(0);
     let mut order = Vec::with_capacity(n);
     let (mut mask, mut j) = (full - 1, last);
     while j != usize::MAX {

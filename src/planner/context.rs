@@ -57,8 +57,18 @@ impl<'a> Context<'a> {
                     .min_by_key(|a| matrix.drive(sites.office(o), sites.airport(*a)).minutes)
             })
             .collect();
-        let mut ctx = Self { data, settings, sites, matrix, nearest_hotel, home_airport, air_access: Vec::new() };
-        ctx.air_access = (0..data.children.len()).map(|c| ctx.find_air_access(c)).collect();
+        let mut ctx = Self {
+            data,
+            settings,
+            sites,
+            matrix,
+            nearest_hotel,
+            home_airport,
+            air_access: Vec::new(),
+        };
+        ctx.air_access = (0..data.children.len())
+            .map(|c| ctx.find_air_access(c))
+            .collect();
         ctx
     }
 
@@ -79,19 +89,33 @@ impl<'a> Context<'a> {
         };
         let f = &self.settings.flight;
         let child_site = self.sites.child(child);
-        let drive_from_office = self.matrix.drive(self.sites.office(office), child_site).minutes;
+        let drive_from_office = self
+            .matrix
+            .drive(self.sites.office(office), child_site)
+            .minutes;
         if drive_from_office.0 <= f.consider_above_drive_minutes {
             return Vec::new();
         }
         let mut out: Vec<(i64, AirAccess)> = (0..geodata::airports().len())
             .filter_map(|dest| {
-                let rental = self.matrix.drive(self.sites.airport(dest), child_site).minutes.0;
+                let rental = self
+                    .matrix
+                    .drive(self.sites.airport(dest), child_site)
+                    .minutes
+                    .0;
                 if rental > f.max_rental_drive_minutes {
                     return None;
                 }
                 let there = network().path(home, dest, f)?;
                 let back = network().path(dest, home, f)?;
-                Some((rental, AirAccess { dest, out: there, back }))
+                Some((
+                    rental,
+                    AirAccess {
+                        dest,
+                        out: there,
+                        back,
+                    },
+                ))
             })
             .collect();
         out.sort_by_key(|(rental, a)| (*rental, a.dest));

@@ -42,11 +42,15 @@ pub fn plan(
     let cal = WorkCalendar::new(data, horizon.start, horizon.end);
     let horizon_reqs = demand::requirements(data, horizon);
     let mut out = output::Builder::new(&ctx, &cal, horizon, &horizon_reqs);
-    let mut last_visit: Vec<Option<NaiveDate>> = data.children.iter().map(|c| c.last_visit).collect();
+    let mut last_visit: Vec<Option<NaiveDate>> =
+        data.children.iter().map(|c| c.last_visit).collect();
     let chunks = horizon.quarter_chunks();
     let total = chunks.len() * data.caseworkers.len();
     for (k, chunk) in chunks.iter().enumerate() {
-        let days = (cal.day(chunk.start).unwrap_or(0), cal.day(chunk.end).unwrap_or(0));
+        let days = (
+            cal.day(chunk.start).unwrap_or(0),
+            cal.day(chunk.end).unwrap_or(0),
+        );
         let results = plan_caseworkers(&ctx, &cal, *chunk, days, &last_visit, &|cw| {
             progress(k * data.caseworkers.len() + cw + 1, total)
         })?;
@@ -77,7 +81,9 @@ fn plan_caseworkers(
     done: &(dyn Fn(usize) + Sync),
 ) -> Result<Vec<CaseworkerResult>, String> {
     let n = ctx.data.caseworkers.len();
-    let threads = std::thread::available_parallelism().map_or(1, |p| p.get()).clamp(1, 8);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |p| p.get())
+        .clamp(1, 8);
     let mut results: Vec<Option<Result<CaseworkerResult, String>>> = (0..n).map(|_| None).collect();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
@@ -124,7 +130,13 @@ fn plan_one(
 ) -> Result<CaseworkerResult, String> {
     let s = ctx.settings;
     let mut requirements = Vec::new();
-    for (i, child) in ctx.data.children.iter().enumerate().filter(|(_, c)| c.caseworker == cw) {
+    for (i, child) in ctx
+        .data
+        .children
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.caseworker == cw)
+    {
         for r in demand::child_requirements(i, child, last_visit[i], chunk, s) {
             if r.required || (s.visits.early_visits && !r.window_is_empty()) {
                 requirements.push(r);
@@ -158,7 +170,8 @@ fn plan_one(
     let limit = weekly_limit(ctx, cw);
     let capacity = |from: usize| field_days(cal, cw, from, days.1, limit);
     for _ in 0..MAX_RESELECT {
-        let selection = select::select(&candidates, &due, s.visits.early_visit_value_nok, &capacity)?;
+        let selection =
+            select::select(&candidates, &due, s.visits.early_visit_value_nok, &capacity)?;
         let chosen: Vec<&Candidate> = selection.trips.iter().map(|&t| &candidates[t]).collect();
         let placed = schedule::assign_days(&chosen, cal, days, limit)?;
         if placed.iter().all(Option::is_some) {
@@ -167,19 +180,49 @@ fn plan_one(
                     unmet.push((v, UnmetReason::NoCapacity));
                 }
             }
-            let trips = selection.trips.iter().zip(placed).map(|(&t, day)| (candidates[t].clone(), day.unwrap_or(0))).collect();
+            let trips = selection
+                .trips
+                .iter()
+                .zip(placed)
+                .map(|(&t, day)| (candidates[t].clone(), day.unwrap_or(0)))
+                .collect();
             unmet.sort();
-            return Ok(CaseworkerResult { caseworker: cw, due, requirements, trips, unmet });
+            return Ok(CaseworkerResult {
+                caseworker: cw,
+                due,
+                requirements,
+                trips,
+                unmet,
+            });
         }
         // Drop the trips no day could take, and choose again.
-        let drop: Vec<usize> = selection.trips.iter().zip(&placed).filter(|(_, p)| p.is_none()).map(|(&t, _)| t).collect();
-        candidates = candidates.into_iter().enumerate().filter(|(t, _)| !drop.contains(t)).map(|(_, c)| c).collect();
+        let drop: Vec<usize> = selection
+            .trips
+            .iter()
+            .zip(&placed)
+            .filter(|(_, p)| p.is_none())
+            .map(|(&t, _)| t)
+            .collect();
+        candidates = candidates
+            .into_iter()
+            .enumerate()
+            .filter(|(t, _)| !drop.contains(t))
+            .map(|(_, c)| c)
+            .collect();
     }
-    Err(format!("caseworker {}: no day plan found after {MAX_RESELECT} attempts", ctx.data.caseworkers[cw].id))
+    Err(format!(
+        "caseworker {}: no day plan found after {MAX_RESELECT} attempts",
+        ctx.data.caseworkers[cw].id
+    ))
 }
 
 /// Why a requirement cannot be met whatever the trips, if it cannot.
-fn window_problem(cal: &WorkCalendar, cw: usize, r: &Requirement, d: &DueVisit) -> Option<UnmetReason> {
+fn window_problem(
+    cal: &WorkCalendar,
+    cw: usize,
+    r: &Requirement,
+    d: &DueVisit,
+) -> Option<UnmetReason> {
     if r.window_is_empty() || d.first_day > d.last_day {
         return Some(UnmetReason::MinGapConflict);
     }

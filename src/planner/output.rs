@@ -20,7 +20,12 @@ pub struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    pub fn new(ctx: &'a Context<'a>, cal: &'a WorkCalendar, horizon: Horizon, horizon_reqs: &'a [Requirement]) -> Self {
+    pub fn new(
+        ctx: &'a Context<'a>,
+        cal: &'a WorkCalendar,
+        horizon: Horizon,
+        horizon_reqs: &'a [Requirement],
+    ) -> Self {
         let plan = Plan {
             horizon,
             children: ctx.data.children.len(),
@@ -31,7 +36,13 @@ impl<'a> Builder<'a> {
             solve_seconds: 0.0,
             naive_cost: naive_cost(ctx, horizon_reqs),
         };
-        Self { ctx, cal, horizon, horizon_reqs, plan }
+        Self {
+            ctx,
+            cal,
+            horizon,
+            horizon_reqs,
+            plan,
+        }
     }
 
     pub fn add(&mut self, r: CaseworkerResult, last_visit: &mut [Option<NaiveDate>]) {
@@ -41,10 +52,22 @@ impl<'a> Builder<'a> {
             let first = self.cal.date(*day);
             let at = |m: i64| at_time(first, m);
             let id = format!("{}-{}", cw.id, first.format("%Y%m%d"));
-            let stops = cand.shape.stops.iter().map(|s| self.stop(s.kind, s.arrive.map(at), s.depart.map(at), s.mode_in)).collect();
+            let stops = cand
+                .shape
+                .stops
+                .iter()
+                .map(|s| self.stop(s.kind, s.arrive.map(at), s.depart.map(at), s.mode_in))
+                .collect();
             for s in &cand.shape.stops {
-                let (StopKind::Child(c), Some((start, end))) = (s.kind, s.visit) else { continue };
-                let v = cand.visits.iter().copied().find(|&v| r.due[v].child == c).unwrap_or(0);
+                let (StopKind::Child(c), Some((start, end))) = (s.kind, s.visit) else {
+                    continue;
+                };
+                let v = cand
+                    .visits
+                    .iter()
+                    .copied()
+                    .find(|&v| r.due[v].child == c)
+                    .unwrap_or(0);
                 let req = &r.requirements[v];
                 let child = &data.children[c];
                 self.plan.visits.push(PlannedVisit {
@@ -76,7 +99,11 @@ impl<'a> Builder<'a> {
         }
         for (v, reason) in &r.unmet {
             let req = &r.requirements[*v];
-            let whole = self.horizon_reqs.iter().find(|h| h.child == req.child && h.period == req.period).unwrap_or(req);
+            let whole = self
+                .horizon_reqs
+                .iter()
+                .find(|h| h.child == req.child && h.period == req.period)
+                .unwrap_or(req);
             let child = &data.children[req.child];
             self.plan.unmet.push(Unmet {
                 child: child.id.clone(),
@@ -89,11 +116,25 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn stop(&self, kind: StopKind, arrive: Option<NaiveDateTime>, depart: Option<NaiveDateTime>, mode: Option<Mode>) -> PlannedStop {
+    fn stop(
+        &self,
+        kind: StopKind,
+        arrive: Option<NaiveDateTime>,
+        depart: Option<NaiveDateTime>,
+        mode: Option<Mode>,
+    ) -> PlannedStop {
         let data = self.ctx.data;
         let (k, reference, loc) = match kind {
-            StopKind::Office(o) => (StopKindOut::Office, data.offices[o].id.to_string(), data.offices[o].location),
-            StopKind::Child(c) => (StopKindOut::Child, data.children[c].id.to_string(), data.children[c].location),
+            StopKind::Office(o) => (
+                StopKindOut::Office,
+                data.offices[o].id.to_string(),
+                data.offices[o].location,
+            ),
+            StopKind::Child(c) => (
+                StopKindOut::Child,
+                data.children[c].id.to_string(),
+                data.children[c].location,
+            ),
             StopKind::Airport(a) => {
                 let ap = &geodata::airports()[a];
                 (StopKindOut::Airport, ap.iata.clone(), ap.location)
@@ -119,9 +160,15 @@ impl<'a> Builder<'a> {
 
     pub fn finish(mut self, solve_seconds: f64) -> Plan {
         self.plan.solve_seconds = solve_seconds;
-        self.plan.trips.sort_by(|a, b| (&a.caseworker, a.depart).cmp(&(&b.caseworker, b.depart)));
-        self.plan.visits.sort_by(|a, b| (a.start, &a.child).cmp(&(b.start, &b.child)));
-        self.plan.unmet.sort_by(|a, b| (a.due_by, &a.child).cmp(&(b.due_by, &b.child)));
+        self.plan
+            .trips
+            .sort_by(|a, b| (&a.caseworker, a.depart).cmp(&(&b.caseworker, b.depart)));
+        self.plan
+            .visits
+            .sort_by(|a, b| (a.start, &a.child).cmp(&(b.start, &b.child)));
+        self.plan
+            .unmet
+            .sort_by(|a, b| (a.due_by, &a.child).cmp(&(b.due_by, &b.child)));
         self.plan
     }
 }
@@ -129,7 +176,8 @@ impl<'a> Builder<'a> {
 fn at_time(first: NaiveDate, minutes: i64) -> NaiveDateTime {
     let date = first + Duration::days(minutes.div_euclid(DAY));
     let m = minutes.rem_euclid(DAY);
-    date.and_hms_opt((m / 60) as u32, (m % 60) as u32, 0).unwrap_or_default()
+    date.and_hms_opt((m / 60) as u32, (m % 60) as u32, 0)
+        .unwrap_or_default()
 }
 
 fn detail(reason: UnmetReason, ctx: &Context, r: &Requirement, cw: usize) -> String {
@@ -156,7 +204,9 @@ fn naive_cost(ctx: &Context, reqs: &[Requirement]) -> Ore {
             let drive = ctx.matrix.drive(office, ctx.sites.child(r.child)).minutes.0;
             let air = ctx.air_access[r.child].first().filter(|_| drive > 240);
             let by_air = air.and_then(|a| evaluate(ctx, cw, &Access::Air(a.clone()), &[r.child]));
-            by_air.or_else(|| evaluate(ctx, cw, &Access::Car, &[r.child])).map(|t| t.cost)
+            by_air
+                .or_else(|| evaluate(ctx, cw, &Access::Car, &[r.child]))
+                .map(|t| t.cost)
         })
         .sum()
 }

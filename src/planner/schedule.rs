@@ -9,7 +9,9 @@
 use super::candidates::Candidate;
 use crate::calendar::WorkCalendar;
 use chrono::Datelike;
-use good_lp::{constraint, microlp, variable, Expression, ProblemVariables, Solution, SolverModel, Variable};
+use good_lp::{
+    constraint, microlp, variable, Expression, ProblemVariables, Solution, SolverModel, Variable,
+};
 use std::collections::BTreeMap;
 
 /// The start day of each trip, or `None` for a trip no free day could take.
@@ -26,9 +28,17 @@ pub fn assign_days(
     let mut vars = ProblemVariables::new();
     let z: Vec<Vec<(usize, Variable)>> = trips
         .iter()
-        .map(|c| c.start_days.iter().map(|&s| (s, vars.add(variable().binary()))).collect())
+        .map(|c| {
+            c.start_days
+                .iter()
+                .map(|&s| (s, vars.add(variable().binary())))
+                .collect()
+        })
         .collect();
-    let missing: Vec<Variable> = trips.iter().map(|_| vars.add(variable().min(0.0).max(1.0))).collect();
+    let missing: Vec<Variable> = trips
+        .iter()
+        .map(|_| vars.add(variable().min(0.0).max(1.0)))
+        .collect();
     let mut objective = Expression::from(0.0);
     for (t, options) in z.iter().enumerate() {
         for (s, var) in options {
@@ -58,16 +68,26 @@ pub fn assign_days(
         model = model.with(constraint!(load <= f64::from(weekly_limit)));
     }
     let solution = model.solve().map_err(|e| e.to_string())?;
-    Ok(z
-        .iter()
-        .map(|options| options.iter().find(|(_, v)| solution.value(*v) > 0.5).map(|(s, _)| *s))
+    Ok(z.iter()
+        .map(|options| {
+            options
+                .iter()
+                .find(|(_, v)| solution.value(*v) > 0.5)
+                .map(|(s, _)| *s)
+        })
         .collect())
 }
 
 /// Evenly spaced target days, in order of each trip's earliest start.
 fn spread_targets(trips: &[&Candidate], chunk: (usize, usize)) -> Vec<f64> {
     let mut order: Vec<usize> = (0..trips.len()).collect();
-    order.sort_by_key(|&t| (trips[t].start_days.first().copied(), trips[t].start_days.last().copied(), t));
+    order.sort_by_key(|&t| {
+        (
+            trips[t].start_days.first().copied(),
+            trips[t].start_days.last().copied(),
+            t,
+        )
+    });
     let span = (chunk.1 - chunk.0 + 1) as f64;
     let n = trips.len() as f64;
     let mut targets = vec![0.0; trips.len()];

@@ -9,7 +9,9 @@
 //! in the field days from `d` to the end of the chunk.
 
 use super::candidates::{Candidate, DueVisit};
-use good_lp::{constraint, microlp, variable, Expression, ProblemVariables, Solution, SolverModel, Variable};
+use good_lp::{
+    constraint, microlp, variable, Expression, ProblemVariables, Solution, SolverModel, Variable,
+};
 
 /// Far above the cost of any trip, so a visit is only left unmet when no
 /// combination of trips can make it.
@@ -30,7 +32,10 @@ pub fn select(
     capacity: &dyn Fn(usize) -> u32,
 ) -> Result<Selection, String> {
     let mut vars = ProblemVariables::new();
-    let y: Vec<Variable> = candidates.iter().map(|_| vars.add(variable().binary())).collect();
+    let y: Vec<Variable> = candidates
+        .iter()
+        .map(|_| vars.add(variable().binary()))
+        .collect();
     let u: Vec<Option<Variable>> = due
         .iter()
         .map(|d| d.required.then(|| vars.add(variable().min(0.0).max(1.0))))
@@ -56,7 +61,10 @@ pub fn select(
             _ => model.with(constraint!(cover <= 1.0)),
         };
     }
-    let mut thresholds: Vec<usize> = candidates.iter().filter_map(|c| c.start_days.first().copied()).collect();
+    let mut thresholds: Vec<usize> = candidates
+        .iter()
+        .filter_map(|c| c.start_days.first().copied())
+        .collect();
     thresholds.sort_unstable();
     thresholds.dedup();
     for d in thresholds {
@@ -69,10 +77,21 @@ pub fn select(
         model = model.with(constraint!(load <= f64::from(capacity(d))));
     }
     let solution = model.solve().map_err(|e| e.to_string())?;
-    let trips = (0..candidates.len()).filter(|&t| solution.value(y[t]) > 0.5).collect();
+    let trips = (0..candidates.len())
+        .filter(|&t| solution.value(y[t]) > 0.5)
+        .collect();
     let unmet = (0..due.len())
         .filter(|&v| u[v].is_some_and(|var| solution.value(var) > 0.5))
         .collect();
-    let objective_nok = candidates.iter().enumerate().filter(|(t, _)| solution.value(y[*t]) > 0.5).map(|(_, c)| c.shape.cost.nok()).sum();
-    Ok(Selection { trips, unmet, objective_nok })
+    let objective_nok = candidates
+        .iter()
+        .enumerate()
+        .filter(|(t, _)| solution.value(y[*t]) > 0.5)
+        .map(|(_, c)| c.shape.cost.nok())
+        .sum();
+    Ok(Selection {
+        trips,
+        unmet,
+        objective_nok,
+    })
 }

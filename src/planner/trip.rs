@@ -66,7 +66,12 @@ pub enum Access {
 }
 
 /// Builds the trip or says it cannot be done.
-pub fn evaluate(ctx: &Context, caseworker: usize, access: &Access, order: &[usize]) -> Option<TripShape> {
+pub fn evaluate(
+    ctx: &Context,
+    caseworker: usize,
+    access: &Access,
+    order: &[usize],
+) -> Option<TripShape> {
     let mut b = Builder::start(ctx, caseworker, access)?;
     for (i, &child) in order.iter().enumerate() {
         let last = i + 1 == order.len();
@@ -153,7 +158,9 @@ impl<'c> Builder<'c> {
 
     fn drive(&mut self, to: usize) -> i64 {
         let d = self.ctx.matrix.drive(self.pos, to);
-        let is_own = matches!(self.access, Access::Car) || self.pos == self.office_site || to == self.office_site;
+        let is_own = matches!(self.access, Access::Car)
+            || self.pos == self.office_site
+            || to == self.office_site;
         if is_own {
             self.own_m += d.metres.0;
         } else {
@@ -171,7 +178,9 @@ impl<'c> Builder<'c> {
         let first = *path.first()?;
         let airport_site = self.ctx.sites.airport(first);
         let earliest = self.day_base() + f.first_departure.0;
-        let ready = self.time + self.ctx.matrix.drive(self.pos, airport_site).minutes.0 + f.before_departure_minutes;
+        let ready = self.time
+            + self.ctx.matrix.drive(self.pos, airport_site).minutes.0
+            + f.before_departure_minutes;
         if self.visits_today == 0 {
             self.shift_day(earliest - ready);
         }
@@ -187,7 +196,12 @@ impl<'c> Builder<'c> {
             self.pos = self.ctx.sites.airport(w[1]);
             self.push(StopKind::Airport(w[1]), self.pos, land, Mode::Flight);
             let last_leg = i + 2 == path.len();
-            dep = land + if last_leg { f.after_arrival_minutes } else { f.connection_minutes };
+            dep = land
+                + if last_leg {
+                    f.after_arrival_minutes
+                } else {
+                    f.connection_minutes
+                };
         }
         self.stops.last_mut()?.depart = Some(dep);
         self.time = dep;
@@ -195,7 +209,14 @@ impl<'c> Builder<'c> {
     }
 
     fn push(&mut self, kind: StopKind, site: usize, arrive: i64, mode: Mode) {
-        self.stops.push(Stop { kind, site, arrive: Some(arrive), depart: None, mode_in: Some(mode), visit: None });
+        self.stops.push(Stop {
+            kind,
+            site,
+            arrive: Some(arrive),
+            depart: None,
+            mode_in: Some(mode),
+            visit: None,
+        });
     }
 
     /// Moves the current day's stops so far later by `minutes`.
@@ -238,7 +259,14 @@ impl<'c> Builder<'c> {
                 }
                 t += f.after_arrival_minutes - f.connection_minutes;
                 let home = *a.back.last()?;
-                Some(t + self.ctx.matrix.drive(self.ctx.sites.airport(home), self.office_site).minutes.0)
+                Some(
+                    t + self
+                        .ctx
+                        .matrix
+                        .drive(self.ctx.sites.airport(home), self.office_site)
+                        .minutes
+                        .0,
+                )
             }
         }
     }
@@ -252,7 +280,11 @@ impl<'c> Builder<'c> {
         if end > self.day_base() + v.latest.0 {
             return false;
         }
-        let depart = if self.visits_today == 0 { self.day_depart + (start - arrive) } else { self.day_depart };
+        let depart = if self.visits_today == 0 {
+            self.day_depart + (start - arrive)
+        } else {
+            self.day_depart
+        };
         let hotel = self.ctx.nearest_hotel(site);
         let hotel_fits = self.day_fits(depart, end + m.drive(site, hotel).minutes.0);
         let home_fits = last
@@ -307,7 +339,9 @@ impl<'c> Builder<'c> {
     /// Goes home today if that fits, else after a night at a hotel.
     fn finish(mut self) -> Option<TripShape> {
         let back_at_base = self.time + self.ctx.matrix.drive(self.pos, self.base).minutes.0;
-        let fits_today = self.home_from_base(back_at_base).is_some_and(|t| self.day_fits(self.day_depart, t));
+        let fits_today = self
+            .home_from_base(back_at_base)
+            .is_some_and(|t| self.day_fits(self.day_depart, t));
         if !fits_today {
             if self.visits_today == 0 && self.day > 0 {
                 return None;
@@ -338,16 +372,27 @@ impl<'c> Builder<'c> {
         let nights = days - 1;
         let legs: Vec<(usize, usize)> = match self.access {
             Access::Car => Vec::new(),
-            Access::Air(a) => a.out.windows(2).chain(a.back.windows(2)).map(|w| (w[0], w[1])).collect(),
+            Access::Air(a) => a
+                .out
+                .windows(2)
+                .chain(a.back.windows(2))
+                .map(|w| (w[0], w[1]))
+                .collect(),
         };
-        let fares: Ore = legs.iter().map(|(a, b)| flights::fare(*a, *b, &self.ctx.settings.flight)).sum();
+        let fares: Ore = legs
+            .iter()
+            .map(|(a, b)| flights::fare(*a, *b, &self.ctx.settings.flight))
+            .sum();
         let travel = self.travel - self.visit_minutes;
         let depart = self.stops[0].depart?;
         let ret = self.stops.last()?.arrive?;
         let rental = !legs.is_empty();
         let mut cost = Ore::from_nok(self.own_m as f64 / 1000.0 * k.km_rate_nok) + fares;
         if rental {
-            cost += Ore::from_nok(days as f64 * k.rental_car_day_nok + self.rental_m as f64 / 1000.0 * k.rental_car_km_nok);
+            cost += Ore::from_nok(
+                days as f64 * k.rental_car_day_nok
+                    + self.rental_m as f64 / 1000.0 * k.rental_car_km_nok,
+            );
         }
         cost += Ore::from_nok(nights as f64 * k.hotel_night_nok);
         cost += allowance(ret - depart, nights, k);
@@ -369,7 +414,11 @@ impl<'c> Builder<'c> {
 /// last part over 6 hours each get the overnight rate.
 fn allowance(minutes: i64, nights: u32, k: &crate::settings::Costs) -> Ore {
     if nights == 0 {
-        return if minutes > 6 * 60 { Ore::from_nok(k.allowance_day_trip_nok) } else { Ore(0) };
+        return if minutes > 6 * 60 {
+            Ore::from_nok(k.allowance_day_trip_nok)
+        } else {
+            Ore(0)
+        };
     }
     let full = minutes / DAY + i64::from(minutes % DAY > 6 * 60);
     Ore::from_nok(full as f64 * k.allowance_overnight_day_nok)

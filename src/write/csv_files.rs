@@ -13,22 +13,50 @@ fn date(d: NaiveDate) -> String {
 }
 
 fn finish(w: csv::Writer<Vec<u8>>) -> std::io::Result<Vec<u8>> {
-    w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
+    w.into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
 }
 
 pub fn visits(plan: &Plan) -> std::io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["child_id", "caseworker_id", "trip_id", "start", "end", "period", "kind"])?;
+    w.write_record([
+        "child_id",
+        "caseworker_id",
+        "trip_id",
+        "start",
+        "end",
+        "period",
+        "kind",
+    ])?;
     for v in &plan.visits {
         let kind = if v.required { "required" } else { "early" };
-        w.write_record([v.child.as_str(), v.caseworker.as_str(), &v.trip_id, &time(v.start), &time(v.end), &v.period.to_string(), kind])?;
+        w.write_record([
+            v.child.as_str(),
+            v.caseworker.as_str(),
+            &v.trip_id,
+            &time(v.start),
+            &time(v.end),
+            &v.period.to_string(),
+            kind,
+        ])?;
     }
     finish(w)
 }
 
 pub fn trips(plan: &Plan) -> std::io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["trip_id", "caseworker_id", "depart", "return", "modes", "km_car", "flight_legs", "nights", "travel_minutes", "cost_nok"])?;
+    w.write_record([
+        "trip_id",
+        "caseworker_id",
+        "depart",
+        "return",
+        "modes",
+        "km_car",
+        "flight_legs",
+        "nights",
+        "travel_minutes",
+        "cost_nok",
+    ])?;
     for t in &plan.trips {
         w.write_record([
             t.id.clone(),
@@ -48,7 +76,9 @@ pub fn trips(plan: &Plan) -> std::io::Result<Vec<u8>> {
 
 pub fn trip_stops(plan: &Plan) -> std::io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["trip_id", "seq", "kind", "ref", "lat", "lon", "arrive", "depart", "mode_in"])?;
+    w.write_record([
+        "trip_id", "seq", "kind", "ref", "lat", "lon", "arrive", "depart", "mode_in",
+    ])?;
     for t in &plan.trips {
         for (seq, s) in t.stops.iter().enumerate() {
             w.write_record([
@@ -69,9 +99,23 @@ pub fn trip_stops(plan: &Plan) -> std::io::Result<Vec<u8>> {
 
 pub fn unmet(plan: &Plan) -> std::io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["child_id", "caseworker_id", "due_from", "due_by", "reason", "detail"])?;
+    w.write_record([
+        "child_id",
+        "caseworker_id",
+        "due_from",
+        "due_by",
+        "reason",
+        "detail",
+    ])?;
     for u in &plan.unmet {
-        w.write_record([u.child.as_str(), u.caseworker.as_str(), &date(u.due_from), &date(u.due_by), u.reason.code(), &u.detail])?;
+        w.write_record([
+            u.child.as_str(),
+            u.caseworker.as_str(),
+            &date(u.due_from),
+            &date(u.due_by),
+            u.reason.code(),
+            &u.detail,
+        ])?;
     }
     finish(w)
 }

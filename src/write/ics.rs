@@ -18,7 +18,10 @@ END:VTIMEZONE\r\n";
 pub fn calendars(plan: &Plan) -> BTreeMap<String, String> {
     let mut by_caseworker: BTreeMap<String, Vec<&PlannedVisit>> = BTreeMap::new();
     for v in &plan.visits {
-        by_caseworker.entry(v.caseworker.to_string()).or_default().push(v);
+        by_caseworker
+            .entry(v.caseworker.to_string())
+            .or_default()
+            .push(v);
     }
     let stamp = plan.horizon.start.format("%Y%m%dT000000Z").to_string();
     by_caseworker
@@ -43,10 +46,22 @@ fn event(out: &mut String, v: &PlannedVisit, stamp: &str) {
     out.push_str("BEGIN:VEVENT\r\n");
     line(out, &format!("UID:{}-{}@tilsyn", v.child, v.period));
     line(out, &format!("DTSTAMP:{stamp}"));
-    line(out, &format!("DTSTART;TZID=Europe/Oslo:{}", v.start.format(fmt)));
-    line(out, &format!("DTEND;TZID=Europe/Oslo:{}", v.end.format(fmt)));
+    line(
+        out,
+        &format!("DTSTART;TZID=Europe/Oslo:{}", v.start.format(fmt)),
+    );
+    line(
+        out,
+        &format!("DTEND;TZID=Europe/Oslo:{}", v.end.format(fmt)),
+    );
     out.push_str("SEQUENCE:0\r\n");
-    line(out, &format!("SUMMARY:{}", escape(&format!("Oppfølgingsbesøk {}", v.child))));
+    line(
+        out,
+        &format!(
+            "SUMMARY:{}",
+            escape(&format!("Oppfølgingsbesøk {}", v.child))
+        ),
+    );
     let kind = if v.required { "påkrevd" } else { "tidlig" };
     let description = format!(
         "Barn {} ({}), {}. Periode {} ({kind}). Reise {}.",
@@ -58,7 +73,10 @@ fn event(out: &mut String, v: &PlannedVisit, stamp: &str) {
 
 /// Escapes TEXT values (RFC 5545, 3.3.11).
 fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
+    s.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
 }
 
 /// Appends a content line folded at 75 octets (RFC 5545, 3.1), never inside a

@@ -24,7 +24,9 @@ pub fn write_plan(plan: &Plan, out: &Path) -> std::io::Result<()> {
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent)?;
-    let name = out.file_name().map_or("plan".into(), |n| n.to_string_lossy().into_owned());
+    let name = out
+        .file_name()
+        .map_or("plan".into(), |n| n.to_string_lossy().into_owned());
     let staging = parent.join(format!(".{name}.tilsyn-{}", std::process::id()));
     if staging.exists() {
         fs::remove_dir_all(&staging)?;
@@ -46,7 +48,10 @@ fn write_all(plan: &Plan, dir: &Path) -> std::io::Result<()> {
     let calendars = dir.join("calendars");
     private_dir(&calendars)?;
     for (caseworker, text) in ics::calendars(plan) {
-        private_file(&calendars.join(format!("{caseworker}.ics")), text.as_bytes())?;
+        private_file(
+            &calendars.join(format!("{caseworker}.ics")),
+            text.as_bytes(),
+        )?;
     }
     Ok(())
 }
@@ -55,7 +60,8 @@ fn swap_into_place(staging: &Path, out: &Path) -> std::io::Result<()> {
     if out.exists() {
         let old = out.with_file_name(format!(
             ".{}.old-{}",
-            out.file_name().map_or("plan".into(), |n| n.to_string_lossy().into_owned()),
+            out.file_name()
+                .map_or("plan".into(), |n| n.to_string_lossy().into_owned()),
             std::process::id()
         ));
         fs::rename(out, &old)?;

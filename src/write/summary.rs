@@ -8,12 +8,19 @@ pub fn summary_json(plan: &Plan) -> String {
     let t = plan.totals();
     let mut reasons = Map::new();
     for u in &plan.unmet {
-        let n = reasons.get(u.reason.code()).and_then(Value::as_u64).unwrap_or(0);
+        let n = reasons
+            .get(u.reason.code())
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
         reasons.insert(u.reason.code().to_string(), json!(n + 1));
     }
     let cost = round2(t.cost.nok());
     let naive = round2(plan.naive_cost.nok());
-    let saving = if naive > 0.0 { round2((naive - cost) / naive * 100.0) } else { 0.0 };
+    let saving = if naive > 0.0 {
+        round2((naive - cost) / naive * 100.0)
+    } else {
+        0.0
+    };
     let v = json!({
         "horizon_start": plan.horizon.start.format("%Y-%m-%d").to_string(),
         "horizon_end": plan.horizon.end.format("%Y-%m-%d").to_string(),

@@ -1,0 +1,276 @@
+//! Subcommands and their terminal output. Raw arguments become validated
+//! values here, in one place; the library does the work.
+
+use anyhow::{anyhow, Context as _};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+use tilsyn::demand::Horizon;
+use tilsyn::model::Dataset;
+use tilsyn::plan::Plan;
+use tilsyn::travel::{car::GreatCircleCar, Sites};
+
+#[derive(Parser)]
+#[command(name = "tilsyn", version, about = "Plans the follow-up visits a child-welfare department owes children in foster homes, institutions and lodgings.", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Plan the visits of a quarter (or any span of days) and write the plan folder.
+    Plan(PlanArgs),
+    /// Check a written plan against the dataset and the data contract.
+    Check {
+        /// Dataset folder the plan was made from.
+        #[arg(long)]
+        data: PathBuf,
+        /// Plan folder to check.
+        #[arg(long)]
+        plan: PathBuf,
+        /// Settings file used for the plan, instead of <DATA>/settings.toml.
+        #[arg(long)]
+        settings: Option<PathBuf>,
+    },
+    /// Validate a dataset folder and report every problem.
+    Validate {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        settings: Option<PathBuf>,
+    },
+    /// Write a synthetic dataset in the contract's format.
+    Generate {
+        #[command(subcommand)]
+        which: GenerateWhich,
+    },
+}
+
+#[derive(Subcommand)]
+enum GenerateWhich {
+    /// The Trondheim-shaped sample (358 children, 23 caseworkers).
+    Trondheim {
+        #[arg(long, default_value_t = 2027)]
+        seed: u64,
+        /// Erik Bolstad's postcode table.
+        #[arg(long, default_value = "data/geodata/postnummer_bolstad.tsv")]
+        postcodes: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct PlanArgs {
+    /// Dataset folder (offices.csv, caseworkers.csv, absences.csv, children.csv, settings.toml).
+    #[arg(long)]
+    data: PathBuf,
+    /// Quarter to plan, e.g. 2027Q1.
+    #[arg(long, conflicts_with_all = ["from", "to"], required_unless_present_all = ["from", "to"])]
+    quarter: Option<String>,
+    /// First day of the horizon (YYYY-MM-DD), with --to.
+    #[arg(long, requires = "to")]
+    from: Option<String>,
+    /// Last day of the horizon (YYYY-MM-DD), with --from.
+    #[arg(long, requires = "from")]
+    to: Option<String>,
+    /// Plan folder to write (replaced as a whole when the plan is done).
+    #[arg(long)]
+    out: PathBuf,
+    /// Settings file instead of <DATA>/settings.toml.
+    #[arg(long)]
+    settings: Option<PathBuf>,
+    /// Seed for every random choice (overrides planning.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+/// An error with the exit code it should give.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    fn input(message: impl Into<String>) -> Self {
+        Self {
+            code: 2,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Self {
+            code: 1,
+            message: format!("{e:#}"),
+        }
+    }
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Plan(args) => plan(args),
+        Command::Check {
+            data,
+            plan,
+            settings,
+        } => check(&data, &plan, settings.as_deref()),
+        Command::Validate { data, settings } => load(&data, settings.as_deref()).map(|d| {
+            println!(
+                "{}: ok ({} offices, {} caseworkers, {} absences, {} children)",
+                data.display(),
+                d.offices.len(),
+                d.caseworkers.len(),
+                d.absences.len(),
+                d.children.len()
+            );
+        }),
+        Command::Generate {
+            which:
+                GenerateWhich::Trondheim {
+                    seed,
+                    postcodes,
+                    out,
+                },
+        } => generate(seed, postcodes, &out),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("{}", f.message.trim_end());
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn load(data: &Path, settings: Option<&Path>) -> Result<Dataset, Failure> {
+    tilsyn::input::load_dataset(data, settings).map_err(|problems| {
+        let n = problems.len();
+        Failure::input(format!(
+            "{problems}{}: {n} problem{} found; nothing was planned or written.",
+            data.display(),
+            if n == 1 { "" } else { "s" }
+        ))
+    })
+}
+
+fn parse_date(flag: &str, text: &str) -> Result<NaiveDate, Failure> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        Failure::input(format!(
+            "--{flag}: \"{text}\" is not a date (hint: write YYYY-MM-DD, e.g. 2027-01-04)"
+        ))
+    })
+}
+
+fn horizon(args: &PlanArgs) -> Result<Horizon, Failure> {
+    if let Some(q) = &args.quarter {
+        return Horizon::quarter(q).ok_or_else(|| {
+            Failure::input(format!(
+                "--quarter: \"{q}\" is not a quarter (hint: write e.g. 2027Q1)"
+            ))
+        });
+    }
+    let (Some(from), Some(to)) = (&args.from, &args.to) else {
+        return Err(Failure::input("give --quarter, or --from and --to"));
+    };
+    let (from, to) = (parse_date("from", from)?, parse_date("to", to)?);
+    Horizon::new(from, to)
+        .ok_or_else(|| Failure::input(format!("--from {from} is after --to {to}")))
+}
+
+fn plan(args: PlanArgs) -> Result<(), Failure> {
+    let horizon = horizon(&args)?;
+    let mut data = load(&args.data, args.settings.as_deref())?;
+    if let Some(seed) = args.seed {
+        data.settings.planning.seed = seed;
+    }
+    let started = Instant::now();
+    let sites = Sites::new(&data);
+    let matrix = GreatCircleCar::new(&sites, &data.settings.car);
+    let bar = ProgressBar::hidden();
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} caseworkers")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message("planning");
+    let show_after = Duration::from_secs(1);
+    let progress = |done: usize, total: usize| {
+        if bar.is_hidden() && started.elapsed() > show_after {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let plan = tilsyn::planner::plan(&data, horizon, &sites, &matrix, &progress)
+        .map_err(|e| anyhow!("planning failed: {e}"))?;
+    bar.finish_and_clear();
+    tilsyn::write::write_plan(&plan, &args.out)
+        .with_context(|| format!("writing the plan to {}", args.out.display()))?;
+    print_summary(&plan, &args.out);
+    Ok(())
+}
+
+fn print_summary(plan: &Plan, out: &Path) {
+    let t = plan.totals();
+    println!(
+        "Plan {} .. {} -> {}",
+        plan.horizon.start,
+        plan.horizon.end,
+        out.display()
+    );
+    println!("  children            {}", plan.children);
+    println!("  visits required     {}", plan.visits_required);
+    println!(
+        "  visits planned      {} ({} early)",
+        t.visits_planned, t.visits_early
+    );
+    println!("  visits unmet        {}", t.visits_unmet);
+    let mut reasons: std::collections::BTreeMap<&str, usize> = Default::default();
+    for u in &plan.unmet {
+        *reasons.entry(u.reason.code()).or_default() += 1;
+    }
+    for (reason, n) in reasons {
+        println!("    {reason:<18}{n}");
+    }
+    println!("  trips               {}", plan.trips.len());
+    println!("  km by car           {:.1}", t.km_car);
+    println!("  flight legs         {}", t.flight_legs);
+    println!("  hotel nights        {}", t.hotel_nights);
+    println!(
+        "  travel hours        {:.1}",
+        t.travel_minutes as f64 / 60.0
+    );
+    println!("  cost                NOK {:.0}", t.cost.nok());
+    let naive = plan.naive_cost.nok();
+    if naive > 0.0 {
+        println!(
+            "  naive plan cost     NOK {naive:.0} (saving {:.1} %)",
+            (naive - t.cost.nok()) / naive * 100.0
+        );
+    }
+    println!("  solved in           {:.2} s", plan.solve_seconds);
+}
+
+fn check(data: &Path, plan_dir: &Path, settings: Option<&Path>) -> Result<(), Failure> {
+    let _ = (data, plan_dir, settings);
+    Err(Failure::input("check: not yet wired"))
+}
+
+fn generate(seed: u64, postcodes: PathBuf, out: &Path) -> Result<(), Failure> {
+    let _ = (seed, postcodes, out);
+    Err(Failure::input("generate: not yet wired"))
+}
