@@ -20,6 +20,7 @@ use crate::calendar::WorkCalendar;
 use crate::demand::{self, Horizon, Requirement};
 use crate::model::Dataset;
 use crate::plan::{Plan, UnmetReason};
+use crate::settings::Continuity;
 use crate::travel::{Sites, TravelMatrix};
 use candidates::{Candidate, DueVisit, Generator};
 use chrono::NaiveDate;
@@ -54,6 +55,10 @@ pub fn plan(
         let results = plan_caseworkers(&ctx, &cal, *chunk, days, &last_visit, &|cw| {
             progress(k * data.caseworkers.len() + cw + 1, total)
         })?;
+        let mut results = results;
+        if data.settings.planning.continuity == Continuity::CoverAbsence {
+            cover_for_colleagues(&ctx, &cal, days, &mut results)?;
+        }
         for result in results {
             out.add(result, &mut last_visit);
         }
@@ -120,6 +125,20 @@ pub fn weekly_limit(ctx: &Context, caseworker: usize) -> u32 {
     ((full * ctx.data.caseworkers[caseworker].fte).round() as u32).max(1)
 }
 
+/// The visits a caseworker's own children need (or may take early) in a chunk.
+fn own_requirements(ctx: &Context, chunk: Horizon, last_visit: &[Option<NaiveDate>], cw: usize) -> Vec<Requirement> {
+    let s = ctx.settings;
+    let mut out = Vec::new();
+    for (i, child) in ctx.data.children.iter().enumerate().filter(|(_, c)| c.caseworker == cw) {
+        for r in demand::child_requirements(i, child, last_visit[i], chunk, s) {
+            if r.required || (s.visits.early_visits && !r.window_is_empty()) {
+                out.push(r);
+            }
+        }
+    }
+    out
+}
+
 fn plan_one(
     ctx: &Context,
     cal: &WorkCalendar,
@@ -128,21 +147,18 @@ fn plan_one(
     last_visit: &[Option<NaiveDate>],
     cw: usize,
 ) -> Result<CaseworkerResult, String> {
+    plan_visits(ctx, cal, days, cw, own_requirements(ctx, chunk, last_visit, cw))
+}
+
+/// Plans the given visits for one caseworker in one chunk.
+fn plan_visits(
+    ctx: &Context,
+    cal: &WorkCalendar,
+    days: (usize, usize),
+    cw: usize,
+    requirements: Vec<Requirement>,
+) -> Result<CaseworkerResult, String> {
     let s = ctx.settings;
-    let mut requirements = Vec::new();
-    for (i, child) in ctx
-        .data
-        .children
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.caseworker == cw)
-    {
-        for r in demand::child_requirements(i, child, last_visit[i], chunk, s) {
-            if r.required || (s.visits.early_visits && !r.window_is_empty()) {
-                requirements.push(r);
-            }
-        }
-    }
     let mut unmet = Vec::new();
     let due: Vec<DueVisit> = requirements
         .iter()
@@ -214,6 +230,60 @@ fn plan_one(
         "caseworker {}: no day plan found after {MAX_RESELECT} attempts",
         ctx.data.caseworkers[cw].id
     ))
+}
+
+/// Under `continuity = "cover_absence"`: a required visit the own caseworker
+/// cannot make (away, no room, no trip) goes to the least busy colleague in
+/// the same team who can take it without leaving any of their own visits
+/// unmet.
+fn cover_for_colleagues(
+    ctx: &Context,
+    cal: &WorkCalendar,
+    days: (usize, usize),
+    results: &mut [CaseworkerResult],
+) -> Result<(), String> {
+    let coverable = |r: UnmetReason| {
+        matches!(r, UnmetReason::CaseworkerAbsent | UnmetReason::NoCapacity | UnmetReason::NoFeasibleTrip)
+    };
+    for owner in 0..results.len() {
+        let mut k = 0;
+        while k < results[owner].unmet.len() {
+            let (v, reason) = results[owner].unmet[k];
+            let req = results[owner].requirements[v].clone();
+            if !coverable(reason) || !try_colleagues(ctx, cal, days, results, owner, &req)? {
+                k += 1;
+                continue;
+            }
+            results[owner].unmet.remove(k);
+        }
+    }
+    Ok(())
+}
+
+fn try_colleagues(
+    ctx: &Context,
+    cal: &WorkCalendar,
+    days: (usize, usize),
+    results: &mut [CaseworkerResult],
+    owner: usize,
+    req: &Requirement,
+) -> Result<bool, String> {
+    let team = &ctx.data.caseworkers[owner].team;
+    let mut colleagues: Vec<usize> = (0..results.len())
+        .filter(|&c| c != owner && ctx.data.caseworkers[c].team == *team)
+        .collect();
+    colleagues.sort_by_key(|&c| (results[c].trips.len(), c));
+    for c in colleagues {
+        let mut reqs = results[c].requirements.clone();
+        reqs.push(req.clone());
+        let extra = reqs.len() - 1;
+        let trial = plan_visits(ctx, cal, days, c, reqs)?;
+        if !trial.unmet.iter().any(|(u, _)| *u == extra) && trial.unmet.len() <= results[c].unmet.len() {
+            results[c] = trial;
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Why a requirement cannot be met whatever the trips, if it cannot.

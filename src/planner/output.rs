@@ -107,7 +107,7 @@ impl<'a> Builder<'a> {
             let child = &data.children[req.child];
             self.plan.unmet.push(Unmet {
                 child: child.id.clone(),
-                caseworker: cw.id.clone(),
+                caseworker: data.caseworkers[child.caseworker].id.clone(),
                 due_from: whole.due_from,
                 due_by: whole.due_by,
                 reason: *reason,

@@ -1,0 +1,238 @@
+//! End-to-end tests over tiny named fixture folders (`tests/fixtures/*`, each
+//! with a README line saying what it exercises), the bundled Trondheim
+//! dataset, and random small datasets. Every plan written here must pass the
+//! project's own checker.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use tilsyn::check::check_plan;
+use tilsyn::input::load_dataset;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
+}
+
+fn tilsyn(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tilsyn")).args(args).output().expect("the binary runs")
+}
+
+/// Plans `data` for `quarter` with the CLI into a temp folder, checks the plan
+/// with the library checker, and returns the folder.
+fn plan_and_check(data: &Path, quarter: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("plan");
+    let o = tilsyn(&["plan", "--data", data.to_str().unwrap(), "--quarter", quarter, "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "plan failed: {}", String::from_utf8_lossy(&o.stderr));
+    let dataset = load_dataset(data, None).unwrap();
+    let report = check_plan(&dataset, &out);
+    assert!(report.is_ok(), "check failed:\n{}", report.violations.iter().map(|v| v.to_string()).collect::<Vec<_>>().join("\n"));
+    tmp
+}
+
+fn rows(dir: &Path, file: &str) -> Vec<csv::StringRecord> {
+    let mut r = csv::Reader::from_path(dir.join("plan").join(file)).unwrap();
+    r.records().map(Result::unwrap).collect()
+}
+
+fn summary(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(dir.join("plan/summary.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn one_child_gets_one_day_trip_by_car() {
+    let t = plan_and_check(&fixture("one_child"), "2027Q1");
+    let trips = rows(t.path(), "trips.csv");
+    assert_eq!(trips.len(), 1);
+    assert_eq!(&trips[0][4], "car");
+    assert_eq!(&trips[0][7], "0", "no hotel night for Melhus");
+    assert_eq!(rows(t.path(), "visits.csv").len(), 1);
+    assert_eq!(summary(t.path())["visits_unmet"], 0);
+}
+
+#[test]
+fn an_absent_caseworker_leaves_the_visit_unmet_with_the_reason() {
+    let t = plan_and_check(&fixture("absent_caseworker"), "2027Q1");
+    let unmet = rows(t.path(), "unmet.csv");
+    assert_eq!(unmet.len(), 1);
+    assert_eq!((&unmet[0][0], &unmet[0][4]), ("B0002", "caseworker_absent"));
+    let visits = rows(t.path(), "visits.csv");
+    assert_eq!(visits.len(), 1);
+    assert!(&visits[0][3] >= "2027-02-01", "S01 is away in January: {}", &visits[0][3]);
+}
+
+#[test]
+fn island_homes_are_reached_by_a_longer_coastal_road() {
+    let t = plan_and_check(&fixture("island"), "2027Q1");
+    let trips = rows(t.path(), "trips.csv");
+    assert_eq!(trips.len(), 1, "both islands in one trip");
+    let km: f64 = trips[0][5].parse().unwrap();
+    // Great-circle round trip office-Hitra-Frøya-office is about 170 km; the
+    // inland factor would give about 240 km, the coastal one about 300 km.
+    assert!(km > 270.0, "{km} km");
+}
+
+#[test]
+fn tromso_is_reached_by_plane_and_rental_car() {
+    let t = plan_and_check(&fixture("tromso_flight"), "2027Q1");
+    let trips = rows(t.path(), "trips.csv");
+    assert_eq!(&trips[0][4], "flight+car");
+    let stops = rows(t.path(), "trip_stops.csv");
+    let airports: Vec<&str> = stops.iter().filter(|s| &s[2] == "airport").map(|s| s.get(3).unwrap()).collect();
+    assert_eq!(airports, ["TRD", "TOS", "TOS", "TRD"]);
+}
+
+#[test]
+fn a_half_year_not_yet_due_requires_nothing_in_the_first_quarter() {
+    let t = plan_and_check(&fixture("half_year_not_due"), "2027Q1");
+    let s = summary(t.path());
+    assert_eq!((s["visits_required"].as_u64(), s["visits_unmet"].as_u64()), (Some(0), Some(0)));
+    let t2 = plan_and_check(&fixture("half_year_not_due"), "2027Q2");
+    let s2 = summary(t2.path());
+    assert_eq!((s2["visits_required"].as_u64(), s2["visits_planned"].as_u64()), (Some(1), Some(1)));
+}
+
+#[test]
+fn excel_files_with_semicolons_decimal_commas_and_a_bom_plan() {
+    plan_and_check(&fixture("semicolon_excel"), "2027Q1");
+}
+
+#[test]
+fn bad_input_reports_every_problem_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("plan");
+    let data = fixture("bad_many_problems");
+    let o = tilsyn(&["plan", "--data", data.to_str().unwrap(), "--quarter", "2027Q1", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let problems = err.lines().filter(|l| l.contains(".csv:")).count();
+    assert!(problems >= 6, "{err}");
+    assert!(!out.exists(), "nothing may be written on bad input");
+    let v = tilsyn(&["validate", "--data", data.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(2));
+}
+
+#[test]
+fn bad_arguments_exit_with_code_2() {
+    let o = tilsyn(&["plan", "--data", "x", "--quarter", "2027Q7", "--out", "y"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = tilsyn(&["plan", "--data", "x", "--from", "2027-02-30", "--to", "2027-03-01", "--out", "y"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[cfg(unix)]
+#[test]
+fn plan_files_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = plan_and_check(&fixture("one_child"), "2027Q1");
+    for entry in walk(&t.path().join("plan")) {
+        let mode = fs::metadata(&entry).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{} is {mode:o}", entry.display());
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = vec![dir.to_path_buf()];
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_same_input_gives_byte_identical_files() {
+    let a = plan_and_check(&fixture("absent_caseworker"), "2027Q1");
+    let b = plan_and_check(&fixture("absent_caseworker"), "2027Q1");
+    for f in ["visits.csv", "trips.csv", "trip_stops.csv", "unmet.csv", "calendars/S01.ics"] {
+        assert_eq!(fs::read(a.path().join("plan").join(f)).unwrap(), fs::read(b.path().join("plan").join(f)).unwrap(), "{f}");
+    }
+}
+
+#[test]
+fn trondheim_first_quarter_plans_every_required_visit() {
+    let t = plan_and_check(&root().join("data/trondheim"), "2027Q1");
+    let s = summary(t.path());
+    assert_eq!(s["children"], 358);
+    assert!(s["visits_required"].as_u64().unwrap() > 200);
+    assert_eq!(s["visits_unmet"], 0, "the sample has the capacity for every visit");
+    assert!(s["cost_nok"].as_f64().unwrap() < s["naive_cost_nok"].as_f64().unwrap());
+}
+
+mod random_datasets {
+    //! On random small datasets every required visit is planned or unmet,
+    //! and the written plan passes the checker.
+    use super::*;
+    use proptest::prelude::*;
+    use std::fmt::Write as _;
+    use tilsyn::demand::Horizon;
+    use tilsyn::travel::{car::GreatCircleCar, Sites};
+
+    #[derive(Debug, Clone)]
+    struct Kid {
+        lat: f64,
+        lon: f64,
+        worker: usize,
+        twice: bool,
+        last: Option<u32>,
+    }
+
+    fn kid() -> impl Strategy<Value = Kid> {
+        (62.0..66.0f64, 8.5..14.0f64, 0..3usize, any::<bool>(), proptest::option::of(0..200u32))
+            .prop_map(|(lat, lon, worker, twice, last)| Kid { lat, lon, worker, twice, last })
+    }
+
+    fn write_dataset(dir: &Path, kids: &[Kid], absent: &[(usize, u32, u32)]) {
+        fs::write(dir.join("offices.csv"), "office_id,name,lat,lon\nK1,Kontor,63.3615,10.3803\n").unwrap();
+        fs::write(
+            dir.join("caseworkers.csv"),
+            "caseworker_id,name,team,office_id,fte\nS0,A,barn,K1,1.0\nS1,B,barn,K1,0.6\nS2,C,barn,K1,0.8\n",
+        )
+        .unwrap();
+        let day0 = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+        let mut abs = String::from("caseworker_id,from,to,reason\n");
+        for (w, start, len) in absent {
+            let from = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap() + chrono::Duration::days(*start as i64);
+            writeln!(abs, "S{w},{from},{},kurs", from + chrono::Duration::days(*len as i64)).unwrap();
+        }
+        fs::write(dir.join("absences.csv"), abs).unwrap();
+        let mut ch = String::from("child_id,team,caseworker_id,placement,place,lat,lon,visits_per_year,placed_since,last_visit\n");
+        for (i, k) in kids.iter().enumerate() {
+            let last = k.last.map(|d| (day0 + chrono::Duration::days(d as i64)).to_string()).unwrap_or_default();
+            let freq = if k.twice { 2 } else { 4 };
+            writeln!(ch, "B{i:03},barn,S{},fosterhjem,Sted,{:.5},{:.5},{freq},2018-01-01,{last}", k.worker, k.lat, k.lon).unwrap();
+        }
+        fs::write(dir.join("children.csv"), ch).unwrap();
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+        #[test]
+        fn every_required_visit_is_planned_or_unmet(
+            kids in proptest::collection::vec(kid(), 0..7),
+            absent in proptest::collection::vec((0..3usize, 0..80u32, 0..40u32), 0..3),
+        ) {
+            let tmp = tempfile::tempdir().unwrap();
+            write_dataset(tmp.path(), &kids, &absent);
+            let data = load_dataset(tmp.path(), None).unwrap();
+            let horizon = Horizon::quarter("2027Q1").unwrap();
+            let sites = Sites::new(&data);
+            let matrix = GreatCircleCar::new(&sites, &data.settings.car);
+            let plan = tilsyn::planner::plan(&data, horizon, &sites, &matrix, &|_, _| {}).unwrap();
+            let required_planned = plan.visits.iter().filter(|v| v.required).count();
+            prop_assert_eq!(required_planned + plan.unmet.len(), plan.visits_required);
+            let out = tmp.path().join("plan");
+            tilsyn::write::write_plan(&plan, &out).unwrap();
+            let report = check_plan(&data, &out);
+            prop_assert!(report.is_ok(), "{:?}", report.violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());
+        }
+    }
+}
