@@ -1,0 +1,142 @@
+//! Writing a [`Dataset`] as the four input files of the data contract:
+//! offices.csv, caseworkers.csv, absences.csv and children.csv.
+//!
+//! The files are what the loader reads back: `,` separated, a header row with
+//! the contract's column names in the contract's order, LF line endings,
+//! dates `YYYY-MM-DD`, coordinates with 5 decimals (about a metre), fte with
+//! one decimal and an empty field for a missing `last_visit`. Rows come in a
+//! fixed order (children by id, absences by caseworker and date) so equal
+//! datasets give equal bytes.
+
+use crate::model::Dataset;
+use anyhow::Context;
+use std::path::Path;
+
+pub const OFFICES_HEADER: [&str; 4] = ["office_id", "name", "lat", "lon"];
+pub const CASEWORKERS_HEADER: [&str; 5] = ["caseworker_id", "name", "team", "office_id", "fte"];
+pub const ABSENCES_HEADER: [&str; 4] = ["caseworker_id", "from", "to", "reason"];
+pub const CHILDREN_HEADER: [&str; 10] = [
+    "child_id",
+    "team",
+    "caseworker_id",
+    "placement",
+    "place",
+    "lat",
+    "lon",
+    "visits_per_year",
+    "placed_since",
+    "last_visit",
+];
+
+/// Writes the four CSV files of `data` into the existing folder `out`.
+pub fn write_dataset(data: &Dataset, out: &Path) -> anyhow::Result<()> {
+    let coord = |x: f64| format!("{x:.5}");
+    let offices = data.offices.iter().map(|o| {
+        vec![
+            o.id.to_string(),
+            o.name.clone(),
+            coord(o.location.lat),
+            coord(o.location.lon),
+        ]
+    });
+    let caseworkers = data.caseworkers.iter().map(|c| {
+        vec![
+            c.id.to_string(),
+            c.name.clone(),
+            c.team.clone(),
+            data.offices[c.office].id.to_string(),
+            format!("{:.1}", c.fte),
+        ]
+    });
+    let mut absences: Vec<_> = data.absences.iter().collect();
+    absences.sort_by(|a, b| {
+        let id = |x: usize| &data.caseworkers[x].id;
+        (id(a.caseworker), a.from, a.to).cmp(&(id(b.caseworker), b.from, b.to))
+    });
+    let absences = absences.into_iter().map(|a| {
+        vec![
+            data.caseworkers[a.caseworker].id.to_string(),
+            a.from.to_string(),
+            a.to.to_string(),
+            a.reason.clone(),
+        ]
+    });
+    let mut children: Vec<_> = data.children.iter().collect();
+    children.sort_by(|a, b| a.id.cmp(&b.id));
+    let children = children.into_iter().map(|c| {
+        vec![
+            c.id.to_string(),
+            c.team.clone(),
+            data.caseworkers[c.caseworker].id.to_string(),
+            c.placement.as_str().to_string(),
+            c.place.clone(),
+            coord(c.location.lat),
+            coord(c.location.lon),
+            c.frequency.visits_per_year().to_string(),
+            c.placed_since.to_string(),
+            c.last_visit.map(|d| d.to_string()).unwrap_or_default(),
+        ]
+    });
+    write_csv(&out.join("offices.csv"), &OFFICES_HEADER, offices)?;
+    write_csv(
+        &out.join("caseworkers.csv"),
+        &CASEWORKERS_HEADER,
+        caseworkers,
+    )?;
+    write_csv(&out.join("absences.csv"), &ABSENCES_HEADER, absences)?;
+    write_csv(&out.join("children.csv"), &CHILDREN_HEADER, children)?;
+    Ok(())
+}
+
+/// The bytes of a CSV file: header, then rows, LF line endings, fields
+/// quoted only when they must be.
+pub fn csv_bytes(
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    w.write_record(header)?;
+    for row in rows {
+        w.write_record(&row)?;
+    }
+    w.into_inner().context("cannot finish a CSV buffer")
+}
+
+fn write_csv(
+    path: &Path,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> anyhow::Result<()> {
+    let bytes = csv_bytes(header, rows)?;
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An empty last field stays an empty field, and commas get quotes.
+    #[test]
+    fn csv_bytes_use_lf_and_quote_only_when_needed() {
+        let rows = vec![
+            vec![
+                "B1001".to_string(),
+                "Skaun, Børsa".to_string(),
+                String::new(),
+            ],
+            vec![
+                "B1002".to_string(),
+                "Ørland".to_string(),
+                "2026-11-02".to_string(),
+            ],
+        ];
+        let bytes = csv_bytes(&["child_id", "place", "last_visit"], rows.into_iter()).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(
+            text,
+            "child_id,place,last_visit\nB1001,\"Skaun, Børsa\",\nB1002,Ørland,2026-11-02\n"
+        );
+    }
+}
