@@ -14,7 +14,9 @@ fn plan_trondheim(c: &mut Criterion) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/trondheim");
     let data = load_dataset(&dir, None).expect("the bundled dataset loads");
     let mut group = c.benchmark_group("trondheim");
-    group.sample_size(10).measurement_time(Duration::from_secs(30));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(30));
     for quarter in ["2027Q1", "2027Q3"] {
         let horizon = Horizon::quarter(quarter).expect("a valid quarter");
         group.bench_function(format!("plan_{quarter}"), |b| {

@@ -271,6 +271,14 @@ fn check(data: &Path, plan_dir: &Path, settings: Option<&Path>) -> Result<(), Fa
 }
 
 fn generate(seed: u64, postcodes: PathBuf, out: &Path) -> Result<(), Failure> {
-    let _ = (seed, postcodes, out);
-    Err(Failure::input("generate: not yet wired"))
+    if !postcodes.exists() {
+        return Err(Failure::input(format!(
+            "{}: missing_file: the postcode table was not found (hint: run from the repository root, or pass --postcodes)",
+            postcodes.display()
+        )));
+    }
+    let opts = tilsyn::generate::TrondheimOptions { seed, postcodes };
+    let report = tilsyn::generate::generate_trondheim(&opts, out)?;
+    println!("{report}");
+    Ok(())
 }

@@ -190,6 +190,9 @@ pub struct Planning {
     pub max_trip_days: u32,
     /// Most visits in one trip.
     pub max_visits_per_trip: u32,
+    /// Homes within this many minutes' drive of the office are visited on
+    /// day trips only, never on trips with hotel nights.
+    pub local_visit_minutes: i64,
 }
 
 impl Default for Planning {
@@ -199,6 +202,7 @@ impl Default for Planning {
             seed: 1,
             max_trip_days: 4,
             max_visits_per_trip: 8,
+            local_visit_minutes: 45,
         }
     }
 }

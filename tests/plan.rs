@@ -18,7 +18,10 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn tilsyn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tilsyn")).args(args).output().expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_tilsyn"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
 }
 
 /// Plans `data` for `quarter` with the CLI into a temp folder, checks the plan
@@ -26,11 +29,32 @@ fn tilsyn(args: &[&str]) -> Output {
 fn plan_and_check(data: &Path, quarter: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("plan");
-    let o = tilsyn(&["plan", "--data", data.to_str().unwrap(), "--quarter", quarter, "--out", out.to_str().unwrap()]);
-    assert!(o.status.success(), "plan failed: {}", String::from_utf8_lossy(&o.stderr));
+    let o = tilsyn(&[
+        "plan",
+        "--data",
+        data.to_str().unwrap(),
+        "--quarter",
+        quarter,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        o.status.success(),
+        "plan failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let dataset = load_dataset(data, None).unwrap();
     let report = check_plan(&dataset, &out);
-    assert!(report.is_ok(), "check failed:\n{}", report.violations.iter().map(|v| v.to_string()).collect::<Vec<_>>().join("\n"));
+    assert!(
+        report.is_ok(),
+        "check failed:\n{}",
+        report
+            .violations
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     tmp
 }
 
@@ -62,7 +86,11 @@ fn an_absent_caseworker_leaves_the_visit_unmet_with_the_reason() {
     assert_eq!((&unmet[0][0], &unmet[0][4]), ("B0002", "caseworker_absent"));
     let visits = rows(t.path(), "visits.csv");
     assert_eq!(visits.len(), 1);
-    assert!(&visits[0][3] >= "2027-02-01", "S01 is away in January: {}", &visits[0][3]);
+    assert!(
+        &visits[0][3] >= "2027-02-01",
+        "S01 is away in January: {}",
+        &visits[0][3]
+    );
 }
 
 #[test]
@@ -82,7 +110,11 @@ fn tromso_is_reached_by_plane_and_rental_car() {
     let trips = rows(t.path(), "trips.csv");
     assert_eq!(&trips[0][4], "flight+car");
     let stops = rows(t.path(), "trip_stops.csv");
-    let airports: Vec<&str> = stops.iter().filter(|s| &s[2] == "airport").map(|s| s.get(3).unwrap()).collect();
+    let airports: Vec<&str> = stops
+        .iter()
+        .filter(|s| &s[2] == "airport")
+        .map(|s| s.get(3).unwrap())
+        .collect();
     assert_eq!(airports, ["TRD", "TOS", "TOS", "TRD"]);
 }
 
@@ -90,10 +122,19 @@ fn tromso_is_reached_by_plane_and_rental_car() {
 fn a_half_year_not_yet_due_requires_nothing_in_the_first_quarter() {
     let t = plan_and_check(&fixture("half_year_not_due"), "2027Q1");
     let s = summary(t.path());
-    assert_eq!((s["visits_required"].as_u64(), s["visits_unmet"].as_u64()), (Some(0), Some(0)));
+    assert_eq!(
+        (s["visits_required"].as_u64(), s["visits_unmet"].as_u64()),
+        (Some(0), Some(0))
+    );
     let t2 = plan_and_check(&fixture("half_year_not_due"), "2027Q2");
     let s2 = summary(t2.path());
-    assert_eq!((s2["visits_required"].as_u64(), s2["visits_planned"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (
+            s2["visits_required"].as_u64(),
+            s2["visits_planned"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
 }
 
 #[test]
@@ -106,7 +147,15 @@ fn bad_input_reports_every_problem_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("plan");
     let data = fixture("bad_many_problems");
-    let o = tilsyn(&["plan", "--data", data.to_str().unwrap(), "--quarter", "2027Q1", "--out", out.to_str().unwrap()]);
+    let o = tilsyn(&[
+        "plan",
+        "--data",
+        data.to_str().unwrap(),
+        "--quarter",
+        "2027Q1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     let problems = err.lines().filter(|l| l.contains(".csv:")).count();
@@ -120,7 +169,17 @@ fn bad_input_reports_every_problem_and_writes_nothing() {
 fn bad_arguments_exit_with_code_2() {
     let o = tilsyn(&["plan", "--data", "x", "--quarter", "2027Q7", "--out", "y"]);
     assert_eq!(o.status.code(), Some(2));
-    let o = tilsyn(&["plan", "--data", "x", "--from", "2027-02-30", "--to", "2027-03-01", "--out", "y"]);
+    let o = tilsyn(&[
+        "plan",
+        "--data",
+        "x",
+        "--from",
+        "2027-02-30",
+        "--to",
+        "2027-03-01",
+        "--out",
+        "y",
+    ]);
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -152,8 +211,18 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 fn the_same_input_gives_byte_identical_files() {
     let a = plan_and_check(&fixture("absent_caseworker"), "2027Q1");
     let b = plan_and_check(&fixture("absent_caseworker"), "2027Q1");
-    for f in ["visits.csv", "trips.csv", "trip_stops.csv", "unmet.csv", "calendars/S01.ics"] {
-        assert_eq!(fs::read(a.path().join("plan").join(f)).unwrap(), fs::read(b.path().join("plan").join(f)).unwrap(), "{f}");
+    for f in [
+        "visits.csv",
+        "trips.csv",
+        "trip_stops.csv",
+        "unmet.csv",
+        "calendars/S01.ics",
+    ] {
+        assert_eq!(
+            fs::read(a.path().join("plan").join(f)).unwrap(),
+            fs::read(b.path().join("plan").join(f)).unwrap(),
+            "{f}"
+        );
     }
 }
 
@@ -163,7 +232,10 @@ fn trondheim_first_quarter_plans_every_required_visit() {
     let s = summary(t.path());
     assert_eq!(s["children"], 358);
     assert!(s["visits_required"].as_u64().unwrap() > 200);
-    assert_eq!(s["visits_unmet"], 0, "the sample has the capacity for every visit");
+    assert_eq!(
+        s["visits_unmet"], 0,
+        "the sample has the capacity for every visit"
+    );
     assert!(s["cost_nok"].as_f64().unwrap() < s["naive_cost_nok"].as_f64().unwrap());
 }
 
@@ -186,12 +258,28 @@ mod random_datasets {
     }
 
     fn kid() -> impl Strategy<Value = Kid> {
-        (62.0..66.0f64, 8.5..14.0f64, 0..3usize, any::<bool>(), proptest::option::of(0..200u32))
-            .prop_map(|(lat, lon, worker, twice, last)| Kid { lat, lon, worker, twice, last })
+        (
+            62.0..66.0f64,
+            8.5..14.0f64,
+            0..3usize,
+            any::<bool>(),
+            proptest::option::of(0..200u32),
+        )
+            .prop_map(|(lat, lon, worker, twice, last)| Kid {
+                lat,
+                lon,
+                worker,
+                twice,
+                last,
+            })
     }
 
     fn write_dataset(dir: &Path, kids: &[Kid], absent: &[(usize, u32, u32)]) {
-        fs::write(dir.join("offices.csv"), "office_id,name,lat,lon\nK1,Kontor,63.3615,10.3803\n").unwrap();
+        fs::write(
+            dir.join("offices.csv"),
+            "office_id,name,lat,lon\nK1,Kontor,63.3615,10.3803\n",
+        )
+        .unwrap();
         fs::write(
             dir.join("caseworkers.csv"),
             "caseworker_id,name,team,office_id,fte\nS0,A,barn,K1,1.0\nS1,B,barn,K1,0.6\nS2,C,barn,K1,0.8\n",
@@ -200,15 +288,29 @@ mod random_datasets {
         let day0 = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
         let mut abs = String::from("caseworker_id,from,to,reason\n");
         for (w, start, len) in absent {
-            let from = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap() + chrono::Duration::days(*start as i64);
-            writeln!(abs, "S{w},{from},{},kurs", from + chrono::Duration::days(*len as i64)).unwrap();
+            let from = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+                + chrono::Duration::days(*start as i64);
+            writeln!(
+                abs,
+                "S{w},{from},{},kurs",
+                from + chrono::Duration::days(*len as i64)
+            )
+            .unwrap();
         }
         fs::write(dir.join("absences.csv"), abs).unwrap();
         let mut ch = String::from("child_id,team,caseworker_id,placement,place,lat,lon,visits_per_year,placed_since,last_visit\n");
         for (i, k) in kids.iter().enumerate() {
-            let last = k.last.map(|d| (day0 + chrono::Duration::days(d as i64)).to_string()).unwrap_or_default();
+            let last = k
+                .last
+                .map(|d| (day0 + chrono::Duration::days(d as i64)).to_string())
+                .unwrap_or_default();
             let freq = if k.twice { 2 } else { 4 };
-            writeln!(ch, "B{i:03},barn,S{},fosterhjem,Sted,{:.5},{:.5},{freq},2018-01-01,{last}", k.worker, k.lat, k.lon).unwrap();
+            writeln!(
+                ch,
+                "B{i:03},barn,S{},fosterhjem,Sted,{:.5},{:.5},{freq},2018-01-01,{last}",
+                k.worker, k.lat, k.lon
+            )
+            .unwrap();
         }
         fs::write(dir.join("children.csv"), ch).unwrap();
     }

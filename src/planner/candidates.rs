@@ -13,7 +13,8 @@ use super::trip::{evaluate, Access, TripShape, DAY};
 use crate::calendar::WorkCalendar;
 use crate::units::Ore;
 
-/// One visit this caseworker owes (or may take early) in the chunk.
+/// One visit this caseworker owes (or may take early) in the chunk. Lists of
+/// them hold the required visits first.
 #[derive(Debug, Clone)]
 pub struct DueVisit {
     pub child: usize,
@@ -44,6 +45,7 @@ pub struct Generator<'a> {
     /// Days (calendar indices) of the chunk.
     chunk: (usize, usize),
     single_cost: Vec<Option<Ore>>,
+    early_value: Ore,
     evaluations: usize,
     pub out: Vec<Candidate>,
 }
@@ -63,6 +65,7 @@ impl<'a> Generator<'a> {
             due,
             chunk,
             single_cost: Vec::new(),
+            early_value: Ore::from_nok(ctx.settings.visits.early_visit_value_nok),
             evaluations: 0,
             out: Vec::new(),
         }
@@ -76,11 +79,11 @@ impl<'a> Generator<'a> {
             .map(|c| c.as_ref().map(|c| c.shape.cost))
             .collect();
         for (v, single) in singles.into_iter().enumerate() {
+            // Seeds are required visits only: the caller lists them first, so
+            // every set with a required visit is grown from its first one.
             if let Some(c) = single {
                 let cost = c.shape.cost;
-                if self.due[v].required {
-                    self.out.push(c);
-                }
+                self.out.push(c);
                 self.grow(vec![v], cost);
             }
         }
@@ -96,8 +99,15 @@ impl<'a> Generator<'a> {
             if self.evaluations >= EVALUATION_BUDGET {
                 return;
             }
-            let Some(alone) = self.single_cost[v] else {
-                continue;
+            // A required visit joins when that beats its own trip; an early
+            // visit only when it is on the way: it adds less than it is worth.
+            let alone = if self.due[v].required {
+                match self.single_cost[v] {
+                    Some(c) => c,
+                    None => continue,
+                }
+            } else {
+                self.early_value
             };
             let mut bigger = set.clone();
             bigger.push(v);
@@ -108,9 +118,7 @@ impl<'a> Generator<'a> {
                 continue;
             }
             let c_cost = c.shape.cost;
-            if bigger.iter().any(|&x| self.due[x].required) {
-                self.out.push(c);
-            }
+            self.out.push(c);
             self.grow(bigger, c_cost);
         }
     }
@@ -142,6 +150,9 @@ impl<'a> Generator<'a> {
                 let Some(shape) = evaluate(self.ctx, self.caseworker, access, &o) else {
                     continue;
                 };
+                if shape.days > 1 && children.iter().any(|&c| self.is_local(c)) {
+                    continue;
+                }
                 if best.as_ref().is_some_and(|b| b.shape.cost <= shape.cost) {
                     continue;
                 }
@@ -158,6 +169,18 @@ impl<'a> Generator<'a> {
             }
         }
         best
+    }
+
+    /// A home so near the office that its visit belongs on a day trip: trips
+    /// with hotel nights do not take it along, which keeps the search small.
+    fn is_local(&self, child: usize) -> bool {
+        let office = self.ctx.office_site_of_caseworker(self.caseworker);
+        let limit = self.ctx.settings.planning.local_visit_minutes;
+        self.ctx
+            .drive(office, self.ctx.sites.child(child))
+            .minutes
+            .0
+            <= limit
     }
 
     /// Days the trip can start on: every day of it a working day for the
@@ -195,7 +218,7 @@ pub fn best_order(ctx: &Context, base: usize, children: &[usize]) -> Vec<usize> 
         return children.to_vec();
     }
     let sites: Vec<usize> = children.iter().map(|&c| ctx.sites.child(c)).collect();
-    let t = |a: usize, b: usize| ctx.matrix.drive(a, b).minutes.0;
+    let t = |a: usize, b: usize| ctx.drive(a, b).minutes.0;
     if n > EXACT_ORDER_MAX {
         return nearest_neighbour(ctx, base, children);
     }
@@ -247,11 +270,49 @@ fn nearest_neighbour(ctx: &Context, base: usize, children: &[usize]) -> Vec<usiz
         let (i, _) = left
             .iter()
             .enumerate()
-            .min_by_key(|(_, &c)| (ctx.matrix.drive(here, ctx.sites.child(c)).minutes, c))
+            .min_by_key(|(_, &c)| (ctx.drive(here, ctx.sites.child(c)).minutes, c))
             .expect("left is not empty");
         let c = left.remove(i);
         here = ctx.sites.child(c);
         order.push(c);
     }
     order
+}
+
+/// Drops trips that never pay when field days are plentiful: a trip `S` is
+/// dominated when, for some visit `v` in it, the trip `S - v` plus making `v`
+/// on its own (or, for an early visit, not making it) costs no more. Only
+/// sound when capacity does not bind; the caller checks that first.
+pub fn prune_dominated(
+    candidates: Vec<Candidate>,
+    due: &[DueVisit],
+    early_value: Ore,
+) -> Vec<Candidate> {
+    use std::collections::HashMap;
+    let mask = |c: &Candidate| c.visits.iter().fold(0u64, |m, &v| m | 1 << v);
+    let cost: HashMap<u64, Ore> = candidates.iter().map(|c| (mask(c), c.shape.cost)).collect();
+    let alone = |v: usize| -> Option<Ore> {
+        if due[v].required {
+            cost.get(&(1u64 << v)).copied()
+        } else {
+            Some(early_value)
+        }
+    };
+    let keep: Vec<bool> = candidates
+        .iter()
+        .map(|c| {
+            let m = mask(c);
+            c.visits.len() < 2
+                || !c.visits.iter().any(|&v| {
+                    let rest = cost.get(&(m & !(1u64 << v))).copied();
+                    matches!((rest, alone(v)), (Some(r), Some(a)) if r + a <= c.shape.cost)
+                })
+        })
+        .collect();
+    candidates
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(c, _)| c)
+        .collect()
 }

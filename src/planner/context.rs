@@ -6,7 +6,12 @@ use crate::geodata;
 use crate::model::Dataset;
 use crate::settings::Settings;
 use crate::travel::flights::network;
-use crate::travel::{great_circle_metres, Sites, TravelMatrix};
+use crate::travel::{great_circle_metres, Drive, Sites, TravelMatrix};
+use crate::units::{Metres, Minutes};
+
+/// Above this many offices, children and airports the drive cache would take
+/// too much memory, and drives are asked of the matrix each time.
+const DENSE_CACHE_MAX_SITES: usize = 2500;
 
 /// A way to reach a child's area from its caseworker's office by air.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +31,12 @@ pub struct Context<'a> {
     pub matrix: &'a dyn TravelMatrix,
     /// Per site: the site of the nearest hotel town.
     nearest_hotel: Vec<usize>,
+    /// Drives between the first `dense_n` sites (offices, children, airports),
+    /// row-major, as (metres, minutes): the search asks for them millions of times.
+    dense: Vec<(u32, u32)>,
+    dense_n: usize,
+    /// Per dense site: the drive to its nearest hotel and back.
+    to_hotel: Vec<((u32, u32), (u32, u32))>,
     /// Per office: its airport (the one with scheduled routes nearest by road).
     pub home_airport: Vec<Option<usize>>,
     /// Per child: arrival airports worth flying to, by the child's caseworker's office.
@@ -36,7 +47,7 @@ impl<'a> Context<'a> {
     pub fn new(data: &'a Dataset, sites: &'a Sites, matrix: &'a dyn TravelMatrix) -> Self {
         let settings = &data.settings;
         let hotels: Vec<usize> = sites.hotels().collect();
-        let nearest_hotel = (0..sites.len())
+        let nearest_hotel: Vec<usize> = (0..sites.len())
             .map(|s| {
                 let here = sites.location(s);
                 hotels
@@ -57,12 +68,37 @@ impl<'a> Context<'a> {
                     .min_by_key(|a| matrix.drive(sites.office(o), sites.airport(*a)).minutes)
             })
             .collect();
+        let core = sites.hotels().start;
+        let dense_n = if core <= DENSE_CACHE_MAX_SITES {
+            core
+        } else {
+            0
+        };
+        let pack = |d: Drive| {
+            let clamp = |x: i64| x.clamp(0, u32::MAX as i64) as u32;
+            (clamp(d.metres.0), clamp(d.minutes.0))
+        };
+        let mut dense = Vec::with_capacity(dense_n * dense_n);
+        for a in 0..dense_n {
+            dense.extend((0..dense_n).map(|b| pack(matrix.drive(a, b))));
+        }
+        let to_hotel = (0..dense_n)
+            .map(|a| {
+                (
+                    pack(matrix.drive(a, nearest_hotel[a])),
+                    pack(matrix.drive(nearest_hotel[a], a)),
+                )
+            })
+            .collect();
         let mut ctx = Self {
             data,
             settings,
             sites,
             matrix,
             nearest_hotel,
+            dense,
+            dense_n,
+            to_hotel,
             home_airport,
             air_access: Vec::new(),
         };
@@ -70,6 +106,25 @@ impl<'a> Context<'a> {
             .map(|c| ctx.find_air_access(c))
             .collect();
         ctx
+    }
+
+    /// The drive between two sites, from the cache where it has them.
+    pub fn drive(&self, from: usize, to: usize) -> Drive {
+        let unpack = |(m, t): (u32, u32)| Drive {
+            metres: Metres(m as i64),
+            minutes: Minutes(t as i64),
+        };
+        let n = self.dense_n;
+        if from < n && to < n {
+            return unpack(self.dense[from * n + to]);
+        }
+        if from < n && to == self.nearest_hotel[from] {
+            return unpack(self.to_hotel[from].0);
+        }
+        if to < n && from == self.nearest_hotel[to] {
+            return unpack(self.to_hotel[to].1);
+        }
+        self.matrix.drive(from, to)
     }
 
     pub fn nearest_hotel(&self, site: usize) -> usize {

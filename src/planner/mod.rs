@@ -126,10 +126,21 @@ pub fn weekly_limit(ctx: &Context, caseworker: usize) -> u32 {
 }
 
 /// The visits a caseworker's own children need (or may take early) in a chunk.
-fn own_requirements(ctx: &Context, chunk: Horizon, last_visit: &[Option<NaiveDate>], cw: usize) -> Vec<Requirement> {
+fn own_requirements(
+    ctx: &Context,
+    chunk: Horizon,
+    last_visit: &[Option<NaiveDate>],
+    cw: usize,
+) -> Vec<Requirement> {
     let s = ctx.settings;
     let mut out = Vec::new();
-    for (i, child) in ctx.data.children.iter().enumerate().filter(|(_, c)| c.caseworker == cw) {
+    for (i, child) in ctx
+        .data
+        .children
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.caseworker == cw)
+    {
         for r in demand::child_requirements(i, child, last_visit[i], chunk, s) {
             if r.required || (s.visits.early_visits && !r.window_is_empty()) {
                 out.push(r);
@@ -147,7 +158,13 @@ fn plan_one(
     last_visit: &[Option<NaiveDate>],
     cw: usize,
 ) -> Result<CaseworkerResult, String> {
-    plan_visits(ctx, cal, days, cw, own_requirements(ctx, chunk, last_visit, cw))
+    plan_visits(
+        ctx,
+        cal,
+        days,
+        cw,
+        own_requirements(ctx, chunk, last_visit, cw),
+    )
 }
 
 /// Plans the given visits for one caseworker in one chunk.
@@ -156,9 +173,11 @@ fn plan_visits(
     cal: &WorkCalendar,
     days: (usize, usize),
     cw: usize,
-    requirements: Vec<Requirement>,
+    mut requirements: Vec<Requirement>,
 ) -> Result<CaseworkerResult, String> {
     let s = ctx.settings;
+    // Required visits first: candidate search grows trips from them.
+    requirements.sort_by_key(|r| !r.required);
     let mut unmet = Vec::new();
     let due: Vec<DueVisit> = requirements
         .iter()
@@ -185,6 +204,10 @@ fn plan_visits(
     }
     let limit = weekly_limit(ctx, cw);
     let capacity = |from: usize| field_days(cal, cw, from, days.1, limit);
+    if capacity_is_plentiful(&candidates, &due, &capacity) {
+        let early = crate::units::Ore::from_nok(s.visits.early_visit_value_nok);
+        candidates = candidates::prune_dominated(candidates, &due, early);
+    }
     for _ in 0..MAX_RESELECT {
         let selection =
             select::select(&candidates, &due, s.visits.early_visit_value_nok, &capacity)?;
@@ -243,7 +266,10 @@ fn cover_for_colleagues(
     results: &mut [CaseworkerResult],
 ) -> Result<(), String> {
     let coverable = |r: UnmetReason| {
-        matches!(r, UnmetReason::CaseworkerAbsent | UnmetReason::NoCapacity | UnmetReason::NoFeasibleTrip)
+        matches!(
+            r,
+            UnmetReason::CaseworkerAbsent | UnmetReason::NoCapacity | UnmetReason::NoFeasibleTrip
+        )
     };
     for owner in 0..results.len() {
         let mut k = 0;
@@ -278,12 +304,44 @@ fn try_colleagues(
         reqs.push(req.clone());
         let extra = reqs.len() - 1;
         let trial = plan_visits(ctx, cal, days, c, reqs)?;
-        if !trial.unmet.iter().any(|(u, _)| *u == extra) && trial.unmet.len() <= results[c].unmet.len() {
+        if !trial.unmet.iter().any(|(u, _)| *u == extra)
+            && trial.unmet.len() <= results[c].unmet.len()
+        {
             results[c] = trial;
             return Ok(true);
         }
     }
     Ok(false)
+}
+
+/// Whether every required visit could have a trip of its own and still fit
+/// the field days from each visit's first day on: then capacity never binds
+/// and cost dominance may thin out the candidates.
+fn capacity_is_plentiful(
+    candidates: &[Candidate],
+    due: &[DueVisit],
+    capacity: &dyn Fn(usize) -> u32,
+) -> bool {
+    let single_days = |v: usize| {
+        candidates
+            .iter()
+            .find(|c| c.visits == [v])
+            .map_or(0, |c| c.shape.days)
+    };
+    let mut firsts: Vec<usize> = due
+        .iter()
+        .filter(|d| d.required)
+        .map(|d| d.first_day)
+        .collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    firsts.into_iter().all(|d| {
+        let need: u32 = (0..due.len())
+            .filter(|&v| due[v].required && due[v].first_day >= d)
+            .map(single_days)
+            .sum();
+        need <= capacity(d)
+    })
 }
 
 /// Why a requirement cannot be met whatever the trips, if it cannot.

@@ -201,7 +201,7 @@ fn naive_cost(ctx: &Context, reqs: &[Requirement]) -> Ore {
         .filter_map(|r| {
             let cw = ctx.data.children[r.child].caseworker;
             let office = ctx.office_site_of_caseworker(cw);
-            let drive = ctx.matrix.drive(office, ctx.sites.child(r.child)).minutes.0;
+            let drive = ctx.drive(office, ctx.sites.child(r.child)).minutes.0;
             let air = ctx.air_access[r.child].first().filter(|_| drive > 240);
             let by_air = air.and_then(|a| evaluate(ctx, cw, &Access::Air(a.clone()), &[r.child]));
             by_air

@@ -61,18 +61,10 @@ pub fn select(
             _ => model.with(constraint!(cover <= 1.0)),
         };
     }
-    let mut thresholds: Vec<usize> = candidates
-        .iter()
-        .filter_map(|c| c.start_days.first().copied())
-        .collect();
-    thresholds.sort_unstable();
-    thresholds.dedup();
-    for d in thresholds {
+    for (d, rows) in capacity_rows(candidates, due.len(), capacity) {
         let mut load = Expression::from(0.0);
-        for (t, c) in candidates.iter().enumerate() {
-            if c.start_days.first().is_some_and(|&s| s >= d) {
-                load += y[t] * f64::from(c.shape.days);
-            }
+        for t in rows {
+            load += y[t] * f64::from(candidates[t].shape.days);
         }
         model = model.with(constraint!(load <= f64::from(capacity(d))));
     }
@@ -94,4 +86,41 @@ pub fn select(
         unmet,
         objective_nok,
     })
+}
+
+/// The capacity rows that can bind: for each earliest start day `d`, the
+/// candidates that cannot start before it. A row is left out when even the
+/// most day-hungry disjoint choice of those trips fits: trips are disjoint,
+/// so their days add up to at most, per visit, the largest days-per-visit
+/// share of any trip that holds it.
+fn capacity_rows(
+    candidates: &[Candidate],
+    visits: usize,
+    capacity: &dyn Fn(usize) -> u32,
+) -> Vec<(usize, Vec<usize>)> {
+    let mut thresholds: Vec<usize> = candidates
+        .iter()
+        .filter_map(|c| c.start_days.first().copied())
+        .collect();
+    thresholds.sort_unstable();
+    thresholds.dedup();
+    let mut rows = Vec::new();
+    for d in thresholds {
+        let members: Vec<usize> = (0..candidates.len())
+            .filter(|&t| candidates[t].start_days.first().is_some_and(|&s| s >= d))
+            .collect();
+        let mut share = vec![0.0f64; visits];
+        for &t in &members {
+            let c = &candidates[t];
+            let per_visit = f64::from(c.shape.days) / c.visits.len() as f64;
+            for &v in &c.visits {
+                share[v] = share[v].max(per_visit);
+            }
+        }
+        let most = share.iter().sum::<f64>();
+        if most > f64::from(capacity(d)) + 1e-9 {
+            rows.push((d, members));
+        }
+    }
+    rows
 }

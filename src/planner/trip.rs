@@ -157,7 +157,7 @@ impl<'c> Builder<'c> {
     }
 
     fn drive(&mut self, to: usize) -> i64 {
-        let d = self.ctx.matrix.drive(self.pos, to);
+        let d = self.ctx.drive(self.pos, to);
         let is_own = matches!(self.access, Access::Car)
             || self.pos == self.office_site
             || to == self.office_site;
@@ -179,7 +179,7 @@ impl<'c> Builder<'c> {
         let airport_site = self.ctx.sites.airport(first);
         let earliest = self.day_base() + f.first_departure.0;
         let ready = self.time
-            + self.ctx.matrix.drive(self.pos, airport_site).minutes.0
+            + self.ctx.drive(self.pos, airport_site).minutes.0
             + f.before_departure_minutes;
         if self.visits_today == 0 {
             self.shift_day(earliest - ready);
@@ -262,7 +262,6 @@ impl<'c> Builder<'c> {
                 Some(
                     t + self
                         .ctx
-                        .matrix
                         .drive(self.ctx.sites.airport(home), self.office_site)
                         .minutes
                         .0,
@@ -272,7 +271,7 @@ impl<'c> Builder<'c> {
     }
 
     fn try_visit(&mut self, child: usize, last: bool) -> bool {
-        let (v, m) = (&self.ctx.settings.visits, self.ctx.matrix);
+        let (v, m) = (&self.ctx.settings.visits, self.ctx);
         let site = self.ctx.sites.child(child);
         let arrive = self.time + m.drive(self.pos, site).minutes.0;
         let start = arrive.max(self.day_base() + v.earliest.0);
@@ -338,7 +337,7 @@ impl<'c> Builder<'c> {
 
     /// Goes home today if that fits, else after a night at a hotel.
     fn finish(mut self) -> Option<TripShape> {
-        let back_at_base = self.time + self.ctx.matrix.drive(self.pos, self.base).minutes.0;
+        let back_at_base = self.time + self.ctx.drive(self.pos, self.base).minutes.0;
         let fits_today = self
             .home_from_base(back_at_base)
             .is_some_and(|t| self.day_fits(self.day_depart, t));
