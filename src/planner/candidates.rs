@@ -34,6 +34,8 @@ pub struct Candidate {
 }
 
 const EXACT_ORDER_MAX: usize = 9;
+/// How many nearest due visits a visit may be joined with on one trip.
+const NEIGHBOURS: usize = 12;
 /// Trips evaluated per caseworker and chunk before the search stops growing sets.
 const EVALUATION_BUDGET: usize = 60_000;
 
@@ -45,6 +47,8 @@ pub struct Generator<'a> {
     /// Days (calendar indices) of the chunk.
     chunk: (usize, usize),
     single_cost: Vec<Option<Ore>>,
+    /// Per due visit: whether each other due visit is among its nearest.
+    near: Vec<Vec<bool>>,
     early_value: Ore,
     evaluations: usize,
     pub out: Vec<Candidate>,
@@ -65,6 +69,7 @@ impl<'a> Generator<'a> {
             due,
             chunk,
             single_cost: Vec::new(),
+            near: Vec::new(),
             early_value: Ore::from_nok(ctx.settings.visits.early_visit_value_nok),
             evaluations: 0,
             out: Vec::new(),
@@ -72,8 +77,16 @@ impl<'a> Generator<'a> {
     }
 
     pub fn run(mut self) -> Vec<Candidate> {
-        let singles: Vec<Option<Candidate>> =
-            (0..self.due.len()).map(|v| self.best_trip(&[v])).collect();
+        self.near = self.nearest_visits();
+        let singles: Vec<Option<Candidate>> = (0..self.due.len())
+            .map(|v| {
+                if self.due[v].required {
+                    self.best_trip(&[v])
+                } else {
+                    None
+                }
+            })
+            .collect();
         self.single_cost = singles
             .iter()
             .map(|c| c.as_ref().map(|c| c.shape.cost))
@@ -109,6 +122,9 @@ impl<'a> Generator<'a> {
             } else {
                 self.early_value
             };
+            if !set.iter().any(|&m| self.near[m][v]) {
+                continue;
+            }
             let mut bigger = set.clone();
             bigger.push(v);
             let Some(c) = self.best_trip(&bigger) else {
@@ -169,6 +185,28 @@ impl<'a> Generator<'a> {
             }
         }
         best
+    }
+
+    /// For each due visit, the `NEIGHBOURS` others nearest by road: a set only
+    /// grows by a neighbour of one of its visits, which bounds the search when
+    /// a caseworker has many children.
+    fn nearest_visits(&self) -> Vec<Vec<bool>> {
+        let n = self.due.len();
+        let site = |v: usize| self.ctx.sites.child(self.due[v].child);
+        (0..n)
+            .map(|a| {
+                let mut others: Vec<(i64, usize)> = (0..n)
+                    .filter(|&b| b != a)
+                    .map(|b| (self.ctx.drive(site(a), site(b)).minutes.0, b))
+                    .collect();
+                others.sort_unstable();
+                let mut near = vec![false; n];
+                for (_, b) in others.into_iter().take(NEIGHBOURS) {
+                    near[b] = true;
+                }
+                near
+            })
+            .collect()
     }
 
     /// A home so near the office that its visit belongs on a day trip: trips

@@ -10,6 +10,7 @@
 //! day can take is dropped from the candidates and the choice is made again.
 
 pub mod candidates;
+mod caseworker;
 pub mod context;
 mod output;
 pub mod schedule;
@@ -22,13 +23,11 @@ use crate::model::Dataset;
 use crate::plan::{Plan, UnmetReason};
 use crate::settings::Continuity;
 use crate::travel::{Sites, TravelMatrix};
-use candidates::{Candidate, DueVisit, Generator};
+use candidates::{Candidate, DueVisit};
+use caseworker::plan_visits;
 use chrono::NaiveDate;
 use context::Context;
 use std::time::Instant;
-
-/// How many times a caseworker's choice is made again after a trip found no day.
-const MAX_RESELECT: usize = 20;
 
 /// Plans the horizon. `progress(done, total)` is called after each caseworker.
 pub fn plan(
@@ -119,12 +118,6 @@ fn plan_caseworkers(
         .collect()
 }
 
-/// Weekly field-day limit of a caseworker: the full-time limit scaled by fte.
-pub fn weekly_limit(ctx: &Context, caseworker: usize) -> u32 {
-    let full = ctx.settings.work.max_field_days_per_week as f64;
-    ((full * ctx.data.caseworkers[caseworker].fte).round() as u32).max(1)
-}
-
 /// The visits a caseworker's own children need (or may take early) in a chunk.
 fn own_requirements(
     ctx: &Context,
@@ -165,94 +158,6 @@ fn plan_one(
         cw,
         own_requirements(ctx, chunk, last_visit, cw),
     )
-}
-
-/// Plans the given visits for one caseworker in one chunk.
-fn plan_visits(
-    ctx: &Context,
-    cal: &WorkCalendar,
-    days: (usize, usize),
-    cw: usize,
-    mut requirements: Vec<Requirement>,
-) -> Result<CaseworkerResult, String> {
-    let s = ctx.settings;
-    // Required visits first: candidate search grows trips from them.
-    requirements.sort_by_key(|r| !r.required);
-    let mut unmet = Vec::new();
-    let due: Vec<DueVisit> = requirements
-        .iter()
-        .map(|r| DueVisit {
-            child: r.child,
-            required: r.required,
-            first_day: cal.day(r.due_from).unwrap_or(usize::MAX),
-            last_day: cal.day(r.due_by).unwrap_or(0),
-        })
-        .collect();
-    for (v, r) in requirements.iter().enumerate() {
-        if let Some(reason) = window_problem(cal, cw, r, &due[v]) {
-            if r.required {
-                unmet.push((v, reason));
-            }
-        }
-    }
-    let mut candidates = Generator::new(ctx, cal, cw, &due, days).run();
-    for (v, d) in due.iter().enumerate() {
-        let reachable = candidates.iter().any(|c| c.visits.contains(&v));
-        if d.required && !reachable && !unmet.iter().any(|(u, _)| *u == v) {
-            unmet.push((v, UnmetReason::NoFeasibleTrip));
-        }
-    }
-    let limit = weekly_limit(ctx, cw);
-    let capacity = |from: usize| field_days(cal, cw, from, days.1, limit);
-    if capacity_is_plentiful(&candidates, &due, &capacity) {
-        let early = crate::units::Ore::from_nok(s.visits.early_visit_value_nok);
-        candidates = candidates::prune_dominated(candidates, &due, early);
-    }
-    for _ in 0..MAX_RESELECT {
-        let selection =
-            select::select(&candidates, &due, s.visits.early_visit_value_nok, &capacity)?;
-        let chosen: Vec<&Candidate> = selection.trips.iter().map(|&t| &candidates[t]).collect();
-        let placed = schedule::assign_days(&chosen, cal, days, limit)?;
-        if placed.iter().all(Option::is_some) {
-            for v in selection.unmet {
-                if !unmet.iter().any(|(u, _)| *u == v) {
-                    unmet.push((v, UnmetReason::NoCapacity));
-                }
-            }
-            let trips = selection
-                .trips
-                .iter()
-                .zip(placed)
-                .map(|(&t, day)| (candidates[t].clone(), day.unwrap_or(0)))
-                .collect();
-            unmet.sort();
-            return Ok(CaseworkerResult {
-                caseworker: cw,
-                due,
-                requirements,
-                trips,
-                unmet,
-            });
-        }
-        // Drop the trips no day could take, and choose again.
-        let drop: Vec<usize> = selection
-            .trips
-            .iter()
-            .zip(&placed)
-            .filter(|(_, p)| p.is_none())
-            .map(|(&t, _)| t)
-            .collect();
-        candidates = candidates
-            .into_iter()
-            .enumerate()
-            .filter(|(t, _)| !drop.contains(t))
-            .map(|(_, c)| c)
-            .collect();
-    }
-    Err(format!(
-        "caseworker {}: no day plan found after {MAX_RESELECT} attempts",
-        ctx.data.caseworkers[cw].id
-    ))
 }
 
 /// Under `continuity = "cover_absence"`: a required visit the own caseworker
@@ -312,67 +217,4 @@ fn try_colleagues(
         }
     }
     Ok(false)
-}
-
-/// Whether every required visit could have a trip of its own and still fit
-/// the field days from each visit's first day on: then capacity never binds
-/// and cost dominance may thin out the candidates.
-fn capacity_is_plentiful(
-    candidates: &[Candidate],
-    due: &[DueVisit],
-    capacity: &dyn Fn(usize) -> u32,
-) -> bool {
-    let single_days = |v: usize| {
-        candidates
-            .iter()
-            .find(|c| c.visits == [v])
-            .map_or(0, |c| c.shape.days)
-    };
-    let mut firsts: Vec<usize> = due
-        .iter()
-        .filter(|d| d.required)
-        .map(|d| d.first_day)
-        .collect();
-    firsts.sort_unstable();
-    firsts.dedup();
-    firsts.into_iter().all(|d| {
-        let need: u32 = (0..due.len())
-            .filter(|&v| due[v].required && due[v].first_day >= d)
-            .map(single_days)
-            .sum();
-        need <= capacity(d)
-    })
-}
-
-/// Why a requirement cannot be met whatever the trips, if it cannot.
-fn window_problem(
-    cal: &WorkCalendar,
-    cw: usize,
-    r: &Requirement,
-    d: &DueVisit,
-) -> Option<UnmetReason> {
-    if r.window_is_empty() || d.first_day > d.last_day {
-        return Some(UnmetReason::MinGapConflict);
-    }
-    let days = d.first_day..=d.last_day;
-    if !days.clone().any(|day| cal.is_office_day(day)) {
-        return Some(UnmetReason::NoWorkingDay);
-    }
-    if !days.into_iter().any(|day| cal.can_work(cw, day)) {
-        return Some(UnmetReason::CaseworkerAbsent);
-    }
-    None
-}
-
-/// Field days from `from` to `last`: working days, at most `limit` a week.
-fn field_days(cal: &WorkCalendar, cw: usize, from: usize, last: usize, limit: u32) -> u32 {
-    use chrono::Datelike;
-    let mut per_week: std::collections::BTreeMap<(i32, u32), u32> = Default::default();
-    for d in from..=last {
-        if cal.can_work(cw, d) {
-            let w = cal.date(d).iso_week();
-            *per_week.entry((w.year(), w.week())).or_default() += 1;
-        }
-    }
-    per_week.values().map(|n| (*n).min(limit)).sum()
 }

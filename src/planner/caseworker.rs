@@ -1,0 +1,310 @@
+//! One caseworker's chunk: from the visits they owe to trips on days.
+//!
+//! Up to `GROUP_MAX` due visits are planned as one problem: candidate trips,
+//! the set-partitioning MILP, then days. A larger caseload (an overloaded
+//! department) is cut into groups of neighbouring homes by bearing from the
+//! office, and the groups are planned one after another, each with the field
+//! days the groups before it left. That keeps every MILP small enough to
+//! solve exactly; the price is that no trip mixes two groups.
+
+use super::candidates::{self, Candidate, DueVisit, Generator};
+use super::context::Context;
+use super::{schedule, select, CaseworkerResult};
+use crate::calendar::WorkCalendar;
+use crate::demand::Requirement;
+use crate::plan::UnmetReason;
+use crate::units::Ore;
+use chrono::Datelike;
+use std::collections::BTreeMap;
+
+/// How many times a group's choice is made again after a trip found no day.
+const MAX_RESELECT: usize = 5;
+/// Most due visits planned as one problem.
+const GROUP_MAX: usize = 28;
+
+/// Weekly field-day limit of a caseworker: the full-time limit scaled by fte.
+pub fn weekly_limit(ctx: &Context, caseworker: usize) -> u32 {
+    let full = ctx.settings.work.max_field_days_per_week as f64;
+    ((full * ctx.data.caseworkers[caseworker].fte).round() as u32).max(1)
+}
+
+/// Plans the given visits for one caseworker in one chunk.
+pub fn plan_visits(
+    ctx: &Context,
+    cal: &WorkCalendar,
+    days: (usize, usize),
+    cw: usize,
+    mut requirements: Vec<Requirement>,
+) -> Result<CaseworkerResult, String> {
+    // Required visits first: candidate search grows trips from them.
+    requirements.sort_by_key(|r| !r.required);
+    let due: Vec<DueVisit> = requirements
+        .iter()
+        .map(|r| DueVisit {
+            child: r.child,
+            required: r.required,
+            first_day: cal.day(r.due_from).unwrap_or(usize::MAX),
+            last_day: cal.day(r.due_by).unwrap_or(0),
+        })
+        .collect();
+    let mut unmet = Vec::new();
+    for (v, r) in requirements.iter().enumerate() {
+        if let Some(reason) = window_problem(cal, cw, r, &due[v]) {
+            if r.required {
+                unmet.push((v, reason));
+            }
+        }
+    }
+    let mut planner = GroupPlanner {
+        ctx,
+        cal,
+        days,
+        cw,
+        limit: weekly_limit(ctx, cw),
+        booked: Vec::new(),
+    };
+    let mut trips = Vec::new();
+    let groups = groups(ctx, cw, &due);
+    let required = |g: &[usize]| g.iter().filter(|&&v| due[v].required).count();
+    let mut required_left: usize = groups.iter().map(|g| required(g)).sum();
+    for group in &groups {
+        // Each group may use its share of the field days still free, by its
+        // number of required visits, so the first group cannot take them all.
+        let share = if groups.len() == 1 {
+            1.0
+        } else {
+            required(group) as f64 / required_left.max(1) as f64
+        };
+        required_left -= required(group);
+        let (group_trips, group_unmet) = planner.plan_group(&due, group, share)?;
+        trips.extend(group_trips);
+        for (v, reason) in group_unmet {
+            if !unmet.iter().any(|(u, _)| *u == v) {
+                unmet.push((v, reason));
+            }
+        }
+    }
+    unmet.sort();
+    Ok(CaseworkerResult {
+        caseworker: cw,
+        due,
+        requirements,
+        trips,
+        unmet,
+    })
+}
+
+/// The due visits cut into groups of at most `GROUP_MAX`, by bearing from
+/// the office; each group lists its required visits first.
+fn groups(ctx: &Context, cw: usize, due: &[DueVisit]) -> Vec<Vec<usize>> {
+    if due.len() <= GROUP_MAX {
+        return vec![(0..due.len()).collect()];
+    }
+    let office = ctx.sites.location(ctx.office_site_of_caseworker(cw));
+    let bearing = |v: usize| {
+        let home = ctx.data.children[due[v].child].location;
+        let east = (home.lon - office.lon) * office.lat.to_radians().cos();
+        (home.lat - office.lat).atan2(east)
+    };
+    let mut order: Vec<usize> = (0..due.len()).collect();
+    order.sort_by(|a, b| bearing(*a).total_cmp(&bearing(*b)).then(a.cmp(b)));
+    let n = due.len().div_ceil(GROUP_MAX);
+    let size = due.len().div_ceil(n);
+    order
+        .chunks(size)
+        .map(|c| {
+            let mut g = c.to_vec();
+            g.sort_by_key(|&v| (!due[v].required, v));
+            g
+        })
+        .collect()
+}
+
+struct GroupPlanner<'a> {
+    ctx: &'a Context<'a>,
+    cal: &'a WorkCalendar,
+    days: (usize, usize),
+    cw: usize,
+    limit: u32,
+    /// Days taken by trips of earlier groups, as (start day, days).
+    booked: Vec<(usize, u32)>,
+}
+
+impl GroupPlanner<'_> {
+    /// Plans one group; returns its trips and unmet visits, both in indices
+    /// of the caseworker's whole due list.
+    #[allow(clippy::type_complexity)]
+    fn plan_group(
+        &mut self,
+        all: &[DueVisit],
+        group: &[usize],
+        share: f64,
+    ) -> Result<(Vec<(Candidate, usize)>, Vec<(usize, UnmetReason)>), String> {
+        let (ctx, cal, cw) = (self.ctx, self.cal, self.cw);
+        let due: Vec<DueVisit> = group.iter().map(|&v| all[v].clone()).collect();
+        let mut candidates = Generator::new(ctx, cal, cw, &due, self.days).run();
+        let mut unmet: Vec<(usize, UnmetReason)> = (0..due.len())
+            .filter(|&v| due[v].required && !candidates.iter().any(|c| c.visits.contains(&v)))
+            .map(|v| (v, UnmetReason::NoFeasibleTrip))
+            .collect();
+        let taken = self.taken_days();
+        let free = field_days(cal, cw, self.days.0, self.days.1, self.limit, &taken);
+        let mut budget = (free as f64 * share).ceil() as u32;
+        let early = ctx.settings.visits.early_visit_value_nok;
+        let capacity = |from: usize, budget: u32| {
+            field_days(cal, cw, from, self.days.1, self.limit, &taken).min(budget)
+        };
+        if capacity_is_plentiful(&candidates, &due, &|d| capacity(d, budget)) {
+            candidates = candidates::prune_dominated(candidates, &due, Ore::from_nok(early));
+        }
+        let mut attempt = 0;
+        let trips = loop {
+            attempt += 1;
+            let selection = select::select(&candidates, &due, early, &|d| capacity(d, budget))?;
+            let chosen: Vec<&Candidate> = selection.trips.iter().map(|&t| &candidates[t]).collect();
+            let placed = schedule::assign_days(&chosen, cal, self.days, self.limit, &self.booked)?;
+            if placed.iter().all(Option::is_some) || attempt == MAX_RESELECT {
+                // After the last attempt, the visits of trips no day could
+                // take are unmet for want of field days.
+                let mut trips = Vec::new();
+                let mut short = selection.unmet.clone();
+                for (&t, day) in selection.trips.iter().zip(placed) {
+                    match day {
+                        Some(day) => trips.push((candidates[t].clone(), day)),
+                        None => {
+                            short.extend(candidates[t].visits.iter().filter(|&&v| due[v].required))
+                        }
+                    }
+                }
+                unmet.extend(short.into_iter().map(|v| (v, UnmetReason::NoCapacity)));
+                break trips;
+            }
+            // Drop the trips no day could take, count their days as lost
+            // (the field days did not fit them), and choose again.
+            let drop: Vec<usize> = selection
+                .trips
+                .iter()
+                .zip(&placed)
+                .filter(|(_, p)| p.is_none())
+                .map(|(&t, _)| t)
+                .collect();
+            let lost: u32 = drop.iter().map(|&t| candidates[t].shape.days).sum();
+            budget = budget
+                .min(
+                    selection
+                        .trips
+                        .iter()
+                        .map(|&t| candidates[t].shape.days)
+                        .sum::<u32>(),
+                )
+                .saturating_sub(lost);
+            candidates = candidates
+                .into_iter()
+                .enumerate()
+                .filter(|(t, _)| !drop.contains(t))
+                .map(|(_, c)| c)
+                .collect();
+        };
+        self.booked
+            .extend(trips.iter().map(|(c, day)| (*day, c.shape.days)));
+        // Back to indices of the whole due list.
+        let trips = trips
+            .into_iter()
+            .map(|(mut c, day)| {
+                c.visits = c.visits.iter().map(|&v| group[v]).collect();
+                c.visits.sort_unstable();
+                (c, day)
+            })
+            .collect();
+        Ok((
+            trips,
+            unmet.into_iter().map(|(v, r)| (group[v], r)).collect(),
+        ))
+    }
+
+    fn taken_days(&self) -> Vec<bool> {
+        let mut taken = vec![false; self.cal.len()];
+        for &(start, days) in &self.booked {
+            for d in start..(start + days as usize).min(taken.len()) {
+                taken[d] = true;
+            }
+        }
+        taken
+    }
+}
+
+/// Whether every required visit could have a trip of its own and still fit
+/// the field days from each visit's first day on: then capacity never binds
+/// and cost dominance may thin out the candidates.
+fn capacity_is_plentiful(
+    candidates: &[Candidate],
+    due: &[DueVisit],
+    capacity: &dyn Fn(usize) -> u32,
+) -> bool {
+    let single_days = |v: usize| {
+        candidates
+            .iter()
+            .find(|c| c.visits == [v])
+            .map_or(0, |c| c.shape.days)
+    };
+    let mut firsts: Vec<usize> = due
+        .iter()
+        .filter(|d| d.required)
+        .map(|d| d.first_day)
+        .collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    firsts.into_iter().all(|d| {
+        let need: u32 = (0..due.len())
+            .filter(|&v| due[v].required && due[v].first_day >= d)
+            .map(single_days)
+            .sum();
+        need <= capacity(d)
+    })
+}
+
+/// Why a requirement cannot be met whatever the trips, if it cannot.
+fn window_problem(
+    cal: &WorkCalendar,
+    cw: usize,
+    r: &Requirement,
+    d: &DueVisit,
+) -> Option<UnmetReason> {
+    if r.window_is_empty() || d.first_day > d.last_day {
+        return Some(UnmetReason::MinGapConflict);
+    }
+    let days = d.first_day..=d.last_day;
+    if !days.clone().any(|day| cal.is_office_day(day)) {
+        return Some(UnmetReason::NoWorkingDay);
+    }
+    if !days.into_iter().any(|day| cal.can_work(cw, day)) {
+        return Some(UnmetReason::CaseworkerAbsent);
+    }
+    None
+}
+
+/// Free field days from `from` to `last`: working days not `taken`, and per
+/// week no more than `limit` counting the taken ones.
+fn field_days(
+    cal: &WorkCalendar,
+    cw: usize,
+    from: usize,
+    last: usize,
+    limit: u32,
+    taken: &[bool],
+) -> u32 {
+    let mut free: BTreeMap<(i32, u32), u32> = BTreeMap::new();
+    let mut used: BTreeMap<(i32, u32), u32> = BTreeMap::new();
+    for d in 0..=last.min(cal.len().saturating_sub(1)) {
+        let w = cal.date(d).iso_week();
+        let week = (w.year(), w.week());
+        if taken[d] {
+            *used.entry(week).or_default() += 1;
+        } else if d >= from && cal.can_work(cw, d) {
+            *free.entry(week).or_default() += 1;
+        }
+    }
+    free.iter()
+        .map(|(w, n)| (*n).min(limit.saturating_sub(used.get(w).copied().unwrap_or(0))))
+        .sum()
+}
