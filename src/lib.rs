@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 pub mod calendar;
+pub mod check;
 pub mod demand;
 pub mod diagnostics;
 pub mod generate;

@@ -1,0 +1,256 @@
+//! An independent checker of a written plan folder.
+//!
+//! The checker reads the files the planner wrote (`visits.csv`, `trips.csv`,
+//! `trip_stops.csv`, `unmet.csv`, `summary.json`, `calendars/*.ics`) and
+//! re-derives every rule from them and the dataset alone: the legal demand
+//! (through [`crate::demand::requirements`]), working days, absences, visiting
+//! hours, route shape and the summary figures. It never looks at the
+//! planner's internals, so a planner bug cannot hide itself. Every problem is
+//! collected with a stable code; a malformed file is a violation, never a
+//! panic. It backs `tilsyn check` and the tests.
+//!
+//! Codes: `missing_file`, `missing_column` (also a missing summary key),
+//! `bad_value` (unparsable field); `summary_mismatch`, `required_mismatch`;
+//! `required_visit_missing`, `visit_outside_window`, `unmet_not_required`,
+//! `unmet_row` (caseworker, reason or detail of an unmet row), `min_gap`;
+//! `unknown_ref`, `continuity`, `visit_length`, `not_working_day`,
+//! `caseworker_absent`, `visiting_hours`, `trip_mismatch`, `stop_mismatch`;
+//! `duplicate_id`, `overlap`, `route`, `time_order`, `trip_totals`,
+//! `day_too_long`; `calendar`, `privacy`; `permissions`.
+
+mod coverage;
+mod ics;
+mod read;
+mod summary;
+mod summary_json;
+mod trips;
+mod visits;
+
+#[cfg(test)]
+mod fixture;
+
+use crate::demand::{self, Horizon, Requirement};
+use crate::model::Dataset;
+use read::{PlanFiles, StopRow, TripRow};
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+/// One broken rule, pinned to a plan file and (when it has one) a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// Stable short code, e.g. `min_gap`; the module docs list them all.
+    pub code: &'static str,
+    /// Path inside the plan folder, e.g. `visits.csv` or `calendars/K1.ics`.
+    pub file: String,
+    /// 1-based physical line, when the problem has one.
+    pub line: Option<u64>,
+    pub message: String,
+}
+
+impl Violation {
+    pub(crate) fn new(code: &'static str, file: &str, line: Option<u64>, message: String) -> Self {
+        Self {
+            code,
+            file: file.to_string(),
+            line,
+            message,
+        }
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        write!(f, ": {}: {}", self.code, self.message)
+    }
+}
+
+/// Everything the checker found, with the plan's headline counts.
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    pub violations: Vec<Violation>,
+    /// Data rows in `visits.csv`.
+    pub visits: usize,
+    /// Data rows in `trips.csv`.
+    pub trips: usize,
+    /// Data rows in `unmet.csv`.
+    pub unmet: usize,
+    /// Required visits re-derived from the dataset and the summary's horizon.
+    pub required: usize,
+}
+
+impl CheckReport {
+    pub fn is_ok(&self) -> bool {
+        self.violations.is_empty()
+    }
+
+    /// The codes found, in order (handy in tests and scripts).
+    pub fn codes(&self) -> Vec<&'static str> {
+        self.violations.iter().map(|v| v.code).collect()
+    }
+}
+
+/// Reads the plan folder and checks it against the dataset and the contract.
+pub fn check_plan(data: &Dataset, plan_dir: &Path) -> CheckReport {
+    let mut out = Vec::new();
+    let files = read::read_plan(plan_dir, &mut out);
+    let ctx = Context::new(data, &files);
+    summary::check(&ctx, &mut out);
+    coverage::check(&ctx, &mut out);
+    visits::check(&ctx, &mut out);
+    trips::check(&ctx, &mut out);
+    ics::check(&ctx, plan_dir, &mut out);
+    check_permissions(plan_dir, &mut out);
+    CheckReport {
+        violations: out,
+        visits: files.visits.records,
+        trips: files.trips.records,
+        unmet: files.unmet.records,
+        required: ctx.required_count(),
+    }
+}
+
+/// The plan's rows with the lookups every rule needs, built once.
+pub(crate) struct Context<'a> {
+    pub data: &'a Dataset,
+    pub files: &'a PlanFiles,
+    pub children: HashMap<&'a str, usize>,
+    pub caseworkers: HashMap<&'a str, usize>,
+    /// First row of each trip id (duplicates are reported by the trip rules).
+    pub trips: HashMap<&'a str, &'a TripRow>,
+    /// Stops of each trip, sorted by `seq`.
+    pub stops: HashMap<&'a str, Vec<&'a StopRow>>,
+    /// Re-derived demand; `None` when the summary gives no usable horizon.
+    pub requirements: Option<Vec<Requirement>>,
+}
+
+impl<'a> Context<'a> {
+    fn new(data: &'a Dataset, files: &'a PlanFiles) -> Self {
+        let children = data
+            .children
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+        let caseworkers = data
+            .caseworkers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+        let mut trips = HashMap::new();
+        for t in &files.trips.rows {
+            trips.entry(t.trip_id.as_str()).or_insert(t);
+        }
+        let mut stops: HashMap<&str, Vec<&StopRow>> = HashMap::new();
+        for s in &files.stops.rows {
+            stops.entry(s.trip_id.as_str()).or_default().push(s);
+        }
+        for list in stops.values_mut() {
+            list.sort_by_key(|s| (s.seq, s.line));
+        }
+        let horizon = files
+            .summary
+            .as_ref()
+            .and_then(|s| Horizon::new(s.horizon_start?, s.horizon_end?));
+        let requirements = horizon.map(|h| demand::requirements(data, h));
+        Self {
+            data,
+            files,
+            children,
+            caseworkers,
+            trips,
+            stops,
+            requirements,
+        }
+    }
+
+    fn required_count(&self) -> usize {
+        self.requirements
+            .as_ref()
+            .map_or(0, |r| r.iter().filter(|q| q.required).count())
+    }
+
+    /// The caseworker's absence covering `date`, if any.
+    pub fn absent_on(&self, caseworker: usize, date: chrono::NaiveDate) -> bool {
+        self.data
+            .absences_of(caseworker)
+            .any(|a| a.from <= date && date <= a.to)
+    }
+}
+
+/// Plan files hold visit times of named caseworkers: only the owner may read
+/// them. Every file under the folder must have no group or other bits.
+#[cfg(unix)]
+fn check_permissions(plan_dir: &Path, out: &mut Vec<Violation>) {
+    use std::os::unix::fs::PermissionsExt;
+    let mut pending = vec![plan_dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            if meta.is_dir() {
+                pending.push(path);
+            } else if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
+                let name = path.strip_prefix(plan_dir).unwrap_or(&path);
+                out.push(Violation::new(
+                    "permissions",
+                    &name.to_string_lossy(),
+                    None,
+                    format!(
+                        "mode {:o} lets group or others read it; expected 600",
+                        meta.permissions().mode() & 0o777
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn check_permissions(_plan_dir: &Path, _out: &mut Vec<Violation>) {}
+
+#[cfg(test)]
+mod tests {
+    use super::fixture::{run, valid_plan};
+    use super::*;
+
+    #[test]
+    fn the_valid_plan_passes_with_its_counts() {
+        let report = run(&valid_plan());
+        assert!(report.is_ok(), "{:#?}", report.violations);
+        assert_eq!(
+            (report.visits, report.trips, report.unmet, report.required),
+            (2, 2, 1, 2)
+        );
+    }
+
+    #[test]
+    fn violation_prints_file_line_code_and_message() {
+        let v = Violation::new("min_gap", "visits.csv", Some(3), "too close".into());
+        assert_eq!(v.to_string(), "visits.csv:3: min_gap: too close");
+        let v = Violation::new("missing_file", "unmet.csv", None, "not found".into());
+        assert_eq!(v.to_string(), "unmet.csv: missing_file: not found");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_world_readable_file_is_reported() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = super::fixture::write(&valid_plan());
+        let path = dir.path().join("calendars/K1.ics");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let report = check_plan(&super::fixture::dataset(), dir.path());
+        assert_eq!(report.codes(), vec!["permissions"]);
+        assert_eq!(report.violations[0].file, "calendars/K1.ics");
+    }
+}

@@ -1,0 +1,253 @@
+//! Each planned visit on its own: who, when, and on which trip.
+//!
+//! A visit names a known child and caseworker; the caseworker keeps
+//! continuity (the child's own under `strict`, one of the child's team under
+//! `cover_absence`); it lasts at least `visits.minutes` inside visiting hours
+//! on a working day the caseworker is not away; and its trip exists, belongs
+//! to the same caseworker and stops at the child for the whole visit.
+
+use super::read::{show, StopKind, VisitRow, VISITS};
+use super::{Context, Violation};
+use crate::calendar::is_office_day;
+use crate::settings::Continuity;
+use chrono::Timelike;
+
+pub fn check(ctx: &Context, out: &mut Vec<Violation>) {
+    for v in &ctx.files.visits.rows {
+        let mut report = |code, message: String| {
+            out.push(Violation::new(code, VISITS, Some(v.line), message));
+        };
+        let child = ctx.children.get(v.child_id.as_str()).copied();
+        let caseworker = ctx.caseworkers.get(v.caseworker_id.as_str()).copied();
+        if child.is_none() {
+            report(
+                "unknown_ref",
+                format!("child {} is not in children.csv", v.child_id),
+            );
+        }
+        match caseworker {
+            None => report(
+                "unknown_ref",
+                format!("caseworker {} is not in caseworkers.csv", v.caseworker_id),
+            ),
+            Some(k) => check_day(ctx, v, k, &mut report),
+        }
+        if let (Some(c), Some(k)) = (child, caseworker) {
+            check_continuity(ctx, c, k, &mut report);
+        }
+        check_length_and_hours(ctx, v, &mut report);
+        check_trip(ctx, v, &mut report);
+    }
+}
+
+fn check_continuity(
+    ctx: &Context,
+    child: usize,
+    caseworker: usize,
+    report: &mut impl FnMut(&'static str, String),
+) {
+    let child = &ctx.data.children[child];
+    let own = &ctx.data.caseworkers[child.caseworker];
+    let visitor = &ctx.data.caseworkers[caseworker];
+    let allowed = match ctx.data.settings.planning.continuity {
+        Continuity::Strict => caseworker == child.caseworker,
+        Continuity::CoverAbsence => caseworker == child.caseworker || visitor.team == child.team,
+    };
+    if !allowed {
+        report(
+            "continuity",
+            format!(
+                "{} visits {} whose own caseworker is {} (team {}) under continuity {:?}",
+                visitor.id, child.id, own.id, child.team, ctx.data.settings.planning.continuity
+            ),
+        );
+    }
+}
+
+fn check_day(
+    ctx: &Context,
+    v: &VisitRow,
+    caseworker: usize,
+    report: &mut impl FnMut(&'static str, String),
+) {
+    let date = v.start.date();
+    if !is_office_day(date) {
+        report(
+            "not_working_day",
+            format!("{date} is a weekend day or a public holiday"),
+        );
+    }
+    if ctx.absent_on(caseworker, date) {
+        report(
+            "caseworker_absent",
+            format!("{} is away on {date}", v.caseworker_id),
+        );
+    }
+}
+
+fn check_length_and_hours(
+    ctx: &Context,
+    v: &VisitRow,
+    report: &mut impl FnMut(&'static str, String),
+) {
+    let visits = &ctx.data.settings.visits;
+    let minutes = (v.end - v.start).num_minutes();
+    if v.start >= v.end || minutes < visits.minutes {
+        report(
+            "visit_length",
+            format!(
+                "the visit lasts {minutes} minutes; at least {} are required",
+                visits.minutes
+            ),
+        );
+    }
+    let clock = |t: chrono::NaiveDateTime| i64::from(t.hour() * 60 + t.minute());
+    let hhmm = |m: i64| format!("{:02}:{:02}", m / 60, m % 60);
+    if v.start.date() != v.end.date() {
+        report(
+            "visiting_hours",
+            format!(
+                "the visit runs from {} into {}",
+                v.start.date(),
+                v.end.date()
+            ),
+        );
+    } else if clock(v.start) < visits.earliest.0 || clock(v.end) > visits.latest.0 {
+        report(
+            "visiting_hours",
+            format!(
+                "{}-{} is outside visiting hours {}-{}",
+                v.start.time().format("%H:%M"),
+                v.end.time().format("%H:%M"),
+                hhmm(visits.earliest.0),
+                hhmm(visits.latest.0)
+            ),
+        );
+    }
+}
+
+fn check_trip(ctx: &Context, v: &VisitRow, report: &mut impl FnMut(&'static str, String)) {
+    let Some(trip) = ctx.trips.get(v.trip_id.as_str()) else {
+        // A trip row that did not parse is reported already; do not repeat it.
+        if !ctx.files.trips.complete {
+            return;
+        }
+        report(
+            "trip_mismatch",
+            format!("trip {} is not in trips.csv", v.trip_id),
+        );
+        return;
+    };
+    if trip.caseworker_id != v.caseworker_id {
+        report(
+            "trip_mismatch",
+            format!(
+                "trip {} belongs to {}, not {}",
+                v.trip_id, trip.caseworker_id, v.caseworker_id
+            ),
+        );
+    }
+    let stops = ctx
+        .stops
+        .get(v.trip_id.as_str())
+        .map_or(&[][..], Vec::as_slice);
+    let covered = stops.iter().any(|s| {
+        s.kind == StopKind::Child
+            && s.reference == v.child_id
+            && s.arrive.is_some_and(|a| a <= v.start)
+            && s.depart.is_some_and(|d| d >= v.end)
+    });
+    if !covered {
+        report(
+            "stop_mismatch",
+            format!(
+                "trip {} has no stop at child {} from {} to {}",
+                v.trip_id,
+                v.child_id,
+                show(v.start),
+                v.end.format("%H:%M")
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture::{dataset, run, run_with, valid_plan, with};
+    use crate::model::ChildId;
+    use crate::settings::Continuity;
+
+    #[test]
+    fn an_unknown_child_is_an_unknown_ref() {
+        let plan = with(valid_plan(), "visits.csv", "C1,K1,T1", "C9,K1,T1");
+        assert!(run(&plan).codes().contains(&"unknown_ref"));
+    }
+
+    #[test]
+    fn another_caseworker_breaks_strict_continuity_but_not_cover_absence() {
+        // C2 (team ungdom, own caseworker K2) is given to K1 on K2's trip.
+        let plan = with(valid_plan(), "visits.csv", "C2,K2,T2", "C2,K1,T2");
+        let codes = run(&plan).codes();
+        assert!(
+            codes.contains(&"continuity") && codes.contains(&"trip_mismatch"),
+            "{codes:?}"
+        );
+        let mut data = dataset();
+        data.settings.planning.continuity = Continuity::CoverAbsence;
+        data.children[1].team = "barn".into();
+        assert!(!run_with(&data, &plan).codes().contains(&"continuity"));
+        assert_eq!(data.children[1].id, ChildId("C2".into()));
+    }
+
+    #[test]
+    fn a_short_visit_and_one_outside_visiting_hours_are_reported() {
+        let plan = with(
+            valid_plan(),
+            "visits.csv",
+            "2027-01-13T11:00",
+            "2027-01-13T10:30",
+        );
+        assert_eq!(run(&plan).codes(), vec!["visit_length", "calendar"]);
+        let plan = with(
+            valid_plan(),
+            "visits.csv",
+            "2027-01-13T09:30",
+            "2027-01-13T08:30",
+        );
+        let codes = run(&plan).codes();
+        assert!(
+            codes.contains(&"visiting_hours") && codes.contains(&"stop_mismatch"),
+            "{codes:?}"
+        );
+    }
+
+    #[test]
+    fn a_visit_on_a_holiday_or_an_absence_is_reported() {
+        // 2027-01-01 is New Year's Day; K2 is away 2027-02-01..2027-02-05.
+        let mut data = dataset();
+        data.absences[0].from = chrono::NaiveDate::from_ymd_opt(2027, 2, 1).unwrap();
+        data.absences[0].to = chrono::NaiveDate::from_ymd_opt(2027, 2, 5).unwrap();
+        let codes = run_with(&data, &valid_plan()).codes();
+        assert!(codes.contains(&"caseworker_absent"), "{codes:?}");
+        let plan = with(
+            valid_plan(),
+            "visits.csv",
+            "C1,K1,T1,2027-01-13T09:30,2027-01-13",
+            "C1,K1,T1,2027-01-01T09:30,2027-01-01",
+        );
+        assert!(run(&plan).codes().contains(&"not_working_day"));
+    }
+
+    #[test]
+    fn a_visit_on_an_unknown_trip_or_off_its_stops_is_reported() {
+        let plan = with(valid_plan(), "visits.csv", "C1,K1,T1", "C1,K1,T7");
+        assert!(run(&plan).codes().contains(&"trip_mismatch"));
+        let plan = with(
+            valid_plan(),
+            "trip_stops.csv",
+            "T1,1,child,C1",
+            "T1,1,child,C3",
+        );
+        assert!(run(&plan).codes().contains(&"stop_mismatch"));
+    }
+}
