@@ -266,8 +266,38 @@ fn print_summary(plan: &Plan, out: &Path) {
 }
 
 fn check(data: &Path, plan_dir: &Path, settings: Option<&Path>) -> Result<(), Failure> {
-    let _ = (data, plan_dir, settings);
-    Err(Failure::input("check: not yet wired"))
+    let dataset = load(data, settings)?;
+    if !plan_dir.is_dir() {
+        return Err(Failure::input(format!(
+            "{}: missing_file: the plan folder was not found",
+            plan_dir.display()
+        )));
+    }
+    let report = tilsyn::check::check_plan(&dataset, plan_dir);
+    for v in &report.violations {
+        println!("{v}");
+    }
+    println!(
+        "{}: {} visits, {} trips, {} unmet, {} required: {}",
+        plan_dir.display(),
+        report.visits,
+        report.trips,
+        report.unmet,
+        report.required,
+        if report.is_ok() {
+            "ok".to_string()
+        } else {
+            format!("{} violations", report.violations.len())
+        }
+    );
+    if report.is_ok() {
+        Ok(())
+    } else {
+        Err(Failure {
+            code: 1,
+            message: String::new(),
+        })
+    }
 }
 
 fn generate(seed: u64, postcodes: PathBuf, out: &Path) -> Result<(), Failure> {

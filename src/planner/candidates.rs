@@ -46,6 +46,8 @@ pub struct Generator<'a> {
     due: &'a [DueVisit],
     /// Days (calendar indices) of the chunk.
     chunk: (usize, usize),
+    /// Field days a week: a trip longer than this never fits in a week.
+    weekly_limit: u32,
     single_cost: Vec<Option<Ore>>,
     /// Per due visit: whether each other due visit is among its nearest.
     near: Vec<Vec<bool>>,
@@ -61,6 +63,7 @@ impl<'a> Generator<'a> {
         caseworker: usize,
         due: &'a [DueVisit],
         chunk: (usize, usize),
+        weekly_limit: u32,
     ) -> Self {
         Self {
             ctx,
@@ -68,6 +71,7 @@ impl<'a> Generator<'a> {
             caseworker,
             due,
             chunk,
+            weekly_limit,
             single_cost: Vec::new(),
             near: Vec::new(),
             early_value: Ore::from_nok(ctx.settings.visits.early_visit_value_nok),
@@ -225,6 +229,9 @@ impl<'a> Generator<'a> {
     /// caseworker, inside the chunk, and each visit inside its window.
     fn start_days(&self, set: &[usize], shape: &TripShape) -> Vec<usize> {
         let days = shape.days as usize;
+        if shape.days > self.weekly_limit {
+            return Vec::new();
+        }
         let visit_day = |child: usize| {
             shape
                 .stops

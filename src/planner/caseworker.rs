@@ -18,7 +18,7 @@ use chrono::Datelike;
 use std::collections::BTreeMap;
 
 /// How many times a group's choice is made again after a trip found no day.
-const MAX_RESELECT: usize = 5;
+const MAX_RESELECT: usize = 10;
 /// Most due visits planned as one problem.
 const GROUP_MAX: usize = 28;
 
@@ -142,7 +142,7 @@ impl GroupPlanner<'_> {
     ) -> Result<(Vec<(Candidate, usize)>, Vec<(usize, UnmetReason)>), String> {
         let (ctx, cal, cw) = (self.ctx, self.cal, self.cw);
         let due: Vec<DueVisit> = group.iter().map(|&v| all[v].clone()).collect();
-        let mut candidates = Generator::new(ctx, cal, cw, &due, self.days).run();
+        let mut candidates = Generator::new(ctx, cal, cw, &due, self.days, self.limit).run();
         let mut unmet: Vec<(usize, UnmetReason)> = (0..due.len())
             .filter(|&v| due[v].required && !candidates.iter().any(|c| c.visits.contains(&v)))
             .map(|v| (v, UnmetReason::NoFeasibleTrip))
@@ -179,8 +179,9 @@ impl GroupPlanner<'_> {
                 unmet.extend(short.into_iter().map(|v| (v, UnmetReason::NoCapacity)));
                 break trips;
             }
-            // Drop the trips no day could take, count their days as lost
-            // (the field days did not fit them), and choose again.
+            // Drop the trips no day could take and choose again; in a group
+            // with a share of the days, count their days as lost, so the
+            // choice does not keep overfilling the share.
             let drop: Vec<usize> = selection
                 .trips
                 .iter()
@@ -295,10 +296,10 @@ fn field_days(
 ) -> u32 {
     let mut free: BTreeMap<(i32, u32), u32> = BTreeMap::new();
     let mut used: BTreeMap<(i32, u32), u32> = BTreeMap::new();
-    for d in 0..=last.min(cal.len().saturating_sub(1)) {
+    for (d, &is_taken) in taken.iter().enumerate().take(last + 1) {
         let w = cal.date(d).iso_week();
         let week = (w.year(), w.week());
-        if taken[d] {
+        if is_taken {
             *used.entry(week).or_default() += 1;
         } else if d >= from && cal.can_work(cw, d) {
             *free.entry(week).or_default() += 1;

@@ -187,8 +187,13 @@ fn assign_days_exactly(
     let mut blocked = vec![false; cal.len()];
     let mut week_used: BTreeMap<(i32, u32), u32> = BTreeMap::new();
     for &(start, days) in booked {
-        for d in start..(start + days as usize).min(cal.len()) {
-            blocked[d] = true;
+        for (d, slot) in blocked
+            .iter_mut()
+            .enumerate()
+            .skip(start)
+            .take(days as usize)
+        {
+            *slot = true;
             let w = cal.date(d).iso_week();
             *week_used.entry((w.year(), w.week())).or_default() += 1;
         }
