@@ -12,6 +12,8 @@ use crate::units::{Metres, Minutes};
 /// Above this many offices, children and airports the drive cache would take
 /// too much memory, and drives are asked of the matrix each time.
 const DENSE_CACHE_MAX_SITES: usize = 2500;
+/// Farthest a hotel town may be from where the day ends, straight line.
+const HOTEL_TOWN_MAX_METRES: f64 = 40_000.0;
 
 /// A way to reach a child's area from its caseworker's office by air.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,18 +49,17 @@ impl<'a> Context<'a> {
     pub fn new(data: &'a Dataset, sites: &'a Sites, matrix: &'a dyn TravelMatrix) -> Self {
         let settings = &data.settings;
         let hotels: Vec<usize> = sites.hotels().collect();
+        // The nearest hotel town, or, with none within reach (Svalbard, a
+        // remote island), a hotel right where the caseworker is.
         let nearest_hotel: Vec<usize> = (0..sites.len())
             .map(|s| {
                 let here = sites.location(s);
                 hotels
                     .iter()
-                    .copied()
-                    .min_by(|a, b| {
-                        let da = great_circle_metres(here, sites.location(*a));
-                        let db = great_circle_metres(here, sites.location(*b));
-                        da.total_cmp(&db)
-                    })
-                    .unwrap_or(s)
+                    .map(|&h| (great_circle_metres(here, sites.location(h)), h))
+                    .min_by(|a, b| a.0.total_cmp(&b.0))
+                    .filter(|(m, _)| *m <= HOTEL_TOWN_MAX_METRES)
+                    .map_or(s, |(_, h)| h)
             })
             .collect();
         let home_airport: Vec<Option<usize>> = (0..data.offices.len())

@@ -8,6 +8,7 @@ use crate::calendar::WorkCalendar;
 use crate::demand::{Horizon, Requirement};
 use crate::geodata;
 use crate::plan::{Plan, PlannedStop, PlannedTrip, PlannedVisit, StopKindOut, Unmet, UnmetReason};
+use crate::travel::SiteKind;
 use crate::units::Ore;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
@@ -139,9 +140,18 @@ impl<'a> Builder<'a> {
                 let ap = &geodata::airports()[a];
                 (StopKindOut::Airport, ap.iata.clone(), ap.location)
             }
-            StopKind::Hotel(h) => {
-                let t = &geodata::hotel_towns()[h];
-                (StopKindOut::Hotel, format!("hotell {}", t.name), t.location)
+            StopKind::Hotel(site) => {
+                let name = match self.ctx.sites.kind(site) {
+                    SiteKind::Hotel(h) => geodata::hotel_towns()[h].name.clone(),
+                    SiteKind::Child(c) => data.children[c].place.clone(),
+                    SiteKind::Airport(a) => geodata::airports()[a].iata.clone(),
+                    SiteKind::Office(o) => data.offices[o].name.clone(),
+                };
+                (
+                    StopKindOut::Hotel,
+                    format!("hotell {name}"),
+                    self.ctx.sites.location(site),
+                )
             }
         };
         PlannedStop {

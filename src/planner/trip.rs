@@ -21,6 +21,7 @@ pub enum StopKind {
     Office(usize),
     Child(usize),
     Airport(usize),
+    /// The site of the hotel: a hotel town, or the place the day ended.
     Hotel(usize),
 }
 
@@ -315,10 +316,7 @@ impl<'c> Builder<'c> {
             return None;
         }
         self.end_day(arrive);
-        let crate::travel::SiteKind::Hotel(h) = self.ctx.sites.kind(hotel_site) else {
-            return None;
-        };
-        self.push(StopKind::Hotel(h), hotel_site, arrive, Mode::Car);
+        self.push(StopKind::Hotel(hotel_site), hotel_site, arrive, Mode::Car);
         self.day += 1;
         if self.day >= self.ctx.settings.planning.max_trip_days as i64 {
             return None;
