@@ -125,6 +125,8 @@ pub struct Plan {
     pub trips: Vec<PlannedTrip>,
     pub unmet: Vec<Unmet>,
     pub solve_seconds: f64,
+    /// The seed the plan was made with.
+    pub seed: u64,
     /// Cost of the naive plan: every required visit its own round trip.
     pub naive_cost: Ore,
 }

@@ -157,6 +157,7 @@ impl GroupPlanner<'_> {
         if capacity_is_plentiful(&candidates, &due, &|d| capacity(d, budget)) {
             candidates = candidates::prune_dominated(candidates, &due, Ore::from_nok(early));
         }
+        shuffle_ties(&mut candidates, ctx.settings.planning.seed, cw, self.days.0);
         let mut attempt = 0;
         let trips = loop {
             attempt += 1;
@@ -232,6 +233,17 @@ impl GroupPlanner<'_> {
         }
         taken
     }
+}
+
+/// Puts the candidates in an order drawn from the seed. Among trips of equal
+/// cost the solver keeps the first it meets, so the seed picks between
+/// equally good plans; the same seed always picks the same one.
+fn shuffle_ties(candidates: &mut [Candidate], seed: u64, cw: usize, first_day: usize) {
+    use rand::seq::SliceRandom;
+    use rand::SeedableRng;
+    let stream = seed ^ ((cw as u64) << 32) ^ first_day as u64;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(stream);
+    candidates.shuffle(&mut rng);
 }
 
 /// Whether every required visit could have a trip of its own and still fit

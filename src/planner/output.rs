@@ -35,6 +35,7 @@ impl<'a> Builder<'a> {
             trips: Vec::new(),
             unmet: Vec::new(),
             solve_seconds: 0.0,
+            seed: ctx.settings.planning.seed,
             naive_cost: naive_cost(ctx, horizon_reqs),
         };
         Self {

@@ -38,6 +38,7 @@ pub fn summary_json(plan: &Plan) -> String {
         "cost_nok": cost,
         "naive_cost_nok": naive,
         "saving_percent": saving,
+        "seed": plan.seed,
         "solve_seconds": (plan.solve_seconds * 1000.0).round() / 1000.0,
     });
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
