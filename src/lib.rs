@@ -15,6 +15,7 @@
 
 pub mod calendar;
 pub mod check;
+pub mod contract;
 pub mod demand;
 pub mod diagnostics;
 pub mod generate;

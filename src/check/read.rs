@@ -12,11 +12,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use std::collections::HashMap;
 use std::path::Path;
 
-pub const VISITS: &str = "visits.csv";
-pub const TRIPS: &str = "trips.csv";
-pub const STOPS: &str = "trip_stops.csv";
-pub const UNMET: &str = "unmet.csv";
-pub const SUMMARY: &str = "summary.json";
+pub use crate::contract::{SUMMARY, TRIPS, TRIP_STOPS as STOPS, UNMET, VISITS};
 
 /// The local time format of every plan file: Europe/Oslo wall time.
 const LOCAL_TIME: &str = "%Y-%m-%dT%H:%M";
@@ -216,31 +212,12 @@ fn parse_stop(r: &mut Row) -> Option<StopRow> {
 
 /// The columns each CSV file must have.
 fn columns(file: &str) -> &'static [&'static str] {
+    use crate::contract::{STOP_COLUMNS, TRIP_COLUMNS, UNMET_COLUMNS, VISIT_COLUMNS};
     match file {
-        VISITS => &["child_id", "caseworker_id", "trip_id", "start", "end"],
-        TRIPS => &[
-            "trip_id",
-            "caseworker_id",
-            "depart",
-            "return",
-            "modes",
-            "km_car",
-            "flight_legs",
-            "nights",
-            "travel_minutes",
-            "cost_nok",
-        ],
-        STOPS => &[
-            "trip_id", "seq", "kind", "ref", "lat", "lon", "arrive", "depart", "mode_in",
-        ],
-        UNMET => &[
-            "child_id",
-            "caseworker_id",
-            "due_from",
-            "due_by",
-            "reason",
-            "detail",
-        ],
+        VISITS => VISIT_COLUMNS,
+        TRIPS => TRIP_COLUMNS,
+        STOPS => STOP_COLUMNS,
+        UNMET => UNMET_COLUMNS,
         _ => &[],
     }
 }

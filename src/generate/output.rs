@@ -12,21 +12,10 @@ use crate::model::Dataset;
 use anyhow::Context;
 use std::path::Path;
 
-pub const OFFICES_HEADER: [&str; 4] = ["office_id", "name", "lat", "lon"];
-pub const CASEWORKERS_HEADER: [&str; 5] = ["caseworker_id", "name", "team", "office_id", "fte"];
-pub const ABSENCES_HEADER: [&str; 4] = ["caseworker_id", "from", "to", "reason"];
-pub const CHILDREN_HEADER: [&str; 10] = [
-    "child_id",
-    "team",
-    "caseworker_id",
-    "placement",
-    "place",
-    "lat",
-    "lon",
-    "visits_per_year",
-    "placed_since",
-    "last_visit",
-];
+pub use crate::contract::{
+    ABSENCE_COLUMNS as ABSENCES_HEADER, CASEWORKER_COLUMNS as CASEWORKERS_HEADER,
+    CHILD_COLUMNS as CHILDREN_HEADER, OFFICE_COLUMNS as OFFICES_HEADER,
+};
 
 /// Writes the four CSV files of `data` into the existing folder `out`.
 pub fn write_dataset(data: &Dataset, out: &Path) -> anyhow::Result<()> {
@@ -77,14 +66,14 @@ pub fn write_dataset(data: &Dataset, out: &Path) -> anyhow::Result<()> {
             c.last_visit.map(|d| d.to_string()).unwrap_or_default(),
         ]
     });
-    write_csv(&out.join("offices.csv"), &OFFICES_HEADER, offices)?;
+    write_csv(&out.join("offices.csv"), OFFICES_HEADER, offices)?;
     write_csv(
         &out.join("caseworkers.csv"),
-        &CASEWORKERS_HEADER,
+        CASEWORKERS_HEADER,
         caseworkers,
     )?;
-    write_csv(&out.join("absences.csv"), &ABSENCES_HEADER, absences)?;
-    write_csv(&out.join("children.csv"), &CHILDREN_HEADER, children)?;
+    write_csv(&out.join("absences.csv"), ABSENCES_HEADER, absences)?;
+    write_csv(&out.join("children.csv"), CHILDREN_HEADER, children)?;
     Ok(())
 }
 

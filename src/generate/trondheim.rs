@@ -462,10 +462,10 @@ mod tests {
         assert_eq!(report.by_region_team, [[60, 72], [82, 89], [22, 33]]);
         assert_eq!(report.caseloads.len(), 23);
 
-        let offices = read_rows(&dir.path().join("offices.csv"), &OFFICES_HEADER);
+        let offices = read_rows(&dir.path().join("offices.csv"), OFFICES_HEADER);
         assert_eq!(offices.len(), 1);
         assert_eq!(offices[0]["office_id"], OFFICE_ID);
-        let caseworkers = read_rows(&dir.path().join("caseworkers.csv"), &CASEWORKERS_HEADER);
+        let caseworkers = read_rows(&dir.path().join("caseworkers.csv"), CASEWORKERS_HEADER);
         let team_of: BTreeMap<&str, &str> = caseworkers
             .iter()
             .map(|c| (c["caseworker_id"].as_str(), c["team"].as_str()))
@@ -477,7 +477,7 @@ mod tests {
         ftes.sort();
         assert_eq!(&ftes[..5], ["0.6", "0.8", "0.8", "0.8", "1.0"]);
 
-        let children = read_rows(&dir.path().join("children.csv"), &CHILDREN_HEADER);
+        let children = read_rows(&dir.path().join("children.csv"), CHILDREN_HEADER);
         assert_eq!(children.len(), 358);
         let mut spots = BTreeSet::new();
         let mut previous = String::new();
@@ -534,7 +534,7 @@ mod tests {
             }
         }
 
-        let absences = read_rows(&dir.path().join("absences.csv"), &ABSENCES_HEADER);
+        let absences = read_rows(&dir.path().join("absences.csv"), ABSENCES_HEADER);
         assert_eq!(absences.len(), report.absences());
         for id in team_of.keys() {
             let own: Vec<_> = absences

@@ -15,26 +15,10 @@ use crate::model::{
     Absence, Caseworker, CaseworkerId, Child, ChildId, Frequency, Office, OfficeId, Placement,
 };
 
-pub const OFFICES: &str = "offices.csv";
-pub const CASEWORKERS: &str = "caseworkers.csv";
-pub const ABSENCES: &str = "absences.csv";
-pub const CHILDREN: &str = "children.csv";
-
-pub const OFFICE_COLUMNS: &[&str] = &["office_id", "name", "lat", "lon"];
-pub const CASEWORKER_COLUMNS: &[&str] = &["caseworker_id", "name", "team", "office_id", "fte"];
-pub const ABSENCE_COLUMNS: &[&str] = &["caseworker_id", "from", "to", "reason"];
-pub const CHILD_COLUMNS: &[&str] = &[
-    "child_id",
-    "team",
-    "caseworker_id",
-    "placement",
-    "place",
-    "lat",
-    "lon",
-    "visits_per_year",
-    "placed_since",
-    "last_visit",
-];
+pub use crate::contract::{
+    ABSENCES, ABSENCE_COLUMNS, CASEWORKERS, CASEWORKER_COLUMNS, CHILDREN, CHILD_COLUMNS, OFFICES,
+    OFFICE_COLUMNS,
+};
 
 /// What other files need to know about caseworkers.csv.
 pub struct CaseworkerRefs {

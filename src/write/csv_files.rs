@@ -1,6 +1,7 @@
 //! The plan's CSV files, columns exactly as the data contract names them
 //! (visits.csv adds the optional `period` and `kind` columns).
 
+use crate::contract::{STOP_COLUMNS, TRIP_COLUMNS, UNMET_COLUMNS, VISIT_COLUMNS};
 use crate::plan::{round_km, Plan};
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -19,15 +20,7 @@ fn finish(w: csv::Writer<Vec<u8>>) -> std::io::Result<Vec<u8>> {
 
 pub fn visits(plan: &Plan) -> std::io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "child_id",
-        "caseworker_id",
-        "trip_id",
-        "start",
-        "end",
-        "period",
-        "kind",
-    ])?;
+    w.write_record(VISIT_COLUMNS.iter().chain(&["period", "kind"]))?;
     for v in &plan.visits {
         let kind = if v.required { "required" } else { "early" };
         w.write_record([
@@ -45,18 +38,7 @@ pub fn visits(plan: &Plan) -> std::io::Result<Vec<u8>> {
 
 pub fn trips(plan: &Plan) -> std::io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "trip_id",
-        "caseworker_id",
-        "depart",
-        "return",
-        "modes",
-        "km_car",
-        "flight_legs",
-        "nights",
-        "travel_minutes",
-        "cost_nok",
-    ])?;
+    w.write_record(TRIP_COLUMNS)?;
     for t in &plan.trips {
         w.write_record([
             t.id.clone(),
@@ -76,9 +58,7 @@ pub fn trips(plan: &Plan) -> std::io::Result<Vec<u8>> {
 
 pub fn trip_stops(plan: &Plan) -> std::io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "trip_id", "seq", "kind", "ref", "lat", "lon", "arrive", "depart", "mode_in",
-    ])?;
+    w.write_record(STOP_COLUMNS)?;
     for t in &plan.trips {
         for (seq, s) in t.stops.iter().enumerate() {
             w.write_record([
@@ -99,14 +79,7 @@ pub fn trip_stops(plan: &Plan) -> std::io::Result<Vec<u8>> {
 
 pub fn unmet(plan: &Plan) -> std::io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "child_id",
-        "caseworker_id",
-        "due_from",
-        "due_by",
-        "reason",
-        "detail",
-    ])?;
+    w.write_record(UNMET_COLUMNS)?;
     for u in &plan.unmet {
         w.write_record([
             u.child.as_str(),

@@ -12,6 +12,7 @@ mod summary;
 
 pub use summary::summary_json;
 
+use crate::contract::{SUMMARY, TRIPS, TRIP_STOPS, UNMET, VISITS};
 use crate::plan::Plan;
 use std::fs;
 use std::io::Write;
@@ -40,11 +41,11 @@ pub fn write_plan(plan: &Plan, out: &Path) -> std::io::Result<()> {
 
 fn write_all(plan: &Plan, dir: &Path) -> std::io::Result<()> {
     private_dir(dir)?;
-    private_file(&dir.join("visits.csv"), &csv_files::visits(plan)?)?;
-    private_file(&dir.join("trips.csv"), &csv_files::trips(plan)?)?;
-    private_file(&dir.join("trip_stops.csv"), &csv_files::trip_stops(plan)?)?;
-    private_file(&dir.join("unmet.csv"), &csv_files::unmet(plan)?)?;
-    private_file(&dir.join("summary.json"), summary_json(plan).as_bytes())?;
+    private_file(&dir.join(VISITS), &csv_files::visits(plan)?)?;
+    private_file(&dir.join(TRIPS), &csv_files::trips(plan)?)?;
+    private_file(&dir.join(TRIP_STOPS), &csv_files::trip_stops(plan)?)?;
+    private_file(&dir.join(UNMET), &csv_files::unmet(plan)?)?;
+    private_file(&dir.join(SUMMARY), summary_json(plan).as_bytes())?;
     let calendars = dir.join("calendars");
     private_dir(&calendars)?;
     for (caseworker, text) in ics::calendars(plan) {
