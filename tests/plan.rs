@@ -94,6 +94,32 @@ fn an_absent_caseworker_leaves_the_visit_unmet_with_the_reason() {
 }
 
 #[test]
+fn cover_absence_lets_a_teammate_make_the_absent_caseworkers_visit() {
+    let tmp = tempfile::tempdir().unwrap();
+    for f in [
+        "offices.csv",
+        "caseworkers.csv",
+        "absences.csv",
+        "children.csv",
+    ] {
+        fs::copy(fixture("absent_caseworker").join(f), tmp.path().join(f)).unwrap();
+    }
+    fs::write(
+        tmp.path().join("settings.toml"),
+        "[planning]\ncontinuity = \"cover_absence\"\n",
+    )
+    .unwrap();
+    let t = plan_and_check(tmp.path(), "2027Q1");
+    assert!(rows(t.path(), "unmet.csv").is_empty());
+    let visits = rows(t.path(), "visits.csv");
+    let b2 = visits
+        .iter()
+        .find(|v| &v[0] == "B0002")
+        .expect("B0002 visited");
+    assert_eq!(&b2[1], "S01", "S02 is on leave all quarter; S01 covers");
+}
+
+#[test]
 fn island_homes_are_reached_by_a_longer_coastal_road() {
     let t = plan_and_check(&fixture("island"), "2027Q1");
     let trips = rows(t.path(), "trips.csv");
