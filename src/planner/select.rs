@@ -9,19 +9,29 @@
 //! in the field days from `d` to the end of the chunk.
 
 use super::candidates::{Candidate, DueVisit};
-use good_lp::{
-    constraint, microlp, variable, Expression, ProblemVariables, Solution, SolverModel, Variable,
-};
+use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem, SolveOptions, Variable};
 
 /// Far above the cost of any trip, so a visit is only left unmet when no
 /// combination of trips can make it.
 pub const UNMET_PENALTY_NOK: f64 = 1_000_000.0;
 
+/// Branch-and-bound nodes one selection may use. A node budget rather than a
+/// clock keeps the plan the same on every machine; the models of a normal
+/// caseload close in a few dozen nodes.
+pub const NODE_LIMIT: u64 = 4_000;
+
 pub struct Selection {
     pub trips: Vec<usize>,
     /// Required visits (indices into the due list) left unmet.
     pub unmet: Vec<usize>,
+    /// Money cost of the chosen trips, NOK.
     pub objective_nok: f64,
+    /// The solver's objective (trip costs, less the worth of early visits,
+    /// plus the penalty of unmet visits) and the best bound it proved on it.
+    pub model_objective: f64,
+    pub model_bound: f64,
+    /// Whether the solver proved the choice optimal among the candidates.
+    pub proven: bool,
 }
 
 /// `capacity(d)`: field days the caseworker has from day `d` to the chunk's end.
@@ -31,61 +41,158 @@ pub fn select(
     early_value_nok: f64,
     capacity: &dyn Fn(usize) -> u32,
 ) -> Result<Selection, String> {
-    let mut vars = ProblemVariables::new();
+    let value = |c: &Candidate| {
+        let early = c.visits.iter().filter(|&&v| !due[v].required).count() as f64;
+        c.shape.cost.nok() - early * early_value_nok
+    };
+    let mut problem = Problem::new(OptimizationDirection::Minimize);
     let y: Vec<Variable> = candidates
         .iter()
-        .map(|_| vars.add(variable().binary()))
+        .map(|c| problem.add_binary_var(value(c)))
         .collect();
     let u: Vec<Option<Variable>> = due
         .iter()
-        .map(|d| d.required.then(|| vars.add(variable().min(0.0).max(1.0))))
+        .map(|d| {
+            d.required
+                .then(|| problem.add_var(UNMET_PENALTY_NOK, (0.0, 1.0)))
+        })
         .collect();
-    let mut objective = Expression::from(0.0);
+    let mut covers: Vec<Vec<usize>> = vec![Vec::new(); due.len()];
     for (t, c) in candidates.iter().enumerate() {
-        let early = c.visits.iter().filter(|&&v| !due[v].required).count() as f64;
-        objective += y[t] * (c.shape.cost.nok() - early * early_value_nok);
+        for &v in &c.visits {
+            covers[v].push(t);
+        }
     }
-    for var in u.iter().flatten() {
-        objective += *var * UNMET_PENALTY_NOK;
+    for (v, ts) in covers.iter().enumerate() {
+        let mut cover = LinearExpr::empty();
+        for &t in ts {
+            cover.add(y[t], 1.0);
+        }
+        match u[v] {
+            Some(unmet) => {
+                cover.add(unmet, 1.0);
+                problem.add_constraint(cover, ComparisonOp::Eq, 1.0);
+            }
+            None if !ts.is_empty() => problem.add_constraint(cover, ComparisonOp::Le, 1.0),
+            None => {}
+        }
     }
-    let mut model = vars.minimise(objective).using(microlp);
-    for (v, d) in due.iter().enumerate() {
-        let mut cover = Expression::from(0.0);
-        for (t, c) in candidates.iter().enumerate() {
-            if c.visits.contains(&v) {
-                cover += y[t];
+    let rows = capacity_rows(candidates, due.len(), capacity);
+    for (d, members) in &rows {
+        let mut load = LinearExpr::empty();
+        for &t in members {
+            load.add(y[t], f64::from(candidates[t].shape.days));
+        }
+        problem.add_constraint(load, ComparisonOp::Le, f64::from(capacity(*d)));
+    }
+    let start = greedy(candidates, due, &rows, capacity, &value);
+    let mut warm: Vec<(Variable, f64)> = Vec::new();
+    let mut covered = vec![false; due.len()];
+    for (t, &var) in y.iter().enumerate() {
+        let on = start.contains(&t);
+        if on {
+            for &v in &candidates[t].visits {
+                covered[v] = true;
             }
         }
-        model = match u[v] {
-            Some(unmet) if d.required => model.with(constraint!(cover + unmet == 1.0)),
-            _ => model.with(constraint!(cover <= 1.0)),
-        };
+        warm.push((var, if on { 1.0 } else { 0.0 }));
     }
-    for (d, rows) in capacity_rows(candidates, due.len(), capacity) {
-        let mut load = Expression::from(0.0);
-        for t in rows {
-            load += y[t] * f64::from(candidates[t].shape.days);
+    for (v, var) in u.iter().enumerate() {
+        if let Some(var) = var {
+            warm.push((*var, if covered[v] { 0.0 } else { 1.0 }));
         }
-        model = model.with(constraint!(load <= f64::from(capacity(d))));
     }
-    let solution = model.solve().map_err(|e| e.to_string())?;
-    let trips = (0..candidates.len())
-        .filter(|&t| solution.value(y[t]) > 0.5)
-        .collect();
-    let unmet = (0..due.len())
-        .filter(|&v| u[v].is_some_and(|var| solution.value(var) > 0.5))
-        .collect();
-    let objective_nok = candidates
-        .iter()
-        .enumerate()
-        .filter(|(t, _)| solution.value(y[*t]) > 0.5)
-        .map(|(_, c)| c.shape.cost.nok())
-        .sum();
+    let mut options = SolveOptions::default();
+    options.node_limit = Some(NODE_LIMIT);
+    options.warm_start = Some(warm);
+    let outcome = problem
+        .solve_with(options)
+        .map_err(|e| format!("trip selection: {e}"))?;
+    let proven = outcome.is_optimal();
+    let stats = outcome.stats();
+    let (chosen, unmet, model_objective) = match outcome.solution() {
+        Some(s) => (
+            (0..candidates.len())
+                .filter(|&t| s[y[t]] > 0.5)
+                .collect::<Vec<_>>(),
+            (0..due.len())
+                .filter(|&v| u[v].is_some_and(|var| s[var] > 0.5))
+                .collect::<Vec<_>>(),
+            s.objective(),
+        ),
+        // No incumbent within the budget (the warm start was refused):
+        // fall back on the greedy choice.
+        None => {
+            let covered: Vec<bool> = (0..due.len())
+                .map(|v| start.iter().any(|&t| candidates[t].visits.contains(&v)))
+                .collect();
+            let unmet: Vec<usize> = (0..due.len())
+                .filter(|&v| due[v].required && !covered[v])
+                .collect();
+            let objective = start.iter().map(|&t| value(&candidates[t])).sum::<f64>()
+                + unmet.len() as f64 * UNMET_PENALTY_NOK;
+            (start.clone(), unmet, objective)
+        }
+    };
+    let model_bound = if proven {
+        model_objective
+    } else {
+        stats.best_bound.unwrap_or(f64::NEG_INFINITY).min(model_objective)
+    };
+    let objective_nok = chosen.iter().map(|&t| candidates[t].shape.cost.nok()).sum();
     Ok(Selection {
-        trips,
+        trips: chosen,
         unmet,
         objective_nok,
+        model_objective,
+        model_bound,
+        proven,
     })
+}
+
+/// A feasible start for the solver: trips by cost per visit made, each taken
+/// when its visits are still open and every capacity row keeps room.
+fn greedy(
+    candidates: &[Candidate],
+    due: &[DueVisit],
+    rows: &[(usize, Vec<usize>)],
+    capacity: &dyn Fn(usize) -> u32,
+    value: &dyn Fn(&Candidate) -> f64,
+) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..candidates.len())
+        .filter(|&t| value(&candidates[t]) < 0.0 || candidates[t].visits.iter().any(|&v| due[v].required))
+        .collect();
+    let per_visit = |t: usize| {
+        let c = &candidates[t];
+        let required = c.visits.iter().filter(|&&v| due[v].required).count().max(1);
+        value(c) / required as f64
+    };
+    order.sort_by(|&a, &b| per_visit(a).total_cmp(&per_visit(b)).then(a.cmp(&b)));
+    let mut row_of: Vec<Vec<usize>> = vec![Vec::new(); candidates.len()];
+    for (r, (_, members)) in rows.iter().enumerate() {
+        for &t in members {
+            row_of[t].push(r);
+        }
+    }
+    let mut room: Vec<i64> = rows.iter().map(|(d, _)| i64::from(capacity(*d))).collect();
+    let mut taken = vec![false; due.len()];
+    let mut chosen = Vec::new();
+    for t in order {
+        let c = &candidates[t];
+        let days = i64::from(c.shape.days);
+        if c.visits.iter().any(|&v| taken[v]) || row_of[t].iter().any(|&r| room[r] < days) {
+            continue;
+        }
+        for &r in &row_of[t] {
+            room[r] -= days;
+        }
+        for &v in &c.visits {
+            taken[v] = true;
+        }
+        chosen.push(t);
+    }
+    chosen.sort_unstable();
+    chosen
 }
 
 /// The capacity rows that can bind: for each earliest start day `d`, the
