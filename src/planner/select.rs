@@ -110,6 +110,17 @@ pub fn select(
         .map_err(|e| format!("trip selection: {e}"))?;
     let proven = outcome.is_optimal();
     let stats = outcome.stats();
+    if std::env::var_os("TILSYN_TRACE").is_some() {
+        eprintln!(
+            "select: {} candidates, {} visits, {} capacity rows, {} nodes, {:.2} s, proven {}",
+            candidates.len(),
+            due.len(),
+            rows.len(),
+            stats.nodes_solved,
+            stats.elapsed.as_secs_f64(),
+            proven
+        );
+    }
     let (chosen, unmet, model_objective) = match outcome.solution() {
         Some(s) => (
             (0..candidates.len())
@@ -137,7 +148,10 @@ pub fn select(
     let model_bound = if proven {
         model_objective
     } else {
-        stats.best_bound.unwrap_or(f64::NEG_INFINITY).min(model_objective)
+        stats
+            .best_bound
+            .unwrap_or(f64::NEG_INFINITY)
+            .min(model_objective)
     };
     let objective_nok = chosen.iter().map(|&t| candidates[t].shape.cost.nok()).sum();
     Ok(Selection {
@@ -160,7 +174,9 @@ fn greedy(
     value: &dyn Fn(&Candidate) -> f64,
 ) -> Vec<usize> {
     let mut order: Vec<usize> = (0..candidates.len())
-        .filter(|&t| value(&candidates[t]) < 0.0 || candidates[t].visits.iter().any(|&v| due[v].required))
+        .filter(|&t| {
+            value(&candidates[t]) < 0.0 || candidates[t].visits.iter().any(|&v| due[v].required)
+        })
         .collect();
     let per_visit = |t: usize| {
         let c = &candidates[t];
