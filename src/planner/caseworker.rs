@@ -157,6 +157,13 @@ impl GroupPlanner<'_> {
         if capacity_is_plentiful(&candidates, &due, &|d| capacity(d, budget)) {
             candidates = candidates::prune_dominated(candidates, &due, Ore::from_nok(early));
         }
+        let (kept, _truncated) = candidates::keep_best(
+            candidates,
+            &due,
+            Ore::from_nok(early),
+            candidates::COLUMN_CAP,
+        );
+        candidates = kept;
         shuffle_ties(&mut candidates, ctx.settings.planning.seed, cw, self.days.0);
         let mut attempt = 0;
         let trips = loop {

@@ -15,10 +15,17 @@ use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem, SolveOpt
 /// combination of trips can make it.
 pub const UNMET_PENALTY_NOK: f64 = 1_000_000.0;
 
-/// Branch-and-bound nodes one selection may use. A node budget rather than a
-/// clock keeps the plan the same on every machine; the models of a normal
-/// caseload close in a few dozen nodes.
-pub const NODE_LIMIT: u64 = 4_000;
+/// Branch-and-bound work one selection may use, in nodes times candidate
+/// trips (a node's LP grows with the columns). A node budget rather than a
+/// clock keeps the plan the same on every machine.
+const NODE_WORK: u64 = 6_000_000;
+/// Bounds on the node budget, whatever the model size.
+const NODES_MIN: u64 = 200;
+const NODES_MAX: u64 = 20_000;
+
+fn node_limit(columns: usize) -> u64 {
+    (NODE_WORK / columns.max(1) as u64).clamp(NODES_MIN, NODES_MAX)
+}
 
 pub struct Selection {
     pub trips: Vec<usize>,
@@ -103,7 +110,7 @@ pub fn select(
         }
     }
     let mut options = SolveOptions::default();
-    options.node_limit = Some(NODE_LIMIT);
+    options.node_limit = Some(node_limit(candidates.len()));
     options.warm_start = Some(warm);
     let outcome = problem
         .solve_with(options)
@@ -246,4 +253,132 @@ fn capacity_rows(
         }
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::planner::candidates::keep_best;
+    use crate::planner::trip::TripShape;
+    use crate::units::{Metres, Minutes, Ore};
+
+    fn trip(visits: &[usize], nok: f64, days: u32) -> Candidate {
+        Candidate {
+            visits: visits.to_vec(),
+            shape: TripShape {
+                days,
+                stops: Vec::new(),
+                km_car: Metres(0),
+                flight_legs: 0,
+                nights: days - 1,
+                travel: Minutes(0),
+                cost: Ore::from_nok(nok),
+            },
+            start_days: vec![0],
+        }
+    }
+
+    fn due(n: usize, required: usize) -> Vec<DueVisit> {
+        (0..n)
+            .map(|v| DueVisit {
+                child: v,
+                required: v < required,
+                first_day: 0,
+                last_day: 60,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_cheapest_partition_is_chosen_and_proven() {
+        let c = vec![
+            trip(&[0], 1000.0, 1),
+            trip(&[1], 1000.0, 1),
+            trip(&[2], 1000.0, 1),
+            trip(&[0, 1], 1500.0, 1),
+            trip(&[1, 2], 1200.0, 1),
+        ];
+        let s = select(&c, &due(3, 3), 0.0, &|_| 10).unwrap();
+        assert_eq!(s.trips, vec![0, 4]);
+        assert!(s.proven);
+        assert_eq!(s.objective_nok, 2200.0);
+        assert!((s.model_bound - s.model_objective).abs() < 1e-6);
+    }
+
+    #[test]
+    fn scarce_days_favour_the_trip_that_makes_more_visits_at_once() {
+        let c = vec![
+            trip(&[0], 1000.0, 1),
+            trip(&[1], 1000.0, 1),
+            trip(&[0, 1], 2500.0, 1),
+        ];
+        let s = select(&c, &due(2, 2), 0.0, &|_| 1).unwrap();
+        assert_eq!(s.trips, vec![2]);
+        assert!(s.unmet.is_empty());
+    }
+
+    #[test]
+    fn a_visit_no_trip_makes_is_unmet() {
+        let c = vec![trip(&[0], 1000.0, 1)];
+        let s = select(&c, &due(2, 2), 0.0, &|_| 5).unwrap();
+        assert_eq!((s.trips, s.unmet), (vec![0], vec![1]));
+    }
+
+    #[test]
+    fn an_early_visit_is_taken_only_when_it_adds_less_than_it_is_worth() {
+        let c = vec![
+            trip(&[0], 1000.0, 1),
+            trip(&[0, 1], 1400.0, 1),
+            trip(&[0, 2], 3000.0, 1),
+        ];
+        let s = select(&c, &due(3, 1), 1500.0, &|_| 5).unwrap();
+        assert_eq!(s.trips, vec![1]);
+    }
+
+    #[test]
+    fn the_greedy_start_respects_capacity_and_disjointness() {
+        let c = vec![
+            trip(&[0, 1], 1000.0, 2),
+            trip(&[1, 2], 900.0, 2),
+            trip(&[0], 800.0, 1),
+            trip(&[2], 800.0, 1),
+        ];
+        let d = due(3, 3);
+        let rows = vec![(0, vec![0, 1, 2, 3])];
+        let value = |c: &Candidate| c.shape.cost.nok();
+        let g = greedy(&c, &d, &rows, &|_| 3, &value);
+        assert_eq!(g, vec![1, 2], "[1,2] is cheapest per visit, then [0]");
+        let g = greedy(&c, &d, &rows, &|_| 1, &value);
+        assert_eq!(g, vec![2], "one day: a single-day trip only");
+    }
+
+    #[test]
+    fn node_budget_shrinks_with_model_size_within_bounds() {
+        assert_eq!(node_limit(1), NODES_MAX);
+        assert_eq!(node_limit(1_000_000), NODES_MIN);
+        assert!(node_limit(3_000) < node_limit(300));
+    }
+
+    #[test]
+    fn keep_best_keeps_singles_and_the_best_savers() {
+        let c = vec![
+            trip(&[0], 1000.0, 1),
+            trip(&[1], 1000.0, 1),
+            trip(&[2], 1000.0, 1),
+            trip(&[0, 1], 1900.0, 1),
+            trip(&[1, 2], 1100.0, 1),
+            trip(&[0, 2], 1500.0, 1),
+        ];
+        let d = due(3, 3);
+        let (kept, dropped) = keep_best(c.clone(), &d, Ore::from_nok(0.0), 10);
+        assert!(!dropped);
+        assert_eq!(kept.len(), 6);
+        let (kept, dropped) = keep_best(c, &d, Ore::from_nok(0.0), 2);
+        assert!(dropped);
+        let sets: Vec<Vec<usize>> = kept.into_iter().map(|c| c.visits).collect();
+        assert_eq!(
+            sets,
+            vec![vec![0], vec![1], vec![2], vec![1, 2], vec![0, 2]]
+        );
+    }
 }
