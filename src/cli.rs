@@ -262,6 +262,20 @@ fn print_summary(plan: &Plan, out: &Path) {
             (naive - t.cost.nok()) / naive * 100.0
         );
     }
+    match (plan.lower_bound_nok, plan.gap_percent()) {
+        (Some(bound), Some(gap)) => println!(
+            "  objective           NOK {:.0} (cost less early visits' worth); lower bound NOK {bound:.0}, gap {gap:.2} %",
+            plan.objective_nok()
+        ),
+        _ => println!(
+            "  objective           NOK {:.0} (cost less early visits' worth); no proven bound",
+            plan.objective_nok()
+        ),
+    }
+    println!(
+        "  models proven       {} of {}",
+        plan.models_proven, plan.models
+    );
     println!("  solved in           {:.2} s", plan.solve_seconds);
 }
 

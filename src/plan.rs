@@ -129,6 +129,15 @@ pub struct Plan {
     pub seed: u64,
     /// Cost of the naive plan: every required visit its own round trip.
     pub naive_cost: Ore,
+    /// What an early visit is worth (setting): the plan's objective is its
+    /// cost less this for each early visit.
+    pub early_value_nok: f64,
+    /// A proven lower bound on the objective, NOK, when every caseworker's
+    /// feasible trips were all enumerated (see `planner::caseworker`).
+    pub lower_bound_nok: Option<f64>,
+    /// Trip-selection models solved to proven optimality, of all models.
+    pub models_proven: usize,
+    pub models: usize,
 }
 
 /// Totals over the plan's rows: what summary.json and the terminal report say.
@@ -145,6 +154,20 @@ pub struct Totals {
 }
 
 impl Plan {
+    /// The quantity the planner minimises: cost less the worth of early visits.
+    pub fn objective_nok(&self) -> f64 {
+        let t = self.totals();
+        t.cost.nok() - self.early_value_nok * t.visits_early as f64
+    }
+
+    /// How far the objective may be above the best possible, in percent of
+    /// the objective, when a bound is known.
+    pub fn gap_percent(&self) -> Option<f64> {
+        let bound = self.lower_bound_nok?;
+        let objective = self.objective_nok();
+        Some(((objective - bound) / objective.abs().max(1.0) * 100.0).max(0.0))
+    }
+
     pub fn totals(&self) -> Totals {
         Totals {
             visits_planned: self.visits.len(),

@@ -2,11 +2,16 @@
 //! due visits that one trip can make, each routed and timed, with the days it
 //! could start on.
 //!
-//! Sets are grown by depth-first search in a fixed order. A set is kept only
-//! if its trip is feasible and cheaper than making its newest visit on a trip
-//! of its own: a child who is not "on the way" never joins. Every visit also
-//! gets its own single-visit trip, so the set cover below always has a column
-//! for it. Routes are exact (Held-Karp) up to `EXACT_ORDER_MAX` stops.
+//! Sets are grown by depth-first search in a fixed order, each from its first
+//! required visit (a trip holds at least one required visit; early visits only
+//! ride along). The search is first run *complete*: every set with a feasible
+//! trip, pruned only where a set has no feasible trip (more homes never make a
+//! trip possible again). When that takes more than `COMPLETE_BUDGET` trip
+//! evaluations (a dense caseload), it is run again *bounded*: a visit joins a
+//! set only if it is among the `NEIGHBOURS` nearest of a member and the trip is
+//! cheaper than making the new visit alone. Every required visit also gets its
+//! own single-visit trip, so the set cover always has a column for it. Routes
+//! are exact (Held-Karp) up to `EXACT_ORDER_MAX` stops.
 
 use super::context::Context;
 use super::trip::{evaluate, Access, TripShape, DAY};
@@ -34,10 +39,18 @@ pub struct Candidate {
 }
 
 const EXACT_ORDER_MAX: usize = 9;
-/// How many nearest due visits a visit may be joined with on one trip.
+/// Bounded search: how many nearest due visits a visit may be joined with.
 const NEIGHBOURS: usize = 12;
-/// Trips evaluated per caseworker and chunk before the search stops growing sets.
+/// Bounded search: trips evaluated before the search stops growing sets.
 const EVALUATION_BUDGET: usize = 60_000;
+/// Complete search: trips evaluated before it gives up for the bounded one.
+const COMPLETE_BUDGET: usize = 40_000;
+
+/// The candidate trips of a group and whether they are all its feasible trips.
+pub struct Candidates {
+    pub trips: Vec<Candidate>,
+    pub complete: bool,
+}
 
 pub struct Generator<'a> {
     ctx: &'a Context<'a>,
@@ -53,6 +66,8 @@ pub struct Generator<'a> {
     near: Vec<Vec<bool>>,
     early_value: Ore,
     evaluations: usize,
+    /// Complete search: no neighbour or saving filter, `COMPLETE_BUDGET`.
+    complete: bool,
     pub out: Vec<Candidate>,
 }
 
@@ -76,11 +91,39 @@ impl<'a> Generator<'a> {
             near: Vec::new(),
             early_value: Ore::from_nok(ctx.settings.visits.early_visit_value_nok),
             evaluations: 0,
+            complete: true,
             out: Vec::new(),
         }
     }
 
-    pub fn run(mut self) -> Vec<Candidate> {
+    /// All feasible trips if the complete search fits its budget, else the
+    /// bounded search's.
+    pub fn run(mut self) -> Candidates {
+        let trips = self.search();
+        if self.evaluations <= COMPLETE_BUDGET {
+            return Candidates {
+                trips,
+                complete: true,
+            };
+        }
+        self.complete = false;
+        self.evaluations = 0;
+        self.out.clear();
+        Candidates {
+            trips: self.search(),
+            complete: false,
+        }
+    }
+
+    fn budget(&self) -> usize {
+        if self.complete {
+            COMPLETE_BUDGET + 1
+        } else {
+            EVALUATION_BUDGET
+        }
+    }
+
+    fn search(&mut self) -> Vec<Candidate> {
         self.near = self.nearest_visits();
         let singles: Vec<Option<Candidate>> = (0..self.due.len())
             .map(|v| {
@@ -104,7 +147,7 @@ impl<'a> Generator<'a> {
                 self.grow(vec![v], cost);
             }
         }
-        self.out
+        std::mem::take(&mut self.out)
     }
 
     fn grow(&mut self, set: Vec<usize>, cost: Ore) {
@@ -113,7 +156,7 @@ impl<'a> Generator<'a> {
         }
         let after = *set.last().unwrap_or(&0) + 1;
         for v in after..self.due.len() {
-            if self.evaluations >= EVALUATION_BUDGET {
+            if self.evaluations >= self.budget() {
                 return;
             }
             // A required visit joins when that beats its own trip; an early
@@ -126,7 +169,7 @@ impl<'a> Generator<'a> {
             } else {
                 self.early_value
             };
-            if !set.iter().any(|&m| self.near[m][v]) {
+            if !self.complete && !set.iter().any(|&m| self.near[m][v]) {
                 continue;
             }
             let mut bigger = set.clone();
@@ -134,7 +177,7 @@ impl<'a> Generator<'a> {
             let Some(c) = self.best_trip(&bigger) else {
                 continue;
             };
-            if c.shape.cost >= cost + alone {
+            if !self.complete && c.shape.cost >= cost + alone {
                 continue;
             }
             let c_cost = c.shape.cost;

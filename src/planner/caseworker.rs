@@ -67,6 +67,7 @@ pub fn plan_visits(
     let groups = groups(ctx, cw, &due);
     let required = |g: &[usize]| g.iter().filter(|&&v| due[v].required).count();
     let mut required_left: usize = groups.iter().map(|g| required(g)).sum();
+    let mut bound = None;
     for group in &groups {
         // Each group may use its share of the field days still free, by its
         // number of required visits, so the first group cannot take them all.
@@ -76,9 +77,16 @@ pub fn plan_visits(
             required(group) as f64 / required_left.max(1) as f64
         };
         required_left -= required(group);
-        let (group_trips, group_unmet) = planner.plan_group(&due, group, share)?;
-        trips.extend(group_trips);
-        for (v, reason) in group_unmet {
+        let result = planner.plan_group(&due, group, share)?;
+        // Groups share the field days, so no one group's bound holds for
+        // the caseworker: a bound only when the caseload is one group.
+        bound = if groups.len() == 1 {
+            result.bound
+        } else {
+            None
+        };
+        trips.extend(result.trips);
+        for (v, reason) in result.unmet {
             if !unmet.iter().any(|(u, _)| *u == v) {
                 unmet.push((v, reason));
             }
@@ -91,6 +99,7 @@ pub fn plan_visits(
         requirements,
         trips,
         unmet,
+        bound,
     })
 }
 
@@ -120,6 +129,21 @@ fn groups(ctx: &Context, cw: usize, due: &[DueVisit]) -> Vec<Vec<usize>> {
         .collect()
 }
 
+/// A lower bound on a group's objective (trip costs less the worth of early
+/// visits), NOK, and whether the solver closed the gap on it.
+#[derive(Debug, Clone, Copy)]
+pub struct Bound {
+    pub nok: f64,
+    pub proven: bool,
+}
+
+struct GroupResult {
+    trips: Vec<(Candidate, usize)>,
+    unmet: Vec<(usize, UnmetReason)>,
+    /// Only when the group's trips were all enumerated.
+    bound: Option<Bound>,
+}
+
 struct GroupPlanner<'a> {
     ctx: &'a Context<'a>,
     cal: &'a WorkCalendar,
@@ -133,16 +157,17 @@ struct GroupPlanner<'a> {
 impl GroupPlanner<'_> {
     /// Plans one group; returns its trips and unmet visits, both in indices
     /// of the caseworker's whole due list.
-    #[allow(clippy::type_complexity)]
     fn plan_group(
         &mut self,
         all: &[DueVisit],
         group: &[usize],
         share: f64,
-    ) -> Result<(Vec<(Candidate, usize)>, Vec<(usize, UnmetReason)>), String> {
+    ) -> Result<GroupResult, String> {
         let (ctx, cal, cw) = (self.ctx, self.cal, self.cw);
         let due: Vec<DueVisit> = group.iter().map(|&v| all[v].clone()).collect();
-        let mut candidates = Generator::new(ctx, cal, cw, &due, self.days, self.limit).run();
+        let found = Generator::new(ctx, cal, cw, &due, self.days, self.limit).run();
+        let mut candidates = found.trips;
+        let mut complete = found.complete;
         let mut unmet: Vec<(usize, UnmetReason)> = (0..due.len())
             .filter(|&v| due[v].required && !candidates.iter().any(|c| c.visits.contains(&v)))
             .map(|v| (v, UnmetReason::NoFeasibleTrip))
@@ -157,18 +182,33 @@ impl GroupPlanner<'_> {
         if capacity_is_plentiful(&candidates, &due, &|d| capacity(d, budget)) {
             candidates = candidates::prune_dominated(candidates, &due, Ore::from_nok(early));
         }
-        let (kept, _truncated) = candidates::keep_best(
+        let (kept, truncated) = candidates::keep_best(
             candidates,
             &due,
             Ore::from_nok(early),
             candidates::COLUMN_CAP,
         );
         candidates = kept;
+        complete &= !truncated;
         shuffle_ties(&mut candidates, ctx.settings.planning.seed, cw, self.days.0);
         let mut attempt = 0;
+        let mut bound = None;
+        let mut first_unmet = 0;
         let trips = loop {
             attempt += 1;
             let selection = select::select(&candidates, &due, early, &|d| capacity(d, budget))?;
+            if attempt == 1 {
+                first_unmet = selection.unmet.len();
+            }
+            if attempt == 1 && complete {
+                // The first model holds every feasible trip and only relaxes
+                // the days (Hall rows), so its bound holds for any plan.
+                bound = Some(Bound {
+                    nok: selection.model_bound
+                        - select::UNMET_PENALTY_NOK * selection.unmet.len() as f64,
+                    proven: selection.proven,
+                });
+            }
             let chosen: Vec<&Candidate> = selection.trips.iter().map(|&t| &candidates[t]).collect();
             let placed = schedule::assign_days(&chosen, cal, self.days, self.limit, &self.booked)?;
             if placed.iter().all(Option::is_some) || attempt == MAX_RESELECT {
@@ -214,6 +254,15 @@ impl GroupPlanner<'_> {
                 .map(|(_, c)| c)
                 .collect();
         };
+        // The bound is on plans that leave as few visits unmet as the first
+        // choice; a trip that then found no day leaves more unmet, and a
+        // cheaper plan that serves fewer children is no comparison.
+        let mut left: Vec<usize> = unmet.iter().map(|(v, _)| *v).collect();
+        left.sort_unstable();
+        left.dedup();
+        if left.len() > first_unmet {
+            bound = None;
+        }
         self.booked
             .extend(trips.iter().map(|(c, day)| (*day, c.shape.days)));
         // Back to indices of the whole due list.
@@ -225,10 +274,11 @@ impl GroupPlanner<'_> {
                 (c, day)
             })
             .collect();
-        Ok((
+        Ok(GroupResult {
             trips,
-            unmet.into_iter().map(|(v, r)| (group[v], r)).collect(),
-        ))
+            unmet: unmet.into_iter().map(|(v, r)| (group[v], r)).collect(),
+            bound,
+        })
     }
 
     fn taken_days(&self) -> Vec<bool> {

@@ -57,10 +57,18 @@ pub fn plan(
         let mut results = results;
         if data.settings.planning.continuity == Continuity::CoverAbsence {
             cover_for_colleagues(&ctx, &cal, days, &mut results)?;
+            // Colleagues' plans now depend on each other.
+            out.forget_bound();
         }
         for result in results {
+            out.add_bound(result.bound);
             out.add(result, &mut last_visit);
         }
+    }
+    if chunks.len() > 1 {
+        // A later quarter's demand depends on the earlier quarter's visits,
+        // so the quarters' bounds do not add up to a bound on the whole.
+        out.forget_bound();
     }
     Ok(out.finish(started.elapsed().as_secs_f64()))
 }
@@ -74,6 +82,9 @@ pub struct CaseworkerResult {
     pub trips: Vec<(Candidate, usize)>,
     /// Required visits left unmet: index into `due`/`requirements`, and why.
     pub unmet: Vec<(usize, UnmetReason)>,
+    /// A lower bound on this caseworker's objective in the chunk, when all
+    /// their feasible trips were enumerated.
+    pub bound: Option<caseworker::Bound>,
 }
 
 fn plan_caseworkers(

@@ -37,6 +37,10 @@ impl<'a> Builder<'a> {
             solve_seconds: 0.0,
             seed: ctx.settings.planning.seed,
             naive_cost: naive_cost(ctx, horizon_reqs),
+            early_value_nok: ctx.settings.visits.early_visit_value_nok,
+            lower_bound_nok: Some(0.0),
+            models_proven: 0,
+            models: 0,
         };
         Self {
             ctx,
@@ -45,6 +49,28 @@ impl<'a> Builder<'a> {
             horizon_reqs,
             plan,
         }
+    }
+
+    /// Counts a caseworker's bound into the plan's; `None` makes the plan's
+    /// bound unknown.
+    pub fn add_bound(&mut self, bound: Option<super::caseworker::Bound>) {
+        self.plan.models += 1;
+        match bound {
+            Some(b) => {
+                if let Some(sum) = self.plan.lower_bound_nok.as_mut() {
+                    *sum += b.nok;
+                }
+                if b.proven {
+                    self.plan.models_proven += 1;
+                }
+            }
+            None => self.plan.lower_bound_nok = None,
+        }
+    }
+
+    /// The plan's bound is unknown (several chunks, pooled continuity).
+    pub fn forget_bound(&mut self) {
+        self.plan.lower_bound_nok = None;
     }
 
     pub fn add(&mut self, r: CaseworkerResult, last_visit: &mut [Option<NaiveDate>]) {

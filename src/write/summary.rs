@@ -38,6 +38,11 @@ pub fn summary_json(plan: &Plan) -> String {
         "cost_nok": cost,
         "naive_cost_nok": naive,
         "saving_percent": saving,
+        "objective_nok": round2(plan.objective_nok()),
+        "lower_bound_nok": plan.lower_bound_nok.map(round2),
+        "gap_percent": plan.gap_percent().map(round2),
+        "models_proven": plan.models_proven,
+        "models": plan.models,
         "seed": plan.seed,
         "solve_seconds": (plan.solve_seconds * 1000.0).round() / 1000.0,
     });
