@@ -193,6 +193,8 @@ pub struct Planning {
     /// Homes within this many minutes' drive of the office are visited on
     /// day trips only, never on trips with hotel nights.
     pub local_visit_minutes: i64,
+    /// The MILP solver: `microlp` (always built) or `highs` (cargo feature).
+    pub solver: crate::planner::mip::Backend,
 }
 
 impl Default for Planning {
@@ -203,6 +205,7 @@ impl Default for Planning {
             max_trip_days: 4,
             max_visits_per_trip: 8,
             local_visit_minutes: 45,
+            solver: crate::planner::mip::Backend::Microlp,
         }
     }
 }
@@ -287,6 +290,11 @@ impl Settings {
             v.early_visit_value_nok >= 0.0,
             "visits.early_visit_value_nok",
             "must not be negative",
+        );
+        need(
+            self.planning.solver.available(),
+            "planning.solver",
+            "= \"highs\" needs a build with `--features highs`; use \"microlp\" here",
         );
         let c = &self.car;
         need(

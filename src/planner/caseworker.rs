@@ -196,7 +196,13 @@ impl GroupPlanner<'_> {
         let mut first_unmet = 0;
         let trips = loop {
             attempt += 1;
-            let selection = select::select(&candidates, &due, early, &|d| capacity(d, budget))?;
+            let selection = select::select(
+                &candidates,
+                &due,
+                early,
+                &|d| capacity(d, budget),
+                ctx.settings.planning.solver,
+            )?;
             if attempt == 1 {
                 first_unmet = selection.unmet.len();
             }

@@ -12,6 +12,7 @@
 pub mod candidates;
 mod caseworker;
 pub mod context;
+pub mod mip;
 mod output;
 pub mod schedule;
 pub mod select;

@@ -1,5 +1,5 @@
 //! Choosing which candidate trips to run: a set-partitioning MILP per
-//! caseworker and chunk, solved with good_lp.
+//! caseworker and chunk, built as a [`mip::Model`] for the configured solver.
 //!
 //! Variables: `y[t]` = 1 when candidate trip `t` runs; `u[r]` = 1 when required
 //! visit `r` stays unmet (at a penalty far above any trip). Each required
@@ -9,7 +9,7 @@
 //! in the field days from `d` to the end of the chunk.
 
 use super::candidates::{Candidate, DueVisit};
-use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem, SolveOptions, Variable};
+use super::mip::{self, Backend, Limits, Model, Sense};
 
 /// Far above the cost of any trip, so a visit is only left unmet when no
 /// combination of trips can make it.
@@ -47,21 +47,19 @@ pub fn select(
     due: &[DueVisit],
     early_value_nok: f64,
     capacity: &dyn Fn(usize) -> u32,
+    backend: Backend,
 ) -> Result<Selection, String> {
     let value = |c: &Candidate| {
         let early = c.visits.iter().filter(|&&v| !due[v].required).count() as f64;
         c.shape.cost.nok() - early * early_value_nok
     };
-    let mut problem = Problem::new(OptimizationDirection::Minimize);
-    let y: Vec<Variable> = candidates
-        .iter()
-        .map(|c| problem.add_binary_var(value(c)))
-        .collect();
-    let u: Vec<Option<Variable>> = due
+    let mut model = Model::default();
+    let y: Vec<usize> = candidates.iter().map(|c| model.binary(value(c))).collect();
+    let u: Vec<Option<usize>> = due
         .iter()
         .map(|d| {
             d.required
-                .then(|| problem.add_var(UNMET_PENALTY_NOK, (0.0, 1.0)))
+                .then(|| model.continuous(UNMET_PENALTY_NOK, 0.0, 1.0))
         })
         .collect();
     let mut covers: Vec<Vec<usize>> = vec![Vec::new(); due.len()];
@@ -71,103 +69,66 @@ pub fn select(
         }
     }
     for (v, ts) in covers.iter().enumerate() {
-        let mut cover = LinearExpr::empty();
-        for &t in ts {
-            cover.add(y[t], 1.0);
-        }
+        let mut cover: Vec<(usize, f64)> = ts.iter().map(|&t| (y[t], 1.0)).collect();
         match u[v] {
             Some(unmet) => {
-                cover.add(unmet, 1.0);
-                problem.add_constraint(cover, ComparisonOp::Eq, 1.0);
+                cover.push((unmet, 1.0));
+                model.row(cover, Sense::Eq, 1.0);
             }
-            None if !ts.is_empty() => problem.add_constraint(cover, ComparisonOp::Le, 1.0),
+            None if !ts.is_empty() => model.row(cover, Sense::Le, 1.0),
             None => {}
         }
     }
     let rows = capacity_rows(candidates, due.len(), capacity);
     for (d, members) in &rows {
-        let mut load = LinearExpr::empty();
-        for &t in members {
-            load.add(y[t], f64::from(candidates[t].shape.days));
-        }
-        problem.add_constraint(load, ComparisonOp::Le, f64::from(capacity(*d)));
+        let load = members
+            .iter()
+            .map(|&t| (y[t], f64::from(candidates[t].shape.days)))
+            .collect();
+        model.row(load, Sense::Le, f64::from(capacity(*d)));
     }
     let start = greedy(candidates, due, &rows, capacity, &value);
-    let mut warm: Vec<(Variable, f64)> = Vec::new();
-    let mut covered = vec![false; due.len()];
-    for (t, &var) in y.iter().enumerate() {
-        let on = start.contains(&t);
-        if on {
-            for &v in &candidates[t].visits {
-                covered[v] = true;
-            }
-        }
-        warm.push((var, if on { 1.0 } else { 0.0 }));
+    let mut x = vec![0.0; model.vars.len()];
+    for &t in &start {
+        x[y[t]] = 1.0;
     }
     for (v, var) in u.iter().enumerate() {
         if let Some(var) = var {
-            warm.push((*var, if covered[v] { 0.0 } else { 1.0 }));
+            if !start.iter().any(|&t| candidates[t].visits.contains(&v)) {
+                x[*var] = 1.0;
+            }
         }
     }
-    let mut options = SolveOptions::default();
-    options.node_limit = Some(node_limit(candidates.len()));
-    options.warm_start = Some(warm);
-    let outcome = problem
-        .solve_with(options)
-        .map_err(|e| format!("trip selection: {e}"))?;
-    let proven = outcome.is_optimal();
-    let stats = outcome.stats();
+    let outcome = mip::solve(
+        &model,
+        backend,
+        &Limits {
+            nodes: node_limit(candidates.len()),
+            start: Some(x),
+        },
+    )
+    .map_err(|e| format!("trip selection: {e}"))?;
     if std::env::var_os("TILSYN_TRACE").is_some() {
         eprintln!(
-            "select: {} candidates, {} visits, {} capacity rows, {} nodes, {:.2} s, proven {}",
+            "select: {} candidates, {} visits, {} capacity rows, {} nodes, proven {}",
             candidates.len(),
             due.len(),
             rows.len(),
-            stats.nodes_solved,
-            stats.elapsed.as_secs_f64(),
-            proven
+            outcome.nodes,
+            outcome.proven
         );
     }
-    let (chosen, unmet, model_objective) = match outcome.solution() {
-        Some(s) => (
-            (0..candidates.len())
-                .filter(|&t| s[y[t]] > 0.5)
-                .collect::<Vec<_>>(),
-            (0..due.len())
-                .filter(|&v| u[v].is_some_and(|var| s[var] > 0.5))
-                .collect::<Vec<_>>(),
-            s.objective(),
-        ),
-        // No incumbent within the budget (the warm start was refused):
-        // fall back on the greedy choice.
-        None => {
-            let covered: Vec<bool> = (0..due.len())
-                .map(|v| start.iter().any(|&t| candidates[t].visits.contains(&v)))
-                .collect();
-            let unmet: Vec<usize> = (0..due.len())
-                .filter(|&v| due[v].required && !covered[v])
-                .collect();
-            let objective = start.iter().map(|&t| value(&candidates[t])).sum::<f64>()
-                + unmet.len() as f64 * UNMET_PENALTY_NOK;
-            (start.clone(), unmet, objective)
-        }
-    };
-    let model_bound = if proven {
-        model_objective
-    } else {
-        stats
-            .best_bound
-            .unwrap_or(f64::NEG_INFINITY)
-            .min(model_objective)
-    };
+    let on = |var: usize| outcome.values[var] > 0.5;
+    let chosen: Vec<usize> = (0..candidates.len()).filter(|&t| on(y[t])).collect();
+    let unmet: Vec<usize> = (0..due.len()).filter(|&v| u[v].is_some_and(on)).collect();
     let objective_nok = chosen.iter().map(|&t| candidates[t].shape.cost.nok()).sum();
     Ok(Selection {
         trips: chosen,
         unmet,
         objective_nok,
-        model_objective,
-        model_bound,
-        proven,
+        model_objective: outcome.objective,
+        model_bound: outcome.bound,
+        proven: outcome.proven,
     })
 }
 
@@ -298,7 +259,7 @@ mod tests {
             trip(&[0, 1], 1500.0, 1),
             trip(&[1, 2], 1200.0, 1),
         ];
-        let s = select(&c, &due(3, 3), 0.0, &|_| 10).unwrap();
+        let s = select(&c, &due(3, 3), 0.0, &|_| 10, Backend::Microlp).unwrap();
         assert_eq!(s.trips, vec![0, 4]);
         assert!(s.proven);
         assert_eq!(s.objective_nok, 2200.0);
@@ -312,7 +273,7 @@ mod tests {
             trip(&[1], 1000.0, 1),
             trip(&[0, 1], 2500.0, 1),
         ];
-        let s = select(&c, &due(2, 2), 0.0, &|_| 1).unwrap();
+        let s = select(&c, &due(2, 2), 0.0, &|_| 1, Backend::Microlp).unwrap();
         assert_eq!(s.trips, vec![2]);
         assert!(s.unmet.is_empty());
     }
@@ -320,7 +281,7 @@ mod tests {
     #[test]
     fn a_visit_no_trip_makes_is_unmet() {
         let c = vec![trip(&[0], 1000.0, 1)];
-        let s = select(&c, &due(2, 2), 0.0, &|_| 5).unwrap();
+        let s = select(&c, &due(2, 2), 0.0, &|_| 5, Backend::Microlp).unwrap();
         assert_eq!((s.trips, s.unmet), (vec![0], vec![1]));
     }
 
@@ -331,7 +292,7 @@ mod tests {
             trip(&[0, 1], 1400.0, 1),
             trip(&[0, 2], 3000.0, 1),
         ];
-        let s = select(&c, &due(3, 1), 1500.0, &|_| 5).unwrap();
+        let s = select(&c, &due(3, 1), 1500.0, &|_| 5, Backend::Microlp).unwrap();
         assert_eq!(s.trips, vec![1]);
     }
 
