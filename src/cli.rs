@@ -62,6 +62,29 @@ enum GenerateWhich {
         #[arg(long)]
         out: PathBuf,
     },
+    /// A dataset for all of Norway: offices in the largest towns, homes at real postcodes.
+    Norway(NorwayArgs),
+}
+
+#[derive(Args)]
+struct NorwayArgs {
+    /// Number of children (1 to 20000).
+    #[arg(long)]
+    children: usize,
+    /// Number of caseworkers (1 to 1000, at least one per office).
+    #[arg(long)]
+    caseworkers: usize,
+    /// Number of offices, one in each of the largest towns (1 to 50).
+    #[arg(long)]
+    offices: usize,
+    #[arg(long)]
+    seed: u64,
+    /// Erik Bolstad's postcode table.
+    #[arg(long, default_value = "data/geodata/postnummer_bolstad.tsv")]
+    postcodes: PathBuf,
+    /// Dataset folder to write (new, empty, or an earlier generated dataset; replaced as a whole).
+    #[arg(long)]
+    out: PathBuf,
 }
 
 #[derive(Args)]
@@ -147,6 +170,9 @@ pub fn run() -> ExitCode {
                     out,
                 },
         } => generate(seed, postcodes, &out),
+        Command::Generate {
+            which: GenerateWhich::Norway(args),
+        } => generate_norway(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -314,15 +340,41 @@ fn check(data: &Path, plan_dir: &Path, settings: Option<&Path>) -> Result<(), Fa
     }
 }
 
-fn generate(seed: u64, postcodes: PathBuf, out: &Path) -> Result<(), Failure> {
-    if !postcodes.exists() {
-        return Err(Failure::input(format!(
-            "{}: missing_file: the postcode table was not found (hint: run from the repository root, or pass --postcodes)",
-            postcodes.display()
-        )));
+/// The postcode table exists, or a bad-input failure says where to find it.
+fn require_postcodes(postcodes: &Path) -> Result<(), Failure> {
+    if postcodes.exists() {
+        return Ok(());
     }
+    Err(Failure::input(format!(
+        "{}: missing_file: the postcode table was not found (hint: run from the repository root, or pass --postcodes)",
+        postcodes.display()
+    )))
+}
+
+fn generate(seed: u64, postcodes: PathBuf, out: &Path) -> Result<(), Failure> {
+    require_postcodes(&postcodes)?;
     let opts = tilsyn::generate::TrondheimOptions { seed, postcodes };
     let report = tilsyn::generate::generate_trondheim(&opts, out)?;
     println!("{report}");
+    Ok(())
+}
+
+fn generate_norway(args: NorwayArgs) -> Result<(), Failure> {
+    let failure = |e: tilsyn::generate::NorwayError| Failure {
+        code: if e.is_input() { 2 } else { 1 },
+        message: e.to_string(),
+    };
+    let opts = tilsyn::generate::NorwayOptions::new(
+        args.children,
+        args.caseworkers,
+        args.offices,
+        args.seed,
+        args.postcodes,
+    )
+    .map_err(failure)?;
+    require_postcodes(&opts.postcodes)?;
+    let report = tilsyn::generate::generate_norway(&opts, &args.out).map_err(failure)?;
+    println!("{report}");
+    println!("  written to {}", args.out.display());
     Ok(())
 }

@@ -47,6 +47,32 @@ pub(crate) fn draw_extras<R: Rng>(rng: &mut R, caseworkers: usize) -> Vec<Extra>
     extras
 }
 
+/// Trondheim's department of 23 has 1-2 leaves and 3-5 school-break weeks
+/// ([`draw_extras`]); a staff of any size gets them at those rates.
+pub(crate) const LEAVE_RATE: f64 = 1.5 / 23.0;
+pub(crate) const BREAK_RATE: f64 = 4.0 / 23.0;
+
+/// Extras for a staff of any size: each caseworker independently takes a
+/// leave with [`LEAVE_RATE`] or a school-break week with [`BREAK_RATE`]
+/// (winter or autumn alike), never both, so a leave stays rare however large
+/// the staff.
+pub(crate) fn draw_extras_at_rate<R: Rng>(rng: &mut R, caseworkers: usize) -> Vec<Extra> {
+    (0..caseworkers)
+        .map(|_| {
+            let u: f64 = rng.gen();
+            if u < LEAVE_RATE {
+                Extra::Leave
+            } else if u >= LEAVE_RATE + BREAK_RATE {
+                Extra::None
+            } else if rng.gen_bool(0.5) {
+                Extra::WinterBreak
+            } else {
+                Extra::AutumnBreak
+            }
+        })
+        .collect()
+}
+
 /// Draws one caseworker's absences for `year`, sorted by date.
 pub(crate) fn draw_absences<R: Rng>(
     rng: &mut R,
@@ -240,6 +266,22 @@ mod tests {
                 .iter()
                 .all(|a| is_office_day(a.from) && a.from <= a.to));
         }
+    }
+
+    /// At the rates, a large staff has a few leaves and more break weeks.
+    #[test]
+    fn extras_at_rate_keep_leaves_rare() {
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        let extras = draw_extras_at_rate(&mut rng, 1000);
+        let count = |e: Extra| extras.iter().filter(|x| **x == e).count();
+        assert!(
+            (35..=100).contains(&count(Extra::Leave)),
+            "{}",
+            count(Extra::Leave)
+        );
+        let breaks = count(Extra::WinterBreak) + count(Extra::AutumnBreak);
+        assert!((130..=220).contains(&breaks), "{breaks}");
+        assert!(count(Extra::WinterBreak) > 0 && count(Extra::AutumnBreak) > 0);
     }
 
     #[test]

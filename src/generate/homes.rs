@@ -7,37 +7,45 @@
 //! the neighbouring counties, then a postcode inside it. Each home is moved a
 //! few hundred metres off the postcode's centre point so no two coincide.
 
+use super::history::Draft;
 use super::postcodes::Postcode;
 use super::trondheim::*;
 use super::{apportion, distance_km, offset, round5};
-use crate::model::{LatLon, Placement};
+use crate::model::LatLon;
 use anyhow::bail;
-use chrono::NaiveDate;
 use rand::distributions::WeightedIndex;
 use rand::prelude::*;
 use std::collections::BTreeSet;
 
+/// Not part of the mainland the department drives and flies to.
+pub const EXCLUDED_COUNTIES: [&str; 2] = ["Svalbard", "Jan Mayen"];
+/// Postcode weight = population ^ this: below 1, so small rural postcodes get
+/// more than their share, as foster homes are often outside built-up areas.
+pub const POPULATION_EXPONENT: f64 = 0.6;
+/// A home lies this far (metres, uniform) from its postcode's centre point.
+pub const OFFSET_METRES: (f64, f64) = (100.0, 600.0);
+
 /// Postcodes a home can be drawn from, with their sampling weights.
-struct Pool<'a> {
+pub(super) struct Pool<'a> {
     rows: Vec<&'a Postcode>,
     weights: WeightedIndex<f64>,
 }
 
 impl<'a> Pool<'a> {
-    fn new(name: &str, rows: Vec<&'a Postcode>) -> anyhow::Result<Self> {
+    /// Weights population ^ `exponent`: [`POPULATION_EXPONENT`] for the
+    /// rural bias of foster homes, 1 for plain population.
+    pub(super) fn new(name: &str, rows: Vec<&'a Postcode>, exponent: f64) -> anyhow::Result<Self> {
         if rows.is_empty() {
             bail!("the postcode table has no inhabited street-address postcode {name}");
         }
-        let weights = rows
-            .iter()
-            .map(|p| f64::from(p.population).powf(POPULATION_EXPONENT));
+        let weights = rows.iter().map(|p| f64::from(p.population).powf(exponent));
         Ok(Self {
             weights: WeightedIndex::new(weights)?,
             rows,
         })
     }
 
-    fn draw<R: Rng>(&self, rng: &mut R) -> &'a Postcode {
+    pub(super) fn draw<R: Rng>(&self, rng: &mut R) -> &'a Postcode {
         self.rows[self.weights.sample(rng)]
     }
 }
@@ -75,14 +83,18 @@ impl<'a> Pools<'a> {
         for name in names {
             let rows: Vec<&Postcode> = homes.iter().copied().filter(|p| p.county == name).collect();
             let weight = county_weight(name, &rows);
-            counties.push((name.to_string(), Pool::new(name, rows)?, weight));
+            counties.push((
+                name.to_string(),
+                Pool::new(name, rows, POPULATION_EXPONENT)?,
+                weight,
+            ));
         }
         if counties.is_empty() {
             bail!("the postcode table has no county outside {HOME_COUNTY}");
         }
         Ok(Self {
-            trondheim: Pool::new("in Trondheim (5001)", trondheim)?,
-            trondelag: Pool::new("elsewhere in Trøndelag", trondelag)?,
+            trondheim: Pool::new("in Trondheim (5001)", trondheim, POPULATION_EXPONENT)?,
+            trondelag: Pool::new("elsewhere in Trøndelag", trondelag, POPULATION_EXPONENT)?,
             counties,
         })
     }
@@ -109,13 +121,13 @@ fn county_weight(name: &str, rows: &[&Postcode]) -> f64 {
 
 /// Homes for every child: region and team counts from the report, postcodes
 /// by weight, a random offset that keeps every home apart from the others.
-pub(super) fn draw_homes<R: Rng>(rng: &mut R, pools: &Pools) -> Vec<Draft> {
+pub(super) fn draw_homes<R: Rng>(rng: &mut R, pools: &Pools) -> Vec<Draft<Region>> {
     let mut taken = BTreeSet::new();
     let mut drafts = Vec::new();
     for (r, region) in Region::ALL.into_iter().enumerate() {
         let mut teams: Vec<Team> = Team::ALL
             .into_iter()
-            .flat_map(|t| std::iter::repeat(t).take(t.children()[r]))
+            .flat_map(|t| std::iter::repeat(t).take(children_in_report(t)[r]))
             .collect();
         let pools_for_children: Vec<&Pool> = match region {
             Region::Trondheim => vec![&pools.trondheim; teams.len()],
@@ -126,19 +138,13 @@ pub(super) fn draw_homes<R: Rng>(rng: &mut R, pools: &Pools) -> Vec<Draft> {
         for (team, pool) in teams.into_iter().zip(pools_for_children) {
             let postcode = pool.draw(rng);
             let location = unique_spot(rng, postcode.location, &mut taken);
-            drafts.push(Draft {
+            drafts.push(Draft::new(
                 team,
                 region,
-                county: postcode.county.clone(),
-                place: postcode.place.clone(),
+                &postcode.county,
+                &postcode.place,
                 location,
-                caseworker: 0,
-                placement: Placement::Fosterhjem,
-                placed_since: NaiveDate::MIN,
-                last_visit: None,
-                reduced: false,
-                new_placement: false,
-            });
+            ));
         }
     }
     drafts
@@ -161,7 +167,11 @@ fn county_quotas<'p, 'a>(pools: &'p Pools<'a>, children: usize) -> Vec<&'p Pool<
 
 /// A point a few hundred metres from `centre`, at 5 decimals, unlike any
 /// home drawn before at 4 decimals (about 10 m).
-fn unique_spot<R: Rng>(rng: &mut R, centre: LatLon, taken: &mut BTreeSet<(i64, i64)>) -> LatLon {
+pub(super) fn unique_spot<R: Rng>(
+    rng: &mut R,
+    centre: LatLon,
+    taken: &mut BTreeSet<(i64, i64)>,
+) -> LatLon {
     loop {
         let bearing = rng.gen_range(0.0..360.0);
         let metres = rng.gen_range(OFFSET_METRES.0..=OFFSET_METRES.1);

@@ -3,8 +3,10 @@
 //! The planner needs realistic data to be developed, tested and demonstrated
 //! on, and real registers may never leave the department. This module builds
 //! such data from public sources only: the homes are drawn at real postcodes
-//! (Erik Bolstad's postcode table, see [`postcodes`]) and the shape of the
-//! caseload follows Trondheim's 2019 annual report ([`trondheim`]).
+//! (Erik Bolstad's postcode table, see [`postcodes`]). Two generators share
+//! the rules for teams, placements, dates and absences (`history`,
+//! `absences`): [`trondheim`] follows Trondheim's 2019 annual report, and
+//! [`norway`] makes a department of any size across Norway's largest towns.
 //!
 //! Every draw comes from one `ChaCha8Rng` seeded by the caller, and nothing
 //! depends on hash-map order or the clock, so the same seed and postcode file
@@ -12,13 +14,16 @@
 //! shared by the generators live here.
 
 mod absences;
+mod history;
 mod homes;
+pub mod norway;
 pub mod output;
 pub mod postcodes;
 pub mod report;
 mod staff;
 pub mod trondheim;
 
+pub use norway::{build_norway, generate_norway, NorwayError, NorwayOptions, NorwayReport};
 pub use trondheim::{build_trondheim, generate_trondheim, GenerateReport, TrondheimOptions};
 
 use crate::model::LatLon;
@@ -45,6 +50,75 @@ pub(crate) fn apportion(total: usize, weights: &[f64]) -> Vec<usize> {
         shares[i] += 1;
     }
     shares
+}
+
+/// Splits `total` (at least `weights.len()`) into whole shares of at least 1
+/// each, the rest by Adams' method: every further unit goes to the share with
+/// the most weight per unit so far (ties to the lower index). That keeps the
+/// largest weight per unit as small as it can be, which is what balancing
+/// caseloads over offices needs. Weights may be 0.
+pub(crate) fn apportion_at_least_one(total: usize, weights: &[f64]) -> Vec<usize> {
+    let mut shares = vec![1usize; weights.len()];
+    for _ in weights.len()..total {
+        let per_unit = |i: usize| weights[i] / shares[i] as f64;
+        let Some(next) =
+            (0..weights.len()).max_by(|&a, &b| per_unit(a).total_cmp(&per_unit(b)).then(b.cmp(&a)))
+        else {
+            break;
+        };
+        shares[next] += 1;
+    }
+    shares
+}
+
+/// An ASCII id from a Norwegian name: lower case, æ ø å as ae o a, accents
+/// dropped, every other run of characters a single `-` ("Nordre Follo" ->
+/// `nordre-follo`, "Tromsø" -> `tromso`). Never empty.
+pub(crate) fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for ch in name.to_lowercase().chars() {
+        let ascii = match ch {
+            'æ' => "ae",
+            'ø' | 'ö' | 'ó' | 'ò' | 'ô' => "o",
+            'å' | 'á' | 'à' | 'â' | 'ä' => "a",
+            'é' | 'è' | 'ê' | 'ë' => "e",
+            'ü' | 'ú' | 'ù' | 'û' => "u",
+            'í' | 'ì' | 'î' | 'ï' => "i",
+            'č' => "c",
+            'š' => "s",
+            'ž' => "z",
+            'đ' => "d",
+            'ŋ' => "n",
+            'ŧ' => "t",
+            c if c.is_ascii_alphanumeric() => {
+                out.push(c);
+                continue;
+            }
+            _ => "-",
+        };
+        if ascii != "-" || !(out.is_empty() || out.ends_with('-')) {
+            out.push_str(ascii);
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() {
+        "office".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// Mainland Norway's bounding box, latitude and longitude (WGS84 degrees):
+/// Lindesnes to Kinnarodden, Utsira to Vardø, with a little room.
+pub const NORWAY_BOX: ((f64, f64), (f64, f64)) = ((57.9, 71.2), (4.5, 31.2));
+
+/// Inside [`NORWAY_BOX`] by at least `margin` degrees on every side.
+pub(crate) fn in_norway(p: LatLon, margin: f64) -> bool {
+    let ((lat_min, lat_max), (lon_min, lon_max)) = NORWAY_BOX;
+    p.lat >= lat_min + margin
+        && p.lat <= lat_max - margin
+        && p.lon >= lon_min + margin
+        && p.lon <= lon_max - margin
 }
 
 /// Draws `k` distinct indices, each item with probability proportional to
@@ -126,6 +200,35 @@ mod tests {
     fn apportion_of_exact_quotas_is_exact() {
         assert_eq!(apportion(10, &[1.0, 1.0]), vec![5, 5]);
         assert_eq!(apportion(3, &[0.0, 2.0, 1.0]), vec![0, 2, 1]);
+    }
+
+    /// Everyone gets one; the rest go where the load per unit is highest.
+    #[test]
+    fn apportion_at_least_one_balances_the_load() {
+        assert_eq!(apportion_at_least_one(3, &[100.0, 0.0, 1.0]), vec![1, 1, 1]);
+        assert_eq!(
+            apportion_at_least_one(10, &[600.0, 300.0, 100.0]),
+            vec![6, 3, 1]
+        );
+        assert_eq!(apportion_at_least_one(5, &[1.0, 1.0]), vec![3, 2]);
+        let shares = apportion_at_least_one(600, &[5.0, 3.0, 1.0, 0.5]);
+        assert_eq!(shares.iter().sum::<usize>(), 600);
+        assert!(shares.iter().all(|s| *s >= 1));
+    }
+
+    #[test]
+    fn slugs_are_ascii_and_never_empty() {
+        assert_eq!(slug("Oslo"), "oslo");
+        assert_eq!(slug("Tromsø"), "tromso");
+        assert_eq!(slug("Bærum"), "baerum");
+        assert_eq!(slug("Nordre Follo"), "nordre-follo");
+        assert_eq!(slug("Ålesund"), "alesund");
+        assert_eq!(
+            slug("  Guovdageaidnu - Kautokeino "),
+            "guovdageaidnu-kautokeino"
+        );
+        assert_eq!(slug("Kárášjohka"), "karasjohka");
+        assert_eq!(slug("???"), "office");
     }
 
     #[test]

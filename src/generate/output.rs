@@ -8,7 +8,9 @@
 //! fixed order (children by id, absences by caseworker and date) so equal
 //! datasets give equal bytes.
 
+use crate::contract::{ABSENCES, CASEWORKERS, CHILDREN, OFFICES};
 use crate::model::Dataset;
+use crate::write::{private_file, write_folder_atomically};
 use anyhow::Context;
 use std::path::Path;
 
@@ -17,8 +19,32 @@ pub use crate::contract::{
     CHILD_COLUMNS as CHILDREN_HEADER, OFFICE_COLUMNS as OFFICES_HEADER,
 };
 
-/// Writes the four CSV files of `data` into the existing folder `out`.
+/// Writes the four CSV files of `data` into the existing folder `out`,
+/// replacing files of the same name and leaving any others.
 pub fn write_dataset(data: &Dataset, out: &Path) -> anyhow::Result<()> {
+    for (name, bytes) in dataset_files(data)? {
+        let path = out.join(name);
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Writes the folder `out` all or nothing, owner-only (folder 0700, files
+/// 0600): the four CSV files of `data` and `README.md`. An older `out` is
+/// replaced as a whole, and stays as it was when anything fails.
+pub fn write_dataset_atomically(data: &Dataset, readme: &str, out: &Path) -> anyhow::Result<()> {
+    let files = dataset_files(data)?;
+    write_folder_atomically(out, |dir| {
+        for (name, bytes) in &files {
+            private_file(&dir.join(name), bytes)?;
+        }
+        private_file(&dir.join("README.md"), readme.as_bytes())
+    })
+    .with_context(|| format!("cannot write the dataset folder {}", out.display()))
+}
+
+/// The file names and bytes of the four CSV files of `data`.
+fn dataset_files(data: &Dataset) -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
     let coord = |x: f64| format!("{x:.5}");
     let offices = data.offices.iter().map(|o| {
         vec![
@@ -66,15 +92,12 @@ pub fn write_dataset(data: &Dataset, out: &Path) -> anyhow::Result<()> {
             c.last_visit.map(|d| d.to_string()).unwrap_or_default(),
         ]
     });
-    write_csv(&out.join("offices.csv"), OFFICES_HEADER, offices)?;
-    write_csv(
-        &out.join("caseworkers.csv"),
-        CASEWORKERS_HEADER,
-        caseworkers,
-    )?;
-    write_csv(&out.join("absences.csv"), ABSENCES_HEADER, absences)?;
-    write_csv(&out.join("children.csv"), CHILDREN_HEADER, children)?;
-    Ok(())
+    Ok(vec![
+        (OFFICES, csv_bytes(OFFICES_HEADER, offices)?),
+        (CASEWORKERS, csv_bytes(CASEWORKERS_HEADER, caseworkers)?),
+        (ABSENCES, csv_bytes(ABSENCES_HEADER, absences)?),
+        (CHILDREN, csv_bytes(CHILDREN_HEADER, children)?),
+    ])
 }
 
 /// The bytes of a CSV file: header, then rows, LF line endings, fields
@@ -91,15 +114,6 @@ pub fn csv_bytes(
         w.write_record(&row)?;
     }
     w.into_inner().context("cannot finish a CSV buffer")
-}
-
-fn write_csv(
-    path: &Path,
-    header: &[&str],
-    rows: impl Iterator<Item = Vec<String>>,
-) -> anyhow::Result<()> {
-    let bytes = csv_bytes(header, rows)?;
-    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! from the generated rows so they always describe the files next to them.
 
 use super::trondheim::*;
-use crate::model::{Frequency, Placement};
+use crate::model::{Dataset, Frequency, Placement};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
@@ -24,14 +24,11 @@ impl Caseload {
     }
 }
 
-/// Counts of a generated dataset. Arrays by team are in [`Team::ALL`] order
-/// (`barn`, `ungdom`), by region in [`Region::ALL`] order.
+/// What every generated dataset is counted by: placements, frequencies,
+/// visit history and absences. Arrays by team are in [`Team::ALL`] order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GenerateReport {
-    pub seed: u64,
+pub struct Tally {
     pub children: usize,
-    /// Children per region and team.
-    pub by_region_team: [[usize; 2]; 3],
     /// Children per placement (fosterhjem, institusjon, hybel) and team.
     pub by_placement_team: [[usize; 2]; 3],
     /// Children with `visits_per_year` 2, per team.
@@ -41,85 +38,45 @@ pub struct GenerateReport {
     pub overdue: usize,
     /// Children with no visit yet (placed at the end of the year before).
     pub not_visited: usize,
-    pub caseloads: Vec<Caseload>,
     /// Absences per reason, by reason.
     pub absences_by_reason: Vec<(String, usize)>,
-    /// Children elsewhere in Norway per county, most first.
-    pub norway_by_county: Vec<(String, usize)>,
 }
 
-impl GenerateReport {
-    /// Counts the rows of a generated dataset.
-    pub fn of(built: &Trondheim) -> Self {
-        let data = &built.dataset;
-        let team_of = |name: &str| {
-            Team::ALL
-                .iter()
-                .position(|t| t.as_str() == name)
-                .unwrap_or(0)
-        };
-        let mut r = GenerateReport {
-            seed: built.seed,
+impl Tally {
+    pub fn of(data: &Dataset) -> Self {
+        let mut t = Tally {
             children: data.children.len(),
-            by_region_team: [[0; 2]; 3],
             by_placement_team: [[0; 2]; 3],
             reduced_by_team: [0; 2],
             overdue: 0,
             not_visited: 0,
-            caseloads: data
-                .caseworkers
-                .iter()
-                .map(|c| Caseload {
-                    caseworker_id: c.id.to_string(),
-                    team: c.team.clone(),
-                    fte: c.fte,
-                    by_region: [0; 3],
-                })
-                .collect(),
             absences_by_reason: Vec::new(),
-            norway_by_county: Vec::new(),
         };
         let last_quarter = NaiveDate::from_ymd_opt(PLAN_YEAR - 1, 10, 1).expect("valid date");
-        let mut counties: BTreeMap<&str, usize> = BTreeMap::new();
-        for (i, child) in data.children.iter().enumerate() {
-            let team = team_of(&child.team);
-            let region = Region::ALL
-                .iter()
-                .position(|r| *r == built.regions[i])
-                .unwrap_or(0);
-            r.by_region_team[region][team] += 1;
-            r.caseloads[child.caseworker].by_region[region] += 1;
+        for child in &data.children {
+            let team = Team::index_of(&child.team);
             let placement = match child.placement {
                 Placement::Fosterhjem => 0,
                 Placement::Institusjon => 1,
                 _ => 2,
             };
-            r.by_placement_team[placement][team] += 1;
+            t.by_placement_team[placement][team] += 1;
             match (child.frequency, child.last_visit) {
-                (Frequency::HalfYearly, _) => r.reduced_by_team[team] += 1,
-                (Frequency::Quarterly, None) => r.not_visited += 1,
-                (Frequency::Quarterly, Some(d)) if d < last_quarter => r.overdue += 1,
+                (Frequency::HalfYearly, _) => t.reduced_by_team[team] += 1,
+                (Frequency::Quarterly, None) => t.not_visited += 1,
+                (Frequency::Quarterly, Some(d)) if d < last_quarter => t.overdue += 1,
                 _ => {}
-            }
-            if built.regions[i] == Region::Norway {
-                *counties.entry(&built.counties[i]).or_default() += 1;
             }
         }
         let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
         for a in &data.absences {
             *reasons.entry(&a.reason).or_default() += 1;
         }
-        r.absences_by_reason = reasons
+        t.absences_by_reason = reasons
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect();
-        r.norway_by_county = counties
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
-        r.norway_by_county
-            .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        r
+        t
     }
 
     pub fn reduced(&self) -> usize {
@@ -135,6 +92,110 @@ impl GenerateReport {
         self.absences_by_reason.iter().map(|r| r.1).sum()
     }
 
+    fn placement_total(&self, k: usize) -> usize {
+        self.by_placement_team[k].iter().sum()
+    }
+
+    /// "placements: fosterhjem 286, institusjon 43, hybel 29"
+    pub fn placements_line(&self) -> String {
+        let placements: Vec<String> = (0..3)
+            .map(|k| format!("{} {}", PLACEMENTS[k], self.placement_total(k)))
+            .collect();
+        format!("placements: {}", placements.join(", "))
+    }
+
+    /// The 2-a-year share, the overdue and the not yet visited.
+    pub fn visits_line(&self) -> String {
+        format!(
+            "2 visits a year: {} ({:.1} %); last visit in Q3 (overdue): {}; not visited yet: {}",
+            self.reduced(),
+            100.0 * self.reduced_share(),
+            self.overdue,
+            self.not_visited
+        )
+    }
+
+    /// "ferie 26, kurs 56, permisjon 2"
+    pub fn reasons(&self) -> String {
+        let reasons: Vec<String> = self
+            .absences_by_reason
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        reasons.join(", ")
+    }
+}
+
+/// Counts of a generated Trondheim dataset. Arrays by team are in
+/// [`Team::ALL`] order (`barn`, `ungdom`), by region in [`Region::ALL`] order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GenerateReport {
+    pub seed: u64,
+    pub children: usize,
+    /// Children per region and team.
+    pub by_region_team: [[usize; 2]; 3],
+    pub tally: Tally,
+    pub caseloads: Vec<Caseload>,
+    /// Children elsewhere in Norway per county, most first.
+    pub norway_by_county: Vec<(String, usize)>,
+}
+
+impl GenerateReport {
+    /// Counts the rows of a generated dataset.
+    pub fn of(built: &Trondheim) -> Self {
+        let data = &built.dataset;
+        let mut r = GenerateReport {
+            seed: built.seed,
+            children: data.children.len(),
+            by_region_team: [[0; 2]; 3],
+            tally: Tally::of(data),
+            caseloads: data
+                .caseworkers
+                .iter()
+                .map(|c| Caseload {
+                    caseworker_id: c.id.to_string(),
+                    team: c.team.clone(),
+                    fte: c.fte,
+                    by_region: [0; 3],
+                })
+                .collect(),
+            norway_by_county: Vec::new(),
+        };
+        let mut counties: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, child) in data.children.iter().enumerate() {
+            let team = Team::index_of(&child.team);
+            let region = Region::ALL
+                .iter()
+                .position(|r| *r == built.regions[i])
+                .unwrap_or(0);
+            r.by_region_team[region][team] += 1;
+            r.caseloads[child.caseworker].by_region[region] += 1;
+            if built.regions[i] == Region::Norway {
+                *counties.entry(&built.counties[i]).or_default() += 1;
+            }
+        }
+        r.norway_by_county = counties
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        r.norway_by_county
+            .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        r
+    }
+
+    pub fn reduced(&self) -> usize {
+        self.tally.reduced()
+    }
+
+    /// Share of children with the reduced frequency, 0..1.
+    pub fn reduced_share(&self) -> f64 {
+        self.tally.reduced_share()
+    }
+
+    pub fn absences(&self) -> usize {
+        self.tally.absences()
+    }
+
     /// Smallest and largest caseload in a team.
     pub fn caseload_range(&self, team: Team) -> (usize, usize) {
         let loads = self.team_loads(team).map(Caseload::total);
@@ -146,10 +207,6 @@ impl GenerateReport {
         self.caseloads
             .iter()
             .filter(move |c| c.team == team.as_str())
-    }
-
-    fn placement_total(&self, k: usize) -> usize {
-        self.by_placement_team[k].iter().sum()
     }
 }
 
@@ -180,18 +237,8 @@ impl fmt::Display for GenerateReport {
                 total
             )?;
         }
-        let placements: Vec<String> = (0..3)
-            .map(|k| format!("{} {}", PLACEMENTS[k], self.placement_total(k)))
-            .collect();
-        writeln!(f, "  placements: {}", placements.join(", "))?;
-        writeln!(
-            f,
-            "  2 visits a year: {} ({:.1} %); last visit in Q3 (overdue): {}; not visited yet: {}",
-            self.reduced(),
-            100.0 * self.reduced_share(),
-            self.overdue,
-            self.not_visited
-        )?;
+        writeln!(f, "  {}", self.tally.placements_line())?;
+        writeln!(f, "  {}", self.tally.visits_line())?;
         for team in Team::ALL {
             let (min, max) = self.caseload_range(team);
             let n = self.team_loads(team).count();
@@ -201,16 +248,11 @@ impl fmt::Display for GenerateReport {
                 team.as_str()
             )?;
         }
-        let reasons: Vec<String> = self
-            .absences_by_reason
-            .iter()
-            .map(|(k, v)| format!("{k} {v}"))
-            .collect();
         write!(
             f,
             "  absences: {} ({})",
             self.absences(),
-            reasons.join(", ")
+            self.tally.reasons()
         )
     }
 }
@@ -268,7 +310,12 @@ fn write_choices(s: &mut String) -> fmt::Result {
     let year = PLAN_YEAR;
     let before = PLAN_YEAR - 1;
     let (lo, hi) = OFFSET_METRES;
-    let per_region = |r: usize| Team::ALL.iter().map(|t| t.children()[r]).sum::<usize>();
+    let per_region = |r: usize| {
+        Team::ALL
+            .iter()
+            .map(|t| children_in_report(*t)[r])
+            .sum::<usize>()
+    };
     let (local, county, norway) = (per_region(0), per_region(1), per_region(2));
     writeln!(s, "## Choices\n")?;
     let bullets = [
@@ -360,7 +407,7 @@ fn write_counts(s: &mut String, r: &GenerateReport) -> fmt::Result {
         s,
         "| placement | barn | ungdom | total |\n| --- | ---: | ---: | ---: |"
     )?;
-    for (name, row) in PLACEMENTS.iter().zip(r.by_placement_team) {
+    for (name, row) in PLACEMENTS.iter().zip(r.tally.by_placement_team) {
         writeln!(
             s,
             "| {name} | {} | {} | {} |",
@@ -369,7 +416,7 @@ fn write_counts(s: &mut String, r: &GenerateReport) -> fmt::Result {
             row[0] + row[1]
         )?;
     }
-    let [rb, ru] = r.reduced_by_team;
+    let [rb, ru] = r.tally.reduced_by_team;
     writeln!(
         s,
         "| 2 visits a year | {rb} | {ru} | {} ({:.1} %) |\n",
@@ -380,8 +427,8 @@ fn write_counts(s: &mut String, r: &GenerateReport) -> fmt::Result {
         s,
         "4-a-year children last visited in Q3 {} (overdue): {}; not visited yet: {}.\n",
         PLAN_YEAR - 1,
-        r.overdue,
-        r.not_visited
+        r.tally.overdue,
+        r.tally.not_visited
     )?;
     let counties: Vec<String> = r
         .norway_by_county
@@ -407,15 +454,5 @@ fn write_counts(s: &mut String, r: &GenerateReport) -> fmt::Result {
             c.total()
         )?;
     }
-    let reasons: Vec<String> = r
-        .absences_by_reason
-        .iter()
-        .map(|(k, v)| format!("{k} {v}"))
-        .collect();
-    writeln!(
-        s,
-        "\nAbsences: {} ({}).\n",
-        r.absences(),
-        reasons.join(", ")
-    )
+    writeln!(s, "\nAbsences: {} ({}).\n", r.absences(), r.tally.reasons())
 }

@@ -11,22 +11,21 @@
 //! so the description can never drift from the code.
 
 use super::absences::{draw_absences, draw_extras};
+use super::history::{draw_histories, into_children};
 use super::homes::{draw_homes, Pools};
 use super::output::write_dataset;
 use super::postcodes::{read_postcodes, Postcode};
 use super::report::trondheim_readme;
-use super::sample_weighted_distinct;
 use super::staff::{assign_caseworkers, draw_caseworkers};
-use crate::calendar::is_office_day;
-use crate::model::{Child, ChildId, Dataset, Frequency, LatLon, Office, OfficeId, Placement};
+use crate::model::{Dataset, LatLon, Office, OfficeId};
 use crate::settings::Settings;
 use anyhow::Context;
-use chrono::NaiveDate;
-use rand::distributions::WeightedIndex;
 use rand::prelude::*;
 use rand_chacha::ChaCha8Rng;
 use std::path::{Path, PathBuf};
 
+pub use super::history::{Team, OVERDUE_SHARE, PLAN_YEAR, REDUCED_SHARE};
+pub use super::homes::{EXCLUDED_COUNTIES, OFFSET_METRES, POPULATION_EXPONENT};
 pub use super::report::GenerateReport;
 
 /// What `tilsyn generate trondheim` needs.
@@ -51,34 +50,21 @@ pub fn generate_trondheim(opts: &TrondheimOptions, out: &Path) -> anyhow::Result
     Ok(report)
 }
 
-/// The year the dataset is planned for; dates before it are history.
-pub const PLAN_YEAR: i32 = 2027;
 /// Trondheim's municipality number in the postcode table (Klæbu included).
 pub const TRONDHEIM_MUNICIPALITY: u32 = 5001;
 pub const HOME_COUNTY: &str = "Trøndelag";
-/// Not part of the mainland the department drives and flies to.
-pub const EXCLUDED_COUNTIES: [&str; 2] = ["Svalbard", "Jan Mayen"];
 /// Counties bordering Trøndelag get this factor on top of the distance decay.
 pub const NEIGHBOUR_COUNTIES: [&str; 3] = ["Møre og Romsdal", "Nordland", "Innlandet"];
 pub const NEIGHBOUR_FACTOR: f64 = 4.0;
 /// County weight = population x exp(-distance / this), distance from the
 /// office to the county's population centre.
 pub const DECAY_KM: f64 = 250.0;
-/// Postcode weight = population ^ this: below 1, so small rural postcodes get
-/// more than their share, as foster homes are often outside built-up areas.
-pub const POPULATION_EXPONENT: f64 = 0.6;
-/// A home lies this far (metres, uniform) from its postcode's centre point.
-pub const OFFSET_METRES: (f64, f64) = (100.0, 600.0);
 pub const OFFICE_ID: &str = "vestre-rosten";
 pub const OFFICE_NAME: &str = "Avdeling oppfølging, Vestre Rosten";
 pub const OFFICE_LOCATION: (f64, f64) = (63.3615, 10.3803);
 /// Children placed in November or December of the year before the plan,
 /// not visited yet.
 pub const NEW_PLACEMENTS: usize = 5;
-/// Share of children with the reduced frequency (2 a year).
-pub const REDUCED_SHARE: f64 = 1.0 / 3.0;
-/// Share of the other 4-a-year children whose last visit was in Q3.
-pub const OVERDUE_SHARE: f64 = 0.10;
 
 /// Where a child lives, as table 3 of the annual report counts it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -100,68 +86,20 @@ impl Region {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Team {
-    /// The child team, ages 0-12.
-    Barn,
-    /// The youth team, ages 13-23.
-    Ungdom,
+/// Children of a team per region, table 3 of the 2019 report (Trondheim,
+/// elsewhere in Trøndelag, elsewhere in Norway).
+pub fn children_in_report(team: Team) -> [usize; 3] {
+    match team {
+        Team::Barn => [60, 82, 22],
+        Team::Ungdom => [72, 89, 33],
+    }
 }
 
-impl Team {
-    pub const ALL: [Team; 2] = [Team::Barn, Team::Ungdom];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Team::Barn => "barn",
-            Team::Ungdom => "ungdom",
-        }
-    }
-
-    /// Children per region, table 3 of the 2019 report (Trondheim, elsewhere
-    /// in Trøndelag, elsewhere in Norway).
-    pub fn children(self) -> [usize; 3] {
-        match self {
-            Team::Barn => [60, 82, 22],
-            Team::Ungdom => [72, 89, 33],
-        }
-    }
-
-    pub fn caseworkers(self) -> usize {
-        match self {
-            Team::Barn => 11,
-            Team::Ungdom => 12,
-        }
-    }
-
-    /// Shares placed in an institution and in a lodging; the rest live in
-    /// foster homes. Lodgings are for the older youth only.
-    pub fn placement_shares(self) -> (f64, f64) {
-        match self {
-            Team::Barn => (0.05, 0.0),
-            Team::Ungdom => (0.18, 0.15),
-        }
-    }
-
-    /// Weights of the placement years: the child team's placements are more
-    /// recent, the youth team's spread back to 2010.
-    fn placement_year_weights(self) -> Vec<(i32, f64)> {
-        match self {
-            Team::Barn => (2014..=2026)
-                .map(|y| (y, 1.0 + 0.15 * (y - 2014) as f64))
-                .collect(),
-            Team::Ungdom => (2010..=2026)
-                .map(|y| {
-                    let w = match y {
-                        ..=2012 => 0.5,
-                        2013..=2015 => 1.0,
-                        2016..=2023 => 1.3,
-                        _ => 1.0,
-                    };
-                    (y, w)
-                })
-                .collect(),
-        }
+/// Caseworkers of a team in the 2019 report.
+pub fn caseworkers_in_report(team: Team) -> usize {
+    match team {
+        Team::Barn => 11,
+        Team::Ungdom => 12,
     }
 }
 
@@ -175,22 +113,8 @@ pub struct Trondheim {
     pub counties: Vec<String>,
 }
 
-/// A child while it is being drawn.
-#[derive(Debug, Clone)]
-pub(super) struct Draft {
-    pub(super) team: Team,
-    pub(super) region: Region,
-    pub(super) county: String,
-    pub(super) place: String,
-    pub(super) location: LatLon,
-    pub(super) caseworker: usize,
-    pub(super) placement: Placement,
-    pub(super) placed_since: NaiveDate,
-    pub(super) last_visit: Option<NaiveDate>,
-    pub(super) reduced: bool,
-    /// Placed at the end of the year before the plan, not visited yet.
-    pub(super) new_placement: bool,
-}
+/// A Trondheim child while it is being drawn.
+pub(super) type Draft = super::history::Draft<Region>;
 
 /// Builds the whole dataset from a seed and the postcode table.
 pub fn build_trondheim(seed: u64, postcodes: &[Postcode]) -> anyhow::Result<Trondheim> {
@@ -199,8 +123,7 @@ pub fn build_trondheim(seed: u64, postcodes: &[Postcode]) -> anyhow::Result<Tron
     let mut drafts = draw_homes(&mut rng, &pools);
     let caseworkers = draw_caseworkers(&mut rng);
     assign_caseworkers(&mut drafts, &caseworkers);
-    assign_placements(&mut rng, &mut drafts);
-    assign_dates(&mut rng, &mut drafts)?;
+    draw_histories(&mut rng, &mut drafts, NEW_PLACEMENTS)?;
 
     let extras = draw_extras(&mut rng, caseworkers.len());
     let absences = extras
@@ -209,19 +132,10 @@ pub fn build_trondheim(seed: u64, postcodes: &[Postcode]) -> anyhow::Result<Tron
         .flat_map(|(i, extra)| draw_absences(&mut rng, i, PLAN_YEAR, *extra))
         .collect();
 
-    // Pseudonymous ids drawn at random, so their order says nothing about
-    // where a child lives or who its caseworker is.
-    let numbers = rand::seq::index::sample(&mut rng, 9000, drafts.len());
-    let mut children: Vec<(ChildId, Draft)> = numbers
-        .iter()
-        .zip(drafts)
-        .map(|(n, d)| (ChildId(format!("B{:04}", n + 1000)), d))
-        .collect();
-    children.sort_by(|a, b| a.0.cmp(&b.0));
-
-    let regions = children.iter().map(|(_, d)| d.region).collect();
-    let counties = children.iter().map(|(_, d)| d.county.clone()).collect();
-    let children = children.into_iter().map(|(id, d)| child(id, d)).collect();
+    let rows = into_children(&mut rng, drafts, 4);
+    let regions = rows.iter().map(|r| r.1).collect();
+    let counties = rows.iter().map(|r| r.2.clone()).collect();
+    let children = rows.into_iter().map(|r| r.0).collect();
     let office = Office {
         id: OfficeId(OFFICE_ID.to_string()),
         name: OFFICE_NAME.to_string(),
@@ -246,158 +160,16 @@ pub(super) fn office_location() -> LatLon {
     LatLon::new(OFFICE_LOCATION.0, OFFICE_LOCATION.1)
 }
 
-fn child(id: ChildId, d: Draft) -> Child {
-    Child {
-        id,
-        team: d.team.as_str().to_string(),
-        caseworker: d.caseworker,
-        placement: d.placement,
-        place: d.place,
-        location: d.location,
-        frequency: if d.reduced {
-            Frequency::HalfYearly
-        } else {
-            Frequency::Quarterly
-        },
-        placed_since: d.placed_since,
-        last_visit: d.last_visit,
-    }
-}
-
-/// Institutions and lodgings by each team's shares, on children drawn at
-/// random; the rest stay in foster homes.
-fn assign_placements<R: Rng>(rng: &mut R, drafts: &mut [Draft]) {
-    for team in Team::ALL {
-        let mut of_team: Vec<usize> = (0..drafts.len())
-            .filter(|&i| drafts[i].team == team)
-            .collect();
-        of_team.shuffle(rng);
-        let (institution, lodging) = team.placement_shares();
-        let n_inst = (institution * of_team.len() as f64).round() as usize;
-        let n_lodging = (lodging * of_team.len() as f64).round() as usize;
-        for (k, &i) in of_team.iter().enumerate() {
-            drafts[i].placement = if k < n_inst {
-                Placement::Institusjon
-            } else if k < n_inst + n_lodging {
-                Placement::Hybel
-            } else {
-                Placement::Fosterhjem
-            };
-        }
-    }
-}
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid calendar date")
-}
-
-/// A working day (Monday-Friday, not a public holiday) in `[from, to]`.
-fn office_day_between<R: Rng>(
-    rng: &mut R,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> anyhow::Result<NaiveDate> {
-    let days: Vec<NaiveDate> = from
-        .iter_days()
-        .take_while(|d| *d <= to)
-        .filter(|d| is_office_day(*d))
-        .collect();
-    days.choose(rng)
-        .copied()
-        .with_context(|| format!("no working day between {from} and {to}"))
-}
-
-/// Placement dates, frequencies and last visits, in this order because each
-/// depends on the one before (see the README's choices).
-fn assign_dates<R: Rng>(rng: &mut R, drafts: &mut [Draft]) -> anyhow::Result<()> {
-    assign_placement_dates(rng, drafts)?;
-    choose_reduced(rng, drafts);
-    assign_last_visits(rng, drafts)
-}
-
-/// `placed_since` by each team's year weights; a few children are placed
-/// at the end of the year before the plan and have no visit yet.
-fn assign_placement_dates<R: Rng>(rng: &mut R, drafts: &mut [Draft]) -> anyhow::Result<()> {
-    let year = PLAN_YEAR - 1;
-    for d in drafts.iter_mut() {
-        let years = d.team.placement_year_weights();
-        let pick = WeightedIndex::new(years.iter().map(|y| y.1))?;
-        let y = years[pick.sample(rng)].0;
-        // Placements in the last year stop in October, so every child has had
-        // a visit since; the few newer ones are set below.
-        let last = if y == year {
-            date(y, 10, 30)
-        } else {
-            date(y, 12, 20)
-        };
-        d.placed_since = office_day_between(rng, date(y, 1, 4), last)?;
-    }
-    let n = drafts.len();
-    for i in rand::seq::index::sample(rng, n, NEW_PLACEMENTS.min(n)) {
-        drafts[i].new_placement = true;
-        drafts[i].placed_since = office_day_between(rng, date(year, 11, 2), date(year, 12, 18))?;
-    }
-    Ok(())
-}
-
-/// The reduced frequency needs more than 2 years in the placement before
-/// the plan year; it is mostly granted in foster homes.
-fn choose_reduced<R: Rng>(rng: &mut R, drafts: &mut [Draft]) {
-    let two_years_before = date(PLAN_YEAR - 2, 1, 1);
-    let weights: Vec<f64> = drafts
-        .iter()
-        .map(|d| {
-            let eligible = !d.new_placement && d.placed_since < two_years_before;
-            match (eligible, &d.placement) {
-                (true, Placement::Fosterhjem) => 1.0,
-                (true, _) => 0.25,
-                (false, _) => 0.0,
-            }
-        })
-        .collect();
-    let count = (REDUCED_SHARE * drafts.len() as f64).round() as usize;
-    for i in sample_weighted_distinct(rng, &weights, count) {
-        drafts[i].reduced = true;
-    }
-}
-
-/// The last visit before the plan year: Q4 for 4-a-year children (Q3 for
-/// the overdue few), the second half-year for 2-a-year children, never
-/// before the placement, none for new placements.
-fn assign_last_visits<R: Rng>(rng: &mut R, drafts: &mut [Draft]) -> anyhow::Result<()> {
-    let year = PLAN_YEAR - 1;
-    let (q3_start, q3_end) = (date(year, 7, 1), date(year, 9, 30));
-    let (q4_start, year_end) = (date(year, 10, 1), date(year, 12, 31));
-    let quarterly = |d: &Draft| !d.reduced && !d.new_placement;
-    let weights: Vec<f64> = drafts
-        .iter()
-        .map(|d| f64::from(u8::from(quarterly(d) && d.placed_since <= q3_end)))
-        .collect();
-    let count = (OVERDUE_SHARE * drafts.iter().filter(|d| quarterly(d)).count() as f64).round();
-    let overdue = sample_weighted_distinct(rng, &weights, count as usize);
-    for (i, d) in drafts.iter_mut().enumerate() {
-        let (from, to) = if d.new_placement {
-            continue;
-        } else if d.reduced {
-            (q3_start, year_end)
-        } else if overdue.binary_search(&i).is_ok() {
-            (q3_start, q3_end)
-        } else {
-            (q4_start, year_end)
-        };
-        d.last_visit = Some(office_day_between(rng, from.max(d.placed_since), to)?);
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::is_office_day;
+    use crate::generate::history::date;
     use crate::generate::output::{
         ABSENCES_HEADER, CASEWORKERS_HEADER, CHILDREN_HEADER, OFFICES_HEADER,
     };
     use crate::generate::report::Caseload;
-    use chrono::Datelike;
+    use chrono::{Datelike, NaiveDate};
     use std::collections::BTreeMap;
     use std::collections::BTreeSet;
 

@@ -4,7 +4,8 @@
 //! all are written is it renamed into place (an older plan at the target is
 //! moved aside first and removed after). A failed run therefore never leaves
 //! a half-written plan. Folders are created 0700 and files 0600: the plan
-//! holds child-welfare data and is for its owner only.
+//! holds child-welfare data and is for its owner only. The dataset
+//! generators write their folders the same way ([`write_folder_atomically`]).
 
 mod csv_files;
 mod ics;
@@ -20,6 +21,18 @@ use std::path::{Path, PathBuf};
 
 /// Writes the plan folder `out` atomically.
 pub fn write_plan(plan: &Plan, out: &Path) -> std::io::Result<()> {
+    write_folder_atomically(out, |dir| write_all(plan, dir))
+}
+
+/// Creates the folder `out` all or nothing: `fill` writes into a fresh
+/// hidden folder next to it (created 0700 before `fill` runs), which then
+/// replaces `out` in one rename. On any error the staging folder is removed
+/// and an older `out` stays as it was. `fill` should write with
+/// [`private_file`] and [`private_dir`].
+pub fn write_folder_atomically(
+    out: &Path,
+    fill: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -32,7 +45,9 @@ pub fn write_plan(plan: &Plan, out: &Path) -> std::io::Result<()> {
     if staging.exists() {
         fs::remove_dir_all(&staging)?;
     }
-    let result = write_all(plan, &staging).and_then(|()| swap_into_place(&staging, out));
+    let result = private_dir(&staging)
+        .and_then(|()| fill(&staging))
+        .and_then(|()| swap_into_place(&staging, out));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
@@ -40,7 +55,6 @@ pub fn write_plan(plan: &Plan, out: &Path) -> std::io::Result<()> {
 }
 
 fn write_all(plan: &Plan, dir: &Path) -> std::io::Result<()> {
-    private_dir(dir)?;
     private_file(&dir.join(VISITS), &csv_files::visits(plan)?)?;
     private_file(&dir.join(TRIPS), &csv_files::trips(plan)?)?;
     private_file(&dir.join(TRIP_STOPS), &csv_files::trip_stops(plan)?)?;
@@ -76,7 +90,8 @@ fn swap_into_place(staging: &Path, out: &Path) -> std::io::Result<()> {
     }
 }
 
-fn private_dir(dir: &Path) -> std::io::Result<()> {
+/// Creates `dir` (its parent must exist), owner-only (0700) on Unix.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
     let mut b = fs::DirBuilder::new();
     #[cfg(unix)]
     {
@@ -86,7 +101,8 @@ fn private_dir(dir: &Path) -> std::io::Result<()> {
     b.create(dir)
 }
 
-fn private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes a new file, owner-only (0600) on Unix, and syncs it to disk.
+pub fn private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut o = fs::OpenOptions::new();
     o.write(true).create_new(true);
     #[cfg(unix)]
