@@ -408,7 +408,7 @@ pub fn prune_dominated(
 /// Most candidate trips one selection model takes. Beyond it (a dense
 /// caseload where almost any handful of homes makes a trip) the model keeps
 /// the trips that save most against making their visits alone.
-pub const COLUMN_CAP: usize = 8_000;
+pub const COLUMN_CAP: usize = 50_000;
 
 /// Keeps every single-visit trip and, of the rest, the `cap` with the lowest
 /// cost relative to making their visits alone (an early visit alone is

@@ -165,7 +165,17 @@ impl GroupPlanner<'_> {
     ) -> Result<GroupResult, String> {
         let (ctx, cal, cw) = (self.ctx, self.cal, self.cw);
         let due: Vec<DueVisit> = group.iter().map(|&v| all[v].clone()).collect();
+        let clock = std::time::Instant::now();
         let found = Generator::new(ctx, cal, cw, &due, self.days, self.limit).run();
+        if std::env::var_os("TILSYN_TRACE").is_some() {
+            eprintln!(
+                "candidates: {} visits, {} trips, complete {}, {:.2} s",
+                due.len(),
+                found.trips.len(),
+                found.complete,
+                clock.elapsed().as_secs_f64()
+            );
+        }
         let mut candidates = found.trips;
         let mut complete = found.complete;
         let mut unmet: Vec<(usize, UnmetReason)> = (0..due.len())

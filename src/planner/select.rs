@@ -41,6 +41,15 @@ pub struct Selection {
     pub proven: bool,
 }
 
+/// Up to this many candidates the MILP takes them all; above it, the LP is
+/// solved by column generation first and only the candidates whose reduced
+/// cost leaves them a chance of being in an optimal choice go to the MILP.
+const DIRECT_MAX: usize = 1_500;
+/// Most columns the MILP takes after reduced-cost filtering.
+const FILTERED_MAX: usize = 6_000;
+/// Columns added to the restricted LP per pricing round.
+const PRICE_BATCH: usize = 200;
+
 /// `capacity(d)`: field days the caseworker has from day `d` to the chunk's end.
 pub fn select(
     candidates: &[Candidate],
@@ -49,48 +58,60 @@ pub fn select(
     capacity: &dyn Fn(usize) -> u32,
     backend: Backend,
 ) -> Result<Selection, String> {
-    let value = |c: &Candidate| {
-        let early = c.visits.iter().filter(|&&v| !due[v].required).count() as f64;
-        c.shape.cost.nok() - early * early_value_nok
-    };
-    let mut model = Model::default();
-    let y: Vec<usize> = candidates.iter().map(|c| model.binary(value(c))).collect();
-    let u: Vec<Option<usize>> = due
+    select_priced_above(
+        candidates,
+        due,
+        early_value_nok,
+        capacity,
+        backend,
+        DIRECT_MAX,
+    )
+}
+
+/// [`select`], pricing when there are more than `direct_max` candidates.
+fn select_priced_above(
+    candidates: &[Candidate],
+    due: &[DueVisit],
+    early_value_nok: f64,
+    capacity: &dyn Fn(usize) -> u32,
+    backend: Backend,
+    direct_max: usize,
+) -> Result<Selection, String> {
+    let value: Vec<f64> = candidates
         .iter()
-        .map(|d| {
-            d.required
-                .then(|| model.continuous(UNMET_PENALTY_NOK, 0.0, 1.0))
+        .map(|c| {
+            let early = c.visits.iter().filter(|&&v| !due[v].required).count() as f64;
+            c.shape.cost.nok() - early * early_value_nok
         })
         .collect();
-    let mut covers: Vec<Vec<usize>> = vec![Vec::new(); due.len()];
-    for (t, c) in candidates.iter().enumerate() {
-        for &v in &c.visits {
-            covers[v].push(t);
-        }
-    }
-    for (v, ts) in covers.iter().enumerate() {
-        let mut cover: Vec<(usize, f64)> = ts.iter().map(|&t| (y[t], 1.0)).collect();
-        match u[v] {
-            Some(unmet) => {
-                cover.push((unmet, 1.0));
-                model.row(cover, Sense::Eq, 1.0);
-            }
-            None if !ts.is_empty() => model.row(cover, Sense::Le, 1.0),
-            None => {}
-        }
-    }
     let rows = capacity_rows(candidates, due.len(), capacity);
-    for (d, members) in &rows {
-        let load = members
-            .iter()
-            .map(|&t| (y[t], f64::from(candidates[t].shape.days)))
-            .collect();
-        model.row(load, Sense::Le, f64::from(capacity(*d)));
-    }
-    let start = greedy(candidates, due, &rows, capacity, &value);
+    let caps: Vec<f64> = rows.iter().map(|(d, _)| f64::from(capacity(*d))).collect();
+    let start = greedy(candidates, due, &rows, capacity, &|c: &Candidate| {
+        let early = c.visits.iter().filter(|&&v| !due[v].required).count() as f64;
+        c.shape.cost.nok() - early * early_value_nok
+    });
+    let problem = Master {
+        candidates,
+        due,
+        value: &value,
+        rows: &rows,
+        caps: &caps,
+    };
+    let clock = std::time::Instant::now();
+    // Which candidates the MILP takes, and what the LP over all of them proves.
+    let (columns, lp_bound, all_that_matter) = if candidates.len() <= direct_max {
+        ((0..candidates.len()).collect::<Vec<_>>(), None, true)
+    } else {
+        let priced = problem.price(&start, backend)?;
+        (priced.columns, Some(priced.lp_bound), priced.complete)
+    };
+    let priced_in = clock.elapsed().as_secs_f64();
+    let (model, y, u) = problem.model(&columns);
     let mut x = vec![0.0; model.vars.len()];
-    for &t in &start {
-        x[y[t]] = 1.0;
+    for (k, &t) in columns.iter().enumerate() {
+        if start.contains(&t) {
+            x[y[k]] = 1.0;
+        }
     }
     for (v, var) in u.iter().enumerate() {
         if let Some(var) = var {
@@ -103,23 +124,37 @@ pub fn select(
         &model,
         backend,
         &Limits {
-            nodes: node_limit(candidates.len()),
+            nodes: node_limit(columns.len()),
             start: Some(x),
         },
     )
     .map_err(|e| format!("trip selection: {e}"))?;
+    // The MILP's bound holds for all candidates only when it had every
+    // candidate that could be in an optimal choice; the LP bound always does.
+    let mut bound = lp_bound.unwrap_or(f64::NEG_INFINITY);
+    if all_that_matter {
+        bound = bound.max(outcome.bound);
+    }
+    let bound = bound.min(outcome.objective);
+    let proven = outcome.proven && all_that_matter;
     if std::env::var_os("TILSYN_TRACE").is_some() {
         eprintln!(
-            "select: {} candidates, {} visits, {} capacity rows, {} nodes, proven {}",
+            "select: {} candidates, {} in the MILP, {} visits, {} capacity rows, {} nodes, proven {}, pricing {:.2} s, milp {:.2} s",
             candidates.len(),
+            columns.len(),
             due.len(),
             rows.len(),
             outcome.nodes,
-            outcome.proven
+            proven,
+            priced_in,
+            clock.elapsed().as_secs_f64() - priced_in
         );
     }
     let on = |var: usize| outcome.values[var] > 0.5;
-    let chosen: Vec<usize> = (0..candidates.len()).filter(|&t| on(y[t])).collect();
+    let chosen: Vec<usize> = (0..columns.len())
+        .filter(|&k| on(y[k]))
+        .map(|k| columns[k])
+        .collect();
     let unmet: Vec<usize> = (0..due.len()).filter(|&v| u[v].is_some_and(on)).collect();
     let objective_nok = chosen.iter().map(|&t| candidates[t].shape.cost.nok()).sum();
     Ok(Selection {
@@ -127,9 +162,232 @@ pub fn select(
         unmet,
         objective_nok,
         model_objective: outcome.objective,
-        model_bound: outcome.bound,
-        proven: outcome.proven,
+        model_bound: bound,
+        proven,
     })
+}
+
+/// The set-partitioning master problem over the candidates.
+struct Master<'a> {
+    candidates: &'a [Candidate],
+    due: &'a [DueVisit],
+    /// Objective coefficient of each candidate.
+    value: &'a [f64],
+    /// Capacity rows: (first day, member candidates), with their right sides.
+    rows: &'a [(usize, Vec<usize>)],
+    caps: &'a [f64],
+}
+
+/// What pricing found: the columns for the MILP, the LP bound over all
+/// candidates, and whether the columns hold every candidate that can be in
+/// an optimal choice.
+struct Priced {
+    columns: Vec<usize>,
+    lp_bound: f64,
+    complete: bool,
+}
+
+impl Master<'_> {
+    /// The MILP over `columns` (candidate indices): the `y` variable of each
+    /// column and the unmet variable of each required visit.
+    fn model(&self, columns: &[usize]) -> (Model, Vec<usize>, Vec<Option<usize>>) {
+        let mut model = Model::default();
+        let y: Vec<usize> = columns
+            .iter()
+            .map(|&t| model.binary(self.value[t]))
+            .collect();
+        let u: Vec<Option<usize>> = self
+            .due
+            .iter()
+            .map(|d| {
+                d.required
+                    .then(|| model.continuous(UNMET_PENALTY_NOK, 0.0, 1.0))
+            })
+            .collect();
+        let mut covers: Vec<Vec<(usize, f64)>> = vec![Vec::new(); self.due.len()];
+        for (k, &t) in columns.iter().enumerate() {
+            for &v in &self.candidates[t].visits {
+                covers[v].push((y[k], 1.0));
+            }
+        }
+        for (v, mut cover) in covers.into_iter().enumerate() {
+            match u[v] {
+                Some(unmet) => {
+                    cover.push((unmet, 1.0));
+                    model.row(cover, Sense::Eq, 1.0);
+                }
+                None if !cover.is_empty() => model.row(cover, Sense::Le, 1.0),
+                None => {}
+            }
+        }
+        let position: std::collections::HashMap<usize, usize> =
+            columns.iter().enumerate().map(|(k, &t)| (t, k)).collect();
+        for ((_, members), &cap) in self.rows.iter().zip(self.caps) {
+            let load: Vec<(usize, f64)> = members
+                .iter()
+                .filter_map(|t| {
+                    position
+                        .get(t)
+                        .map(|&k| (y[k], f64::from(self.candidates[*t].shape.days)))
+                })
+                .collect();
+            if !load.is_empty() {
+                model.row(load, Sense::Le, cap);
+            }
+        }
+        (model, y, u)
+    }
+
+    /// Column generation on the LP relaxation, with the dual LP solved
+    /// directly (it has one variable per visit and capacity row, so it stays
+    /// small), then reduced-cost filtering against the start's objective:
+    /// a choice worth `z` uses no column whose reduced cost exceeds
+    /// `z - lp_bound`, so the columns within that margin hold every choice
+    /// better than the start.
+    fn price(&self, start: &[usize], backend: Backend) -> Result<Priced, String> {
+        let n = self.candidates.len();
+        let mut in_lp = vec![false; n];
+        for (t, c) in self.candidates.iter().enumerate() {
+            if c.visits.len() == 1 || start.contains(&t) {
+                in_lp[t] = true;
+            }
+        }
+        let row_of = self.rows_of_columns();
+        let (lp_bound, reduced) = loop {
+            let (dual_objective, pi, mu) = self.solve_dual(&in_lp, &row_of, backend)?;
+            let reduced: Vec<f64> = (0..n)
+                .map(|t| {
+                    let c = &self.candidates[t];
+                    let days = f64::from(c.shape.days);
+                    self.value[t]
+                        - c.visits.iter().map(|&v| pi[v]).sum::<f64>()
+                        - row_of[t].iter().map(|&r| days * mu[r]).sum::<f64>()
+                })
+                .collect();
+            let mut negative: Vec<(f64, usize)> = (0..n)
+                .filter(|&t| !in_lp[t] && reduced[t] < -1e-3)
+                .map(|t| (reduced[t], t))
+                .collect();
+            if negative.is_empty() {
+                break (dual_objective, reduced);
+            }
+            negative.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            for (_, t) in negative.into_iter().take(PRICE_BATCH) {
+                in_lp[t] = true;
+            }
+        };
+        // The best choice among the LP's columns bounds the optimum from
+        // above; the closer, the fewer columns survive the filter.
+        let lp_columns: Vec<usize> = (0..n).filter(|&t| in_lp[t]).collect();
+        let (model, _, _) = self.model(&lp_columns);
+        let upper = mip::solve(
+            &model,
+            backend,
+            &Limits {
+                nodes: node_limit(lp_columns.len()),
+                start: None,
+            },
+        )
+        .map(|o| o.objective)
+        .unwrap_or(f64::INFINITY);
+        let unmet_start = (0..self.due.len())
+            .filter(|&v| {
+                self.due[v].required
+                    && !start
+                        .iter()
+                        .any(|&t| self.candidates[t].visits.contains(&v))
+            })
+            .count() as f64;
+        let start_objective: f64 =
+            start.iter().map(|&t| self.value[t]).sum::<f64>() + unmet_start * UNMET_PENALTY_NOK;
+        let margin = start_objective.min(upper) - lp_bound + 1e-3;
+        let mut keep: Vec<(f64, usize)> = (0..n)
+            .filter(|&t| in_lp[t] || reduced[t] <= margin)
+            .map(|t| {
+                (
+                    if in_lp[t] {
+                        f64::NEG_INFINITY
+                    } else {
+                        reduced[t]
+                    },
+                    t,
+                )
+            })
+            .collect();
+        let complete = keep.len() <= FILTERED_MAX;
+        keep.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut columns: Vec<usize> = keep
+            .into_iter()
+            .take(FILTERED_MAX)
+            .map(|(_, t)| t)
+            .collect();
+        for &t in start {
+            if !columns.contains(&t) {
+                columns.push(t);
+            }
+        }
+        columns.sort_unstable();
+        Ok(Priced {
+            columns,
+            lp_bound,
+            complete,
+        })
+    }
+
+    fn rows_of_columns(&self) -> Vec<Vec<usize>> {
+        let mut row_of = vec![Vec::new(); self.candidates.len()];
+        for (r, (_, members)) in self.rows.iter().enumerate() {
+            for &t in members {
+                row_of[t].push(r);
+            }
+        }
+        row_of
+    }
+
+    /// The dual of the LP over the columns in `in_lp`: its optimum (the LP
+    /// bound), a price per visit and one per capacity row.
+    fn solve_dual(
+        &self,
+        in_lp: &[bool],
+        row_of: &[Vec<usize>],
+        backend: Backend,
+    ) -> Result<(f64, Vec<f64>, Vec<f64>), String> {
+        let mut dual = Model::default();
+        // Maximise sum(pi) + sum(mu * cap): minimise the negative.
+        let pi: Vec<usize> = self
+            .due
+            .iter()
+            .map(|d| {
+                let upper = if d.required { UNMET_PENALTY_NOK } else { 0.0 };
+                dual.continuous(-1.0, -1e9, upper)
+            })
+            .collect();
+        let mu: Vec<usize> = self
+            .caps
+            .iter()
+            .map(|&cap| dual.continuous(-cap, -1e9, 0.0))
+            .collect();
+        for (t, c) in self.candidates.iter().enumerate() {
+            if !in_lp[t] {
+                continue;
+            }
+            let days = f64::from(c.shape.days);
+            let mut terms: Vec<(usize, f64)> = c.visits.iter().map(|&v| (pi[v], 1.0)).collect();
+            terms.extend(row_of[t].iter().map(|&r| (mu[r], days)));
+            dual.row(terms, Sense::Le, self.value[t]);
+        }
+        let out = mip::solve(
+            &dual,
+            backend,
+            &Limits {
+                nodes: 0,
+                start: None,
+            },
+        )
+        .map_err(|e| format!("pricing LP: {e}"))?;
+        let values = |vars: &[usize]| vars.iter().map(|&j| out.values[j]).collect::<Vec<f64>>();
+        Ok((-out.objective, values(&pi), values(&mu)))
+    }
 }
 
 /// A feasible start for the solver: trips by cost per visit made, each taken
@@ -311,6 +569,88 @@ mod tests {
         assert_eq!(g, vec![1, 2], "[1,2] is cheapest per visit, then [0]");
         let g = greedy(&c, &d, &rows, &|_| 1, &value);
         assert_eq!(g, vec![2], "one day: a single-day trip only");
+    }
+
+    /// Random set-partitioning instances: trips over 12 visits, costs
+    /// sub-additive on average, some capacity; the priced model must find
+    /// the same optimum as the full one and prove it.
+    #[test]
+    fn pricing_and_filtering_keep_the_optimum() {
+        use rand::{Rng, SeedableRng};
+        for seed in 0..6u64 {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+            let n = 12;
+            let d = due(n, 9);
+            let mut c: Vec<Candidate> = (0..n)
+                .map(|v| trip(&[v], 800.0 + rng.gen_range(0.0..1500.0), 1))
+                .collect();
+            for _ in 0..250 {
+                let k = rng.gen_range(2..5);
+                let mut set: Vec<usize> = (0..k).map(|_| rng.gen_range(0..n)).collect();
+                set.sort_unstable();
+                set.dedup();
+                let cost: f64 = set.iter().map(|&v| c[v].shape.cost.nok()).sum::<f64>()
+                    * rng.gen_range(0.45..1.05);
+                c.push(trip(&set, cost, if set.len() > 3 { 2 } else { 1 }));
+            }
+            let cap = if seed % 2 == 0 { 40 } else { 5 };
+            let full = select_priced_above(&c, &d, 1500.0, &|_| cap, Backend::Microlp, usize::MAX)
+                .unwrap();
+            let priced =
+                select_priced_above(&c, &d, 1500.0, &|_| cap, Backend::Microlp, 10).unwrap();
+            assert!(full.proven && priced.proven, "seed {seed}");
+            assert!(
+                (full.model_objective - priced.model_objective).abs() < 1e-3,
+                "seed {seed}: {} vs {}",
+                full.model_objective,
+                priced.model_objective
+            );
+            assert!(priced.model_bound <= priced.model_objective + 1e-6);
+            // The filter keeps every column whose reduced cost is within the
+            // gap between the optimum and the LP bound.
+            let value: Vec<f64> = c
+                .iter()
+                .map(|t| {
+                    let early = t.visits.iter().filter(|&&v| !d[v].required).count() as f64;
+                    t.shape.cost.nok() - early * 1500.0
+                })
+                .collect();
+            let rows = capacity_rows(&c, n, &|_| cap);
+            let caps: Vec<f64> = rows.iter().map(|_| f64::from(cap)).collect();
+            let master = Master {
+                candidates: &c,
+                due: &d,
+                value: &value,
+                rows: &rows,
+                caps: &caps,
+            };
+            let start = greedy(&c, &d, &rows, &|_| cap, &|t: &Candidate| {
+                let early = t.visits.iter().filter(|&&v| !d[v].required).count() as f64;
+                t.shape.cost.nok() - early * 1500.0
+            });
+            let priced = master.price(&start, Backend::Microlp).unwrap();
+            let in_all = vec![true; c.len()];
+            let (lp_all, pi, mu) = master
+                .solve_dual(&in_all, &master.rows_of_columns(), Backend::Microlp)
+                .unwrap();
+            assert!(
+                (lp_all - priced.lp_bound).abs() < 1e-3,
+                "seed {seed}: LP bound"
+            );
+            let row_of = master.rows_of_columns();
+            for t in 0..c.len() {
+                let days = f64::from(c[t].shape.days);
+                let rc = value[t]
+                    - c[t].visits.iter().map(|&v| pi[v]).sum::<f64>()
+                    - row_of[t].iter().map(|&r| days * mu[r]).sum::<f64>();
+                if rc < full.model_objective - lp_all - 1.0 {
+                    assert!(
+                        priced.columns.contains(&t),
+                        "seed {seed}: column {t} rc {rc} dropped"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
