@@ -99,11 +99,16 @@ fn select_priced_above(
     };
     let clock = std::time::Instant::now();
     // Which candidates the MILP takes, and what the LP over all of them proves.
-    let (columns, lp_bound, all_that_matter) = if candidates.len() <= direct_max {
-        ((0..candidates.len()).collect::<Vec<_>>(), None, true)
+    let (columns, lp_bound, all_that_matter, start) = if candidates.len() <= direct_max {
+        ((0..candidates.len()).collect::<Vec<_>>(), None, true, start)
     } else {
         let priced = problem.price(&start, backend)?;
-        (priced.columns, Some(priced.lp_bound), priced.complete)
+        (
+            priced.columns,
+            Some(priced.lp_bound),
+            priced.complete,
+            priced.best,
+        )
     };
     let priced_in = clock.elapsed().as_secs_f64();
     let (model, y, u) = problem.model(&columns);
@@ -185,6 +190,8 @@ struct Priced {
     columns: Vec<usize>,
     lp_bound: f64,
     complete: bool,
+    /// The better of the start and the best choice among the LP's columns.
+    best: Vec<usize>,
 }
 
 impl Master<'_> {
@@ -279,17 +286,24 @@ impl Master<'_> {
         // The best choice among the LP's columns bounds the optimum from
         // above; the closer, the fewer columns survive the filter.
         let lp_columns: Vec<usize> = (0..n).filter(|&t| in_lp[t]).collect();
-        let (model, _, _) = self.model(&lp_columns);
-        let upper = mip::solve(
+        let (model, y, _) = self.model(&lp_columns);
+        let (upper, upper_choice) = match mip::solve(
             &model,
             backend,
             &Limits {
                 nodes: node_limit(lp_columns.len()),
                 start: None,
             },
-        )
-        .map(|o| o.objective)
-        .unwrap_or(f64::INFINITY);
+        ) {
+            Ok(o) => (
+                o.objective,
+                (0..lp_columns.len())
+                    .filter(|&k| o.values[y[k]] > 0.5)
+                    .map(|k| lp_columns[k])
+                    .collect(),
+            ),
+            Err(_) => (f64::INFINITY, Vec::new()),
+        };
         let unmet_start = (0..self.due.len())
             .filter(|&v| {
                 self.due[v].required
@@ -301,6 +315,11 @@ impl Master<'_> {
         let start_objective: f64 =
             start.iter().map(|&t| self.value[t]).sum::<f64>() + unmet_start * UNMET_PENALTY_NOK;
         let margin = start_objective.min(upper) - lp_bound + 1e-3;
+        let best = if upper < start_objective {
+            upper_choice
+        } else {
+            start.to_vec()
+        };
         let mut keep: Vec<(f64, usize)> = (0..n)
             .filter(|&t| in_lp[t] || reduced[t] <= margin)
             .map(|t| {
@@ -321,7 +340,7 @@ impl Master<'_> {
             .take(FILTERED_MAX)
             .map(|(_, t)| t)
             .collect();
-        for &t in start {
+        for &t in &best {
             if !columns.contains(&t) {
                 columns.push(t);
             }
@@ -331,6 +350,7 @@ impl Master<'_> {
             columns,
             lp_bound,
             complete,
+            best,
         })
     }
 
