@@ -138,6 +138,8 @@ pub struct Plan {
     /// Trip-selection models solved to proven optimality, of all models.
     pub models_proven: usize,
     pub models: usize,
+    /// Visits made by a caseworker other than the child's own.
+    pub visits_by_colleague: usize,
 }
 
 /// Totals over the plan's rows: what summary.json and the terminal report say.

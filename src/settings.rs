@@ -19,6 +19,18 @@ pub enum Continuity {
     /// The own caseworker visits whenever it can; a visit the own caseworker
     /// cannot make (away, or no room left) goes to a colleague in the same team.
     CoverAbsence,
+    /// As `cover_absence`, and a colleague in the same team may also make a
+    /// visit when that saves more than `planning.change_penalty_nok`.
+    Preferred,
+    /// As `preferred` with no penalty: the team shares its children's visits.
+    Team,
+}
+
+impl Continuity {
+    /// Whether a colleague in the child's team may make its visits.
+    pub fn pools(self) -> bool {
+        !matches!(self, Continuity::Strict)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -193,6 +205,9 @@ pub struct Planning {
     /// Homes within this many minutes' drive of the office are visited on
     /// day trips only, never on trips with hotel nights.
     pub local_visit_minutes: i64,
+    /// Under `continuity = "preferred"`: what a visit by another caseworker
+    /// than the child's own costs, NOK-equivalent.
+    pub change_penalty_nok: f64,
     /// The MILP solver: `microlp` (always built) or `highs` (cargo feature).
     pub solver: crate::planner::mip::Backend,
 }
@@ -205,6 +220,7 @@ impl Default for Planning {
             max_trip_days: 4,
             max_visits_per_trip: 8,
             local_visit_minutes: 45,
+            change_penalty_nok: 1000.0,
             solver: crate::planner::mip::Backend::Microlp,
         }
     }
@@ -289,6 +305,11 @@ impl Settings {
         need(
             v.early_visit_value_nok >= 0.0,
             "visits.early_visit_value_nok",
+            "must not be negative",
+        );
+        need(
+            self.planning.change_penalty_nok >= 0.0,
+            "planning.change_penalty_nok",
             "must not be negative",
         );
         need(

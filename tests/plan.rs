@@ -119,6 +119,52 @@ fn cover_absence_lets_a_teammate_make_the_absent_caseworkers_visit() {
     assert_eq!(&b2[1], "S01", "S02 is on leave all quarter; S01 covers");
 }
 
+/// Two caseworkers of one team each have a child in Namsos, 3 hours' drive
+/// away: under `preferred` one of them makes both visits on one trip.
+fn namsos_pair(dir: &Path, continuity: &str) {
+    fs::write(
+        dir.join("offices.csv"),
+        "office_id,name,lat,lon\nvestre-rosten,Avdeling oppfølging,63.3615,10.3803\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("caseworkers.csv"),
+        "caseworker_id,name,team,office_id,fte\nS01,Kari Testesen,barn,vestre-rosten,1.0\nS02,Ola Prøvesen,barn,vestre-rosten,1.0\n",
+    )
+    .unwrap();
+    fs::write(dir.join("absences.csv"), "caseworker_id,from,to,reason\n").unwrap();
+    fs::write(
+        dir.join("children.csv"),
+        "child_id,team,caseworker_id,placement,place,lat,lon,visits_per_year,placed_since,last_visit\n\
+         B0001,barn,S01,fosterhjem,Namsos,64.46610,11.49510,4,2022-01-10,2026-11-20\n\
+         B0002,barn,S02,fosterhjem,Namsos,64.47320,11.52210,4,2021-08-16,2026-11-25\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("settings.toml"),
+        format!("[planning]\ncontinuity = \"{continuity}\"\n"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn preferred_continuity_lets_one_trip_cover_two_caseworkers_children() {
+    let strict = tempfile::tempdir().unwrap();
+    namsos_pair(strict.path(), "strict");
+    let s = plan_and_check(strict.path(), "2027Q1");
+    assert_eq!(rows(s.path(), "trips.csv").len(), 2, "one trip each");
+    assert_eq!(summary(s.path())["visits_by_colleague"], 0);
+
+    let pooled = tempfile::tempdir().unwrap();
+    namsos_pair(pooled.path(), "preferred");
+    let p = plan_and_check(pooled.path(), "2027Q1");
+    assert_eq!(rows(p.path(), "trips.csv").len(), 1, "one trip for both");
+    assert_eq!(summary(p.path())["visits_by_colleague"], 1);
+    let cost = |t: &tempfile::TempDir| summary(t.path())["cost_nok"].as_f64().unwrap();
+    assert!(cost(&p) + 1000.0 < cost(&s), "saves more than the penalty");
+    assert!(summary(p.path())["lower_bound_nok"].is_null());
+}
+
 #[test]
 fn island_homes_are_reached_by_a_longer_coastal_road() {
     let t = plan_and_check(&fixture("island"), "2027Q1");

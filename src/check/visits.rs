@@ -9,7 +9,6 @@
 use super::read::{show, StopKind, VisitRow, VISITS};
 use super::{Context, Violation};
 use crate::calendar::is_office_day;
-use crate::settings::Continuity;
 use chrono::Timelike;
 
 pub fn check(ctx: &Context, out: &mut Vec<Violation>) {
@@ -49,10 +48,8 @@ fn check_continuity(
     let child = &ctx.data.children[child];
     let own = &ctx.data.caseworkers[child.caseworker];
     let visitor = &ctx.data.caseworkers[caseworker];
-    let allowed = match ctx.data.settings.planning.continuity {
-        Continuity::Strict => caseworker == child.caseworker,
-        Continuity::CoverAbsence => caseworker == child.caseworker || visitor.team == child.team,
-    };
+    let allowed = caseworker == child.caseworker
+        || (ctx.data.settings.planning.continuity.pools() && visitor.team == child.team);
     if !allowed {
         report(
             "continuity",

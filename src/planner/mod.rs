@@ -14,6 +14,7 @@ mod caseworker;
 pub mod context;
 pub mod mip;
 mod output;
+mod pool;
 pub mod schedule;
 pub mod select;
 pub mod trip;
@@ -56,8 +57,12 @@ pub fn plan(
             progress(k * data.caseworkers.len() + cw + 1, total)
         })?;
         let mut results = results;
-        if data.settings.planning.continuity == Continuity::CoverAbsence {
+        let continuity = data.settings.planning.continuity;
+        if continuity.pools() {
             cover_for_colleagues(&ctx, &cal, days, &mut results)?;
+            if matches!(continuity, Continuity::Preferred | Continuity::Team) {
+                pool::pool_visits(&ctx, &cal, days, &mut results)?;
+            }
             // Colleagues' plans now depend on each other.
             out.forget_bound();
         }

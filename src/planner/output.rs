@@ -41,6 +41,7 @@ impl<'a> Builder<'a> {
             lower_bound_nok: Some(0.0),
             models_proven: 0,
             models: 0,
+            visits_by_colleague: 0,
         };
         Self {
             ctx,
@@ -110,6 +111,9 @@ impl<'a> Builder<'a> {
                     place: child.place.clone(),
                 });
                 last_visit[c] = Some(first + Duration::days(start / DAY));
+                if child.caseworker != r.caseworker {
+                    self.plan.visits_by_colleague += 1;
+                }
             }
             let shape = &cand.shape;
             self.plan.trips.push(PlannedTrip {

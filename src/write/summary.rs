@@ -43,6 +43,7 @@ pub fn summary_json(plan: &Plan) -> String {
         "gap_percent": plan.gap_percent().map(round2),
         "models_proven": plan.models_proven,
         "models": plan.models,
+        "visits_by_colleague": plan.visits_by_colleague,
         "seed": plan.seed,
         "solve_seconds": (plan.solve_seconds * 1000.0).round() / 1000.0,
     });
