@@ -305,46 +305,64 @@ pub fn best_order(ctx: &Context, base: usize, children: &[usize]) -> Vec<usize> 
     if n <= 2 {
         return children.to_vec();
     }
-    let sites: Vec<usize> = children.iter().map(|&c| ctx.sites.child(c)).collect();
-    let t = |a: usize, b: usize| ctx.drive(a, b).minutes.0;
     if n > EXACT_ORDER_MAX {
         return nearest_neighbour(ctx, base, children);
     }
-    // Held-Karp: best[mask][j] = shortest path from base through `mask`, ending at j.
+    // Drive minutes between the stops, the base last: one table lookup each.
+    let sites: Vec<usize> = children.iter().map(|&c| ctx.sites.child(c)).collect();
+    let m = n + 1;
+    let mut t = vec![0i64; m * m];
+    for i in 0..m {
+        for j in 0..m {
+            let a = if i == n { base } else { sites[i] };
+            let b = if j == n { base } else { sites[j] };
+            if i != j {
+                t[i * m + j] = ctx.drive(a, b).minutes.0;
+            }
+        }
+    }
+    // Held-Karp: best[mask * n + j] = shortest path from base through `mask`,
+    // ending at j; flat tables, so one allocation each.
+    const NONE: i64 = i64::MAX / 4;
     let full = 1usize << n;
-    let mut best = vec![vec![i64::MAX / 4; n]; full];
-    let mut prev = vec![vec![usize::MAX; n]; full];
+    let mut best = vec![NONE; full * n];
+    let mut prev = vec![u8::MAX; full * n];
     for j in 0..n {
-        best[1 << j][j] = t(base, sites[j]);
+        best[(1 << j) * n + j] = t[n * m + j];
     }
     for mask in 1..full {
         for j in 0..n {
-            if mask & (1 << j) == 0 || best[mask][j] >= i64::MAX / 4 {
+            let here = best[mask * n + j];
+            if mask & (1 << j) == 0 || here >= NONE {
                 continue;
             }
-            for k in 0..n {
+            let row = &t[j * m..j * m + n];
+            for (k, &step) in row.iter().enumerate() {
                 if mask & (1 << k) != 0 {
                     continue;
                 }
-                let next = mask | (1 << k);
-                let cand = best[mask][j] + t(sites[j], sites[k]);
-                if cand < best[next][k] {
-                    best[next][k] = cand;
-                    prev[next][k] = j;
+                let next = (mask | (1 << k)) * n + k;
+                let cand = here + step;
+                if cand < best[next] {
+                    best[next] = cand;
+                    prev[next] = j as u8;
                 }
             }
         }
     }
     let last = (0..n)
-        .min_by_key(|&j| (best[full - 1][j] + t(sites[j], base), j))
+        .min_by_key(|&j| (best[(full - 1) * n + j] + t[j * m + n], j))
         .unwrap_or(0);
     let mut order = Vec::with_capacity(n);
     let (mut mask, mut j) = (full - 1, last);
-    while j != usize::MAX {
+    loop {
         order.push(children[j]);
-        let p = prev[mask][j];
+        let p = prev[mask * n + j];
         mask &= !(1 << j);
-        j = p;
+        if p == u8::MAX {
+            break;
+        }
+        j = p as usize;
     }
     order.reverse();
     order

@@ -47,6 +47,9 @@ pub struct Selection {
 const DIRECT_MAX: usize = 1_500;
 /// Most columns the MILP takes after reduced-cost filtering.
 const FILTERED_MAX: usize = 6_000;
+/// Above this many columns after filtering, the MILP is not run: the best
+/// choice among the LP's columns stands, with the LP bound.
+const FINAL_MAX: usize = 1_500;
 /// Columns added to the restricted LP per pricing round.
 const PRICE_BATCH: usize = 200;
 
@@ -103,6 +106,12 @@ fn select_priced_above(
         ((0..candidates.len()).collect::<Vec<_>>(), None, true, start)
     } else {
         let priced = problem.price(&start, backend)?;
+        if priced.columns.len() > FINAL_MAX {
+            // Too many trips can still matter for the MILP to settle within
+            // its budget: keep the best choice among the LP's columns, with
+            // the LP bound.
+            return Ok(problem.selection_of(&priced.best, priced.lp_bound));
+        }
         (
             priced.columns,
             Some(priced.lp_bound),
@@ -195,6 +204,40 @@ struct Priced {
 }
 
 impl Master<'_> {
+    /// The selection that makes the trips `chosen`, with a proven `bound`.
+    fn selection_of(&self, chosen: &[usize], bound: f64) -> Selection {
+        let unmet: Vec<usize> = (0..self.due.len())
+            .filter(|&v| {
+                self.due[v].required
+                    && !chosen
+                        .iter()
+                        .any(|&t| self.candidates[t].visits.contains(&v))
+            })
+            .collect();
+        let objective = chosen.iter().map(|&t| self.value[t]).sum::<f64>()
+            + unmet.len() as f64 * UNMET_PENALTY_NOK;
+        let mut trips = chosen.to_vec();
+        trips.sort_unstable();
+        if std::env::var_os("TILSYN_TRACE").is_some() {
+            eprintln!(
+                "select: {} candidates, best of the LP columns kept, gap {:.3} %",
+                self.candidates.len(),
+                (objective - bound) / objective.abs().max(1.0) * 100.0
+            );
+        }
+        Selection {
+            objective_nok: trips
+                .iter()
+                .map(|&t| self.candidates[t].shape.cost.nok())
+                .sum(),
+            trips,
+            unmet,
+            model_objective: objective,
+            model_bound: bound.min(objective),
+            proven: objective <= bound + 1e-3,
+        }
+    }
+
     /// The MILP over `columns` (candidate indices): the `y` variable of each
     /// column and the unmet variable of each required visit.
     fn model(&self, columns: &[usize]) -> (Model, Vec<usize>, Vec<Option<usize>>) {
