@@ -27,7 +27,7 @@ mod trips;
 mod visits;
 
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 
 use crate::demand::{self, Horizon, Requirement};
 use crate::model::Dataset;

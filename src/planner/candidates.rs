@@ -478,3 +478,68 @@ pub fn keep_best(
         .collect();
     (kept, true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Child, LatLon};
+    use crate::travel::{car::GreatCircleCar, Sites};
+
+    /// Held-Karp finds the shortest round trip: the same length as trying
+    /// every order, on homes spread around Trøndelag.
+    #[test]
+    fn best_order_is_the_shortest_round_trip() {
+        let mut data = crate::check::fixture::dataset();
+        let template: Child = data.children[0].clone();
+        let spots = [
+            (63.43, 10.40),
+            (63.70, 11.30),
+            (64.46, 11.49),
+            (63.30, 9.85),
+            (62.58, 11.38),
+            (63.78, 11.49),
+            (63.10, 10.05),
+        ];
+        data.children = spots
+            .iter()
+            .map(|&(lat, lon)| Child {
+                location: LatLon::new(lat, lon),
+                ..template.clone()
+            })
+            .collect();
+        let sites = Sites::new(&data);
+        let matrix = GreatCircleCar::new(&sites, &data.settings.car);
+        let ctx = Context::new(&data, &sites, &matrix);
+        let base = ctx.office_site_of_caseworker(0);
+        let length = |order: &[usize]| {
+            let mut here = base;
+            let mut total = 0;
+            for &c in order {
+                total += ctx.drive(here, ctx.sites.child(c)).minutes.0;
+                here = ctx.sites.child(c);
+            }
+            total + ctx.drive(here, base).minutes.0
+        };
+        fn permutations(items: &mut Vec<usize>, k: usize, out: &mut Vec<Vec<usize>>) {
+            if k == items.len() {
+                out.push(items.clone());
+            }
+            for i in k..items.len() {
+                items.swap(k, i);
+                permutations(items, k + 1, out);
+                items.swap(k, i);
+            }
+        }
+        for n in 3..=spots.len() {
+            let children: Vec<usize> = (0..n).collect();
+            let order = best_order(&ctx, base, &children);
+            let mut sorted = order.clone();
+            sorted.sort_unstable();
+            assert_eq!(sorted, children, "every child once");
+            let mut all = Vec::new();
+            permutations(&mut children.clone(), 0, &mut all);
+            let shortest = all.iter().map(|o| length(o)).min().unwrap();
+            assert_eq!(length(&order), shortest, "{n} homes");
+        }
+    }
+}
