@@ -20,6 +20,8 @@ use crate::settings::Continuity;
 
 /// Most moves evaluated per chunk (each plans two caseworkers again).
 const MOVE_BUDGET: usize = 120;
+/// Moves evaluated side by side (on distinct caseworkers).
+const BATCH: usize = 4;
 /// A colleague is asked to take a visit only when one of the homes they
 /// already visit is at most this many minutes' drive from it.
 const NEAR_MINUTES: i64 = 60;
@@ -66,39 +68,79 @@ pub fn pool_visits(
     results: &mut [CaseworkerResult],
 ) -> Result<usize, String> {
     let penalty = penalty(ctx);
-    let mut moves = candidate_moves(ctx, results);
+    let cost = |r: &CaseworkerResult| objective(ctx, r) + penalty * changes(ctx, r) as f64;
+    let mut moves: std::collections::VecDeque<(usize, usize, usize)> =
+        candidate_moves(ctx, results).into();
     let mut kept = 0;
     let mut tried = 0;
-    while let Some((from, child, to)) = moves.first().copied() {
-        moves.remove(0);
-        if tried == MOVE_BUDGET {
+    while tried < MOVE_BUDGET && !moves.is_empty() {
+        // A batch of moves on distinct caseworkers, evaluated in parallel
+        // against the same state and kept in list order; the batch size is
+        // fixed, so the result does not depend on the number of cores.
+        let mut batch: Vec<(usize, usize, usize, usize)> = Vec::new();
+        let mut busy: Vec<usize> = Vec::new();
+        let mut later = Vec::new();
+        while batch.len() < BATCH && tried + batch.len() < MOVE_BUDGET {
+            let Some((from, child, to)) = moves.pop_front() else {
+                break;
+            };
+            // The visit may have moved on since the list was made.
+            let Some(k) = results[from]
+                .requirements
+                .iter()
+                .position(|q| q.child == child && q.required)
+            else {
+                continue;
+            };
+            if busy.contains(&from) || busy.contains(&to) {
+                later.push((from, child, to));
+                continue;
+            }
+            busy.extend([from, to]);
+            batch.push((from, k, to, child));
+        }
+        for m in later.into_iter().rev() {
+            moves.push_front(m);
+        }
+        if batch.is_empty() {
             break;
         }
-        // The visit may have moved on since the list was made.
-        let Some(k) = results[from]
-            .requirements
-            .iter()
-            .position(|q| q.child == child && q.required)
-        else {
-            continue;
-        };
-        tried += 1;
-        let before = objective(ctx, &results[from])
-            + objective(ctx, &results[to])
-            + penalty * (changes(ctx, &results[from]) + changes(ctx, &results[to])) as f64;
-        let mut from_reqs = results[from].requirements.clone();
-        let req = from_reqs.remove(k);
-        let mut to_reqs = results[to].requirements.clone();
-        to_reqs.push(req);
-        let from_plan = plan_visits(ctx, cal, days, from, from_reqs)?;
-        let to_plan = plan_visits(ctx, cal, days, to, to_reqs)?;
-        let after = objective(ctx, &from_plan)
-            + objective(ctx, &to_plan)
-            + penalty * (changes(ctx, &from_plan) + changes(ctx, &to_plan)) as f64;
-        if after < before - 1.0 {
-            results[from] = from_plan;
-            results[to] = to_plan;
-            kept += 1;
+        tried += batch.len();
+        let state: &[CaseworkerResult] = results;
+        let evaluated: Vec<Result<(CaseworkerResult, CaseworkerResult), String>> =
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = batch
+                    .iter()
+                    .map(|&(from, k, to, _)| {
+                        scope.spawn(move || {
+                            let mut from_reqs = state[from].requirements.clone();
+                            let req = from_reqs.remove(k);
+                            let mut to_reqs = state[to].requirements.clone();
+                            to_reqs.push(req);
+                            Ok((
+                                plan_visits(ctx, cal, days, from, from_reqs)?,
+                                plan_visits(ctx, cal, days, to, to_reqs)?,
+                            ))
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|_| Err("a pooling thread stopped".to_string()))
+                    })
+                    .collect()
+            });
+        for (&(from, _, to, _), plans) in batch.iter().zip(evaluated) {
+            let (from_plan, to_plan) = plans?;
+            let before = cost(&results[from]) + cost(&results[to]);
+            let after = cost(&from_plan) + cost(&to_plan);
+            if after < before - 1.0 {
+                results[from] = from_plan;
+                results[to] = to_plan;
+                kept += 1;
+            }
         }
     }
     Ok(kept)
