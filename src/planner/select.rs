@@ -41,6 +41,18 @@ pub struct Selection {
     pub proven: bool,
 }
 
+/// The selection MILP of one caseworker and chunk, with the limits
+/// [`select`] solves it under.
+pub struct SelectionModel {
+    pub model: Model,
+    pub limits: Limits,
+    /// The model variable of each candidate's `y`, and of each due visit's
+    /// `u` (required visits only).
+    y: Vec<usize>,
+    u: Vec<Option<usize>>,
+    capacity_rows: usize,
+}
+
 /// `capacity(d)`: field days the caseworker has from day `d` to the chunk's end.
 pub fn select(
     candidates: &[Candidate],
@@ -49,6 +61,49 @@ pub fn select(
     capacity: &dyn Fn(usize) -> u32,
     backend: Backend,
 ) -> Result<Selection, String> {
+    let built = build(candidates, due, early_value_nok, capacity);
+    recorder::offer(&built);
+    let SelectionModel {
+        model,
+        limits,
+        y,
+        u,
+        capacity_rows,
+    } = built;
+    let outcome =
+        mip::solve(&model, backend, &limits).map_err(|e| format!("trip selection: {e}"))?;
+    if std::env::var_os("TILSYN_TRACE").is_some() {
+        eprintln!(
+            "select: {} candidates, {} visits, {} capacity rows, {} nodes, proven {}",
+            candidates.len(),
+            due.len(),
+            capacity_rows,
+            outcome.nodes,
+            outcome.proven
+        );
+    }
+    let on = |var: usize| outcome.values.get(var).is_some_and(|&x| x > 0.5);
+    let chosen: Vec<usize> = (0..candidates.len()).filter(|&t| on(y[t])).collect();
+    let unmet: Vec<usize> = (0..due.len()).filter(|&v| u[v].is_some_and(on)).collect();
+    let objective_nok = chosen.iter().map(|&t| candidates[t].shape.cost.nok()).sum();
+    Ok(Selection {
+        trips: chosen,
+        unmet,
+        objective_nok,
+        model_objective: outcome.objective,
+        model_bound: outcome.bound,
+        proven: outcome.proven,
+    })
+}
+
+/// Builds the selection model that [`select`] solves, with the greedy
+/// choice as the solver's start and a node budget for the model's size.
+pub fn build(
+    candidates: &[Candidate],
+    due: &[DueVisit],
+    early_value_nok: f64,
+    capacity: &dyn Fn(usize) -> u32,
+) -> SelectionModel {
     let value = |c: &Candidate| {
         let early = c.visits.iter().filter(|&&v| !due[v].required).count() as f64;
         c.shape.cost.nok() - early * early_value_nok
@@ -99,37 +154,49 @@ pub fn select(
             }
         }
     }
-    let outcome = mip::solve(
-        &model,
-        backend,
-        &Limits {
+    SelectionModel {
+        model,
+        limits: Limits {
             nodes: node_limit(candidates.len()),
             start: Some(x),
         },
-    )
-    .map_err(|e| format!("trip selection: {e}"))?;
-    if std::env::var_os("TILSYN_TRACE").is_some() {
-        eprintln!(
-            "select: {} candidates, {} visits, {} capacity rows, {} nodes, proven {}",
-            candidates.len(),
-            due.len(),
-            rows.len(),
-            outcome.nodes,
-            outcome.proven
-        );
+        y,
+        u,
+        capacity_rows: rows.len(),
     }
-    let on = |var: usize| outcome.values[var] > 0.5;
-    let chosen: Vec<usize> = (0..candidates.len()).filter(|&t| on(y[t])).collect();
-    let unmet: Vec<usize> = (0..due.len()).filter(|&v| u[v].is_some_and(on)).collect();
-    let objective_nok = chosen.iter().map(|&t| candidates[t].shape.cost.nok()).sum();
-    Ok(Selection {
-        trips: chosen,
-        unmet,
-        objective_nok,
-        model_objective: outcome.objective,
-        model_bound: outcome.bound,
-        proven: outcome.proven,
-    })
+}
+
+/// Collecting the selection models a run builds, so that benchmarks can
+/// solve the real models with every backend.
+pub mod recorder {
+    use super::{Limits, Model, SelectionModel};
+    use std::sync::{Mutex, MutexGuard, PoisonError};
+
+    /// The models offered while [`record`] runs; `None` when not recording.
+    static RECORDED: Mutex<Option<Vec<(Model, Limits)>>> = Mutex::new(None);
+    /// Held for a whole [`record`] call, so two recordings never mix.
+    static RECORDING: Mutex<()> = Mutex::new(());
+
+    fn recorded() -> MutexGuard<'static, Option<Vec<(Model, Limits)>>> {
+        RECORDED.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(super) fn offer(built: &SelectionModel) {
+        if let Some(models) = recorded().as_mut() {
+            models.push((built.model.clone(), built.limits.clone()));
+        }
+    }
+
+    /// Runs `f` and returns, with its result, every selection model built
+    /// meanwhile (on any thread, so in no fixed order), with its limits.
+    /// Plans running beside `f` on other threads are recorded too.
+    pub fn record<R>(f: impl FnOnce() -> R) -> (R, Vec<(Model, Limits)>) {
+        let _one_at_a_time = RECORDING.lock().unwrap_or_else(PoisonError::into_inner);
+        *recorded() = Some(Vec::new());
+        let result = f();
+        let models = recorded().take().unwrap_or_default();
+        (result, models)
+    }
 }
 
 /// A feasible start for the solver: trips by cost per visit made, each taken
@@ -264,6 +331,39 @@ mod tests {
         assert!(s.proven);
         assert_eq!(s.objective_nok, 2200.0);
         assert!((s.model_bound - s.model_objective).abs() < 1e-6);
+    }
+
+    #[cfg(feature = "highs")]
+    #[test]
+    fn highs_chooses_and_proves_the_same_partition() {
+        let c = vec![
+            trip(&[0], 1000.0, 1),
+            trip(&[1], 1000.0, 1),
+            trip(&[2], 1000.0, 1),
+            trip(&[0, 1], 1500.0, 1),
+            trip(&[1, 2], 1200.0, 1),
+        ];
+        let s = select(&c, &due(3, 3), 0.0, &|_| 10, Backend::Highs).unwrap();
+        assert_eq!(s.trips, vec![0, 4]);
+        assert!(s.proven);
+        assert!((s.model_bound - s.model_objective).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_recorder_holds_the_model_select_solves() {
+        let c = vec![trip(&[0], 1000.0, 1), trip(&[0, 1], 1500.0, 2)];
+        let d = due(2, 2);
+        let (s, models) =
+            recorder::record(|| select(&c, &d, 0.0, &|_| 2, Backend::Microlp).unwrap());
+        let built = build(&c, &d, 0.0, &|_| 2);
+        // Other tests may select on other threads meanwhile; ours is there.
+        let (model, limits) = models
+            .iter()
+            .find(|(m, l)| m.vars.len() == 4 && l.start == built.limits.start)
+            .expect("recorded");
+        assert_eq!(model.rows.len(), built.model.rows.len());
+        assert_eq!(limits.nodes, built.limits.nodes);
+        assert_eq!(s.trips, vec![1]);
     }
 
     #[test]
