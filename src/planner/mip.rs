@@ -2,9 +2,9 @@
 //!
 //! The planner's models are built once as plain data ([`Model`]) and handed
 //! to a backend: microlp (pure Rust, always built) or HiGHS (cargo feature
-//! `highs`, which needs cmake and a C++ compiler). Each backend returns the
-//! values, the objective, the best bound it proved and whether it proved
-//! optimality, so the planner can report a gap whichever solver ran.
+//! `highs`, which needs cmake, a C++ compiler and libclang). Each backend
+//! returns the values, the objective, the best bound it proved and whether it
+//! proved optimality, so the planner can report a gap whichever solver ran.
 
 use std::fmt;
 
@@ -108,6 +108,35 @@ impl Model {
             })
     }
 
+    /// Checks what every backend relies on: no NaN, finite costs,
+    /// coefficients and right-hand sides, `lower <= upper`, and row terms that
+    /// name existing variables.
+    pub fn check(&self) -> Result<(), String> {
+        for (j, v) in self.vars.iter().enumerate() {
+            if !v.cost.is_finite() || v.lower.is_nan() || v.upper.is_nan() || v.lower > v.upper {
+                return Err(format!(
+                    "variable {j}: cost {} and bounds [{}, {}] are not a valid column",
+                    v.cost, v.lower, v.upper
+                ));
+            }
+        }
+        for (i, r) in self.rows.iter().enumerate() {
+            if !r.rhs.is_finite() {
+                return Err(format!("row {i}: right-hand side {} is not finite", r.rhs));
+            }
+            if let Some(&(j, a)) = r
+                .terms
+                .iter()
+                .find(|&&(j, a)| j >= self.vars.len() || !a.is_finite())
+            {
+                return Err(format!(
+                    "row {i}: term ({j}, {a}) names no variable or is not finite"
+                ));
+            }
+        }
+        Ok(())
+    }
+
     pub fn objective(&self, x: &[f64]) -> f64 {
         self.vars.iter().zip(x).map(|(v, x)| v.cost * x).sum()
     }
@@ -136,6 +165,7 @@ pub struct Outcome {
 /// Solves `model` with `backend`. With a feasible start the result is never
 /// worse than the start.
 pub fn solve(model: &Model, backend: Backend, limits: &Limits) -> Result<Outcome, String> {
+    model.check()?;
     let outcome = match backend {
         Backend::Microlp => microlp_backend::solve(model, limits)?,
         #[cfg(feature = "highs")]
@@ -281,6 +311,139 @@ mod tests {
     #[test]
     fn highs_solves_and_proves_a_small_cover() {
         check_backend(Backend::Highs);
+    }
+
+    /// A random set-partitioning model like the planner's: `items` rows to
+    /// cover exactly once, `columns` binary subsets of one to three items at
+    /// random costs, a costly continuous "unmet" column per item (so every
+    /// model is feasible), and one capacity row on the subsets' days.
+    #[cfg(feature = "highs")]
+    fn random_partition(seed: u64, columns: usize, items: usize) -> Model {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let mut m = Model::default();
+        let mut covers: Vec<Vec<(usize, f64)>> = vec![Vec::new(); items];
+        let mut load = Vec::new();
+        for _ in 0..columns {
+            let size = rng.gen_range(1..=3);
+            let x = m.binary(f64::from(rng.gen_range(500..5000)) * size as f64 * 0.8);
+            let mut taken = Vec::new();
+            while taken.len() < size {
+                let item = rng.gen_range(0..items);
+                if !taken.contains(&item) {
+                    taken.push(item);
+                    covers[item].push((x, 1.0));
+                }
+            }
+            load.push((x, f64::from(rng.gen_range(1..=3))));
+        }
+        for mut cover in covers {
+            cover.push((m.continuous(100_000.0, 0.0, 1.0), 1.0));
+            m.row(cover, Sense::Eq, 1.0);
+        }
+        m.row(load, Sense::Le, (items as f64 * 0.8).round());
+        m
+    }
+
+    #[cfg(feature = "highs")]
+    #[test]
+    fn highs_and_microlp_agree_on_random_set_partitions() {
+        let limits = Limits {
+            nodes: 100_000,
+            start: None,
+        };
+        for seed in 0..8 {
+            let m = random_partition(seed, 30, 10);
+            let a = solve(&m, Backend::Microlp, &limits).unwrap();
+            let b = solve(&m, Backend::Highs, &limits).unwrap();
+            assert!(a.proven && b.proven, "seed {seed}");
+            assert!(m.is_feasible(&b.values), "seed {seed}");
+            assert!(
+                (a.objective - b.objective).abs() < 1e-6,
+                "seed {seed}: microlp {} HiGHS {}",
+                a.objective,
+                b.objective
+            );
+            assert!(b.bound <= b.objective && b.bound > b.objective - 1e-6);
+        }
+    }
+
+    #[cfg(feature = "highs")]
+    #[test]
+    fn highs_reports_an_infeasible_model_as_an_error() {
+        let mut m = Model::default();
+        let a = m.binary(1.0);
+        let b = m.binary(1.0);
+        m.row(vec![(a, 1.0), (b, 1.0)], Sense::Eq, 3.0);
+        let limits = Limits {
+            nodes: 100,
+            start: None,
+        };
+        let err = solve(&m, Backend::Highs, &limits).unwrap_err();
+        assert!(err.contains("infeasible"), "{err}");
+    }
+
+    /// A budget of one node on a model too large for the root node: HiGHS
+    /// stops at its "solution limit" (which the `highs` crate cannot name),
+    /// and the answer is the start or better, with a bound below it.
+    #[cfg(feature = "highs")]
+    #[test]
+    fn highs_under_a_tiny_node_budget_keeps_the_start_and_a_sound_bound() {
+        let m = random_partition(7, 400, 60);
+        let unmet_only: Vec<f64> = m.vars.iter().map(|v| f64::from(!v.integer)).collect();
+        assert!(m.is_feasible(&unmet_only));
+        let limits = Limits {
+            nodes: 1,
+            start: Some(unmet_only.clone()),
+        };
+        let out = solve(&m, Backend::Highs, &limits).unwrap();
+        assert!(!out.proven, "this model needs more than one node");
+        assert!(m.is_feasible(&out.values));
+        assert!(out.objective <= m.objective(&unmet_only));
+        assert!(out.bound <= out.objective + 1e-9);
+        let full = solve(
+            &m,
+            Backend::Highs,
+            &Limits {
+                nodes: 1_000_000,
+                start: None,
+            },
+        )
+        .unwrap();
+        assert!(full.proven);
+        assert!(out.bound <= full.objective + 1e-6, "the bound is a bound");
+    }
+
+    #[cfg(feature = "highs")]
+    #[test]
+    fn highs_solves_models_without_integers_or_columns() {
+        let mut lp = Model::default();
+        let x = lp.continuous(2.0, 0.0, 10.0);
+        let y = lp.continuous(3.0, 0.0, 10.0);
+        lp.row(vec![(x, -1.0), (y, -1.0)], Sense::Le, -4.0);
+        let limits = Limits {
+            nodes: 100,
+            start: None,
+        };
+        let out = solve(&lp, Backend::Highs, &limits).unwrap();
+        assert!(out.proven && (out.objective - 8.0).abs() < 1e-6);
+        assert!((out.bound - 8.0).abs() < 1e-6);
+        let out = solve(&Model::default(), Backend::Highs, &limits).unwrap();
+        assert!(out.proven && out.values.is_empty());
+    }
+
+    #[test]
+    fn a_model_naming_a_missing_variable_is_refused_not_a_panic() {
+        let mut m = cover();
+        m.row(vec![(99, 1.0)], Sense::Le, 1.0);
+        let limits = Limits {
+            nodes: 100,
+            start: None,
+        };
+        assert!(solve(&m, Backend::Microlp, &limits).is_err());
+        let mut m = cover();
+        m.vars[0].cost = f64::NAN;
+        assert!(solve(&m, Backend::Microlp, &limits).is_err());
     }
 
     #[test]

@@ -134,15 +134,13 @@ fn select_priced_above(
             }
         }
     }
-    let outcome = mip::solve(
-        &model,
-        backend,
-        &Limits {
-            nodes: node_limit(columns.len()),
-            start: Some(x),
-        },
-    )
-    .map_err(|e| format!("trip selection: {e}"))?;
+    let limits = Limits {
+        nodes: node_limit(columns.len()),
+        start: Some(x),
+    };
+    recorder::offer(&model, &limits);
+    let outcome =
+        mip::solve(&model, backend, &limits).map_err(|e| format!("trip selection: {e}"))?;
     // The MILP's bound holds for all candidates only when it had every
     // candidate that could be in an optimal choice; the LP bound always does.
     let mut bound = lp_bound.unwrap_or(f64::NEG_INFINITY);
@@ -535,6 +533,38 @@ fn capacity_rows(
         }
     }
     rows
+}
+
+/// For benchmarks: the selection MILPs a plan builds, as handed to the solver.
+pub mod recorder {
+    use super::{Limits, Model};
+    use std::sync::{Mutex, MutexGuard, PoisonError};
+
+    /// The models offered while [`record`] runs; `None` when not recording.
+    static RECORDED: Mutex<Option<Vec<(Model, Limits)>>> = Mutex::new(None);
+    /// Held for a whole [`record`] call, so two recordings never mix.
+    static RECORDING: Mutex<()> = Mutex::new(());
+
+    fn recorded() -> MutexGuard<'static, Option<Vec<(Model, Limits)>>> {
+        RECORDED.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(super) fn offer(model: &Model, limits: &Limits) {
+        if let Some(models) = recorded().as_mut() {
+            models.push((model.clone(), limits.clone()));
+        }
+    }
+
+    /// Runs `f` and returns, with its result, every selection model built
+    /// meanwhile (on any thread, so in no fixed order), with its limits.
+    /// Plans running beside `f` on other threads are recorded too.
+    pub fn record<R>(f: impl FnOnce() -> R) -> (R, Vec<(Model, Limits)>) {
+        let _one_at_a_time = RECORDING.lock().unwrap_or_else(PoisonError::into_inner);
+        *recorded() = Some(Vec::new());
+        let result = f();
+        let models = recorded().take().unwrap_or_default();
+        (result, models)
+    }
 }
 
 #[cfg(test)]
