@@ -423,62 +423,6 @@ pub fn prune_dominated(
         .collect()
 }
 
-/// Most candidate trips one selection model takes. Beyond it (a dense
-/// caseload where almost any handful of homes makes a trip) the model keeps
-/// the trips that save most against making their visits alone.
-pub const COLUMN_CAP: usize = 50_000;
-
-/// Keeps every single-visit trip and, of the rest, the `cap` with the lowest
-/// cost relative to making their visits alone (an early visit alone is
-/// worth its value). Returns whether anything was dropped.
-pub fn keep_best(
-    candidates: Vec<Candidate>,
-    due: &[DueVisit],
-    early_value: Ore,
-    cap: usize,
-) -> (Vec<Candidate>, bool) {
-    if candidates.len() <= cap {
-        return (candidates, false);
-    }
-    let single: Vec<Option<Ore>> = (0..due.len())
-        .map(|v| {
-            candidates
-                .iter()
-                .find(|c| c.visits == [v])
-                .map(|c| c.shape.cost)
-        })
-        .collect();
-    let ratio = |c: &Candidate| -> f64 {
-        let alone: f64 = c
-            .visits
-            .iter()
-            .map(|&v| match (due[v].required, single[v]) {
-                (true, Some(cost)) => cost.nok(),
-                _ => early_value.nok(),
-            })
-            .sum();
-        c.shape.cost.nok() / alone.max(1.0)
-    };
-    let mut ranked: Vec<(f64, usize)> = candidates
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.visits.len() > 1)
-        .map(|(t, c)| (ratio(c), t))
-        .collect();
-    ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let mut keep: Vec<bool> = candidates.iter().map(|c| c.visits.len() == 1).collect();
-    for (_, t) in ranked.into_iter().take(cap) {
-        keep[t] = true;
-    }
-    let kept = candidates
-        .into_iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
-        .map(|(c, _)| c)
-        .collect();
-    (kept, true)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -80,11 +80,9 @@ pub fn plan_visits(
         let result = planner.plan_group(&due, group, share)?;
         // Groups share the field days, so no one group's bound holds for
         // the caseworker: a bound only when the caseload is one group.
-        bound = if groups.len() == 1 {
-            result.bound
-        } else {
-            None
-        };
+        if groups.len() == 1 {
+            bound = result.bound;
+        }
         trips.extend(result.trips);
         for (v, reason) in result.unmet {
             if !unmet.iter().any(|(u, _)| *u == v) {
@@ -177,7 +175,7 @@ impl GroupPlanner<'_> {
             );
         }
         let mut candidates = found.trips;
-        let mut complete = found.complete;
+        let complete = found.complete;
         let mut unmet: Vec<(usize, UnmetReason)> = (0..due.len())
             .filter(|&v| due[v].required && !candidates.iter().any(|c| c.visits.contains(&v)))
             .map(|v| (v, UnmetReason::NoFeasibleTrip))
@@ -192,14 +190,6 @@ impl GroupPlanner<'_> {
         if capacity_is_plentiful(&candidates, &due, &|d| capacity(d, budget)) {
             candidates = candidates::prune_dominated(candidates, &due, Ore::from_nok(early));
         }
-        let (kept, truncated) = candidates::keep_best(
-            candidates,
-            &due,
-            Ore::from_nok(early),
-            candidates::COLUMN_CAP,
-        );
-        candidates = kept;
-        complete &= !truncated;
         shuffle_ties(&mut candidates, ctx.settings.planning.seed, cw, self.days.0);
         let mut attempt = 0;
         let mut bound = None;
@@ -215,11 +205,9 @@ impl GroupPlanner<'_> {
             )?;
             if attempt == 1 {
                 first_unmet = selection.unmet.len();
-            }
-            if attempt == 1 && complete {
                 // The first model holds every feasible trip and only relaxes
                 // the days (Hall rows), so its bound holds for any plan.
-                bound = Some(Bound {
+                bound = complete.then_some(Bound {
                     nok: selection.model_bound
                         - select::UNMET_PENALTY_NOK * selection.unmet.len() as f64,
                     proven: selection.proven,

@@ -67,7 +67,6 @@ pub fn plan(
             out.forget_bound();
         }
         for result in results {
-            out.add_bound(result.bound);
             out.add(result, &mut last_visit);
         }
     }

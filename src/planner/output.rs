@@ -54,7 +54,7 @@ impl<'a> Builder<'a> {
 
     /// Counts a caseworker's bound into the plan's; `None` makes the plan's
     /// bound unknown.
-    pub fn add_bound(&mut self, bound: Option<super::caseworker::Bound>) {
+    fn add_bound(&mut self, bound: Option<super::caseworker::Bound>) {
         self.plan.models += 1;
         match bound {
             Some(b) => {
@@ -75,6 +75,7 @@ impl<'a> Builder<'a> {
     }
 
     pub fn add(&mut self, r: CaseworkerResult, last_visit: &mut [Option<NaiveDate>]) {
+        self.add_bound(r.bound);
         let data = self.ctx.data;
         let cw = &data.caseworkers[r.caseworker];
         for (cand, day) in &r.trips {

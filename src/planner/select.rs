@@ -45,11 +45,9 @@ pub struct Selection {
 /// solved by column generation first and only the candidates whose reduced
 /// cost leaves them a chance of being in an optimal choice go to the MILP.
 const DIRECT_MAX: usize = 1_500;
-/// Most columns the MILP takes after reduced-cost filtering.
-const FILTERED_MAX: usize = 6_000;
 /// Above this many columns after filtering, the MILP is not run: the best
 /// choice among the LP's columns stands, with the LP bound.
-const FINAL_MAX: usize = 1_500;
+const FILTERED_MAX: usize = 1_500;
 /// Columns added to the restricted LP per pricing round.
 const PRICE_BATCH: usize = 200;
 
@@ -61,178 +59,158 @@ pub fn select(
     capacity: &dyn Fn(usize) -> u32,
     backend: Backend,
 ) -> Result<Selection, String> {
-    select_priced_above(
-        candidates,
-        due,
-        early_value_nok,
-        capacity,
-        backend,
-        DIRECT_MAX,
-    )
-}
-
-/// [`select`], pricing when there are more than `direct_max` candidates.
-fn select_priced_above(
-    candidates: &[Candidate],
-    due: &[DueVisit],
-    early_value_nok: f64,
-    capacity: &dyn Fn(usize) -> u32,
-    backend: Backend,
-    direct_max: usize,
-) -> Result<Selection, String> {
-    let value: Vec<f64> = candidates
-        .iter()
-        .map(|c| {
-            let early = c.visits.iter().filter(|&&v| !due[v].required).count() as f64;
-            c.shape.cost.nok() - early * early_value_nok
-        })
-        .collect();
-    let rows = capacity_rows(candidates, due.len(), capacity);
-    let caps: Vec<f64> = rows.iter().map(|(d, _)| f64::from(capacity(*d))).collect();
-    let start = greedy(candidates, due, &rows, capacity, &|c: &Candidate| {
-        let early = c.visits.iter().filter(|&&v| !due[v].required).count() as f64;
-        c.shape.cost.nok() - early * early_value_nok
-    });
-    let problem = Master {
-        candidates,
-        due,
-        value: &value,
-        rows: &rows,
-        caps: &caps,
-    };
-    let clock = std::time::Instant::now();
-    // Which candidates the MILP takes, and what the LP over all of them proves.
-    let (columns, lp_bound, all_that_matter, start) = if candidates.len() <= direct_max {
-        ((0..candidates.len()).collect::<Vec<_>>(), None, true, start)
-    } else {
-        let priced = problem.price(&start, backend)?;
-        if priced.columns.len() > FINAL_MAX {
-            // Too many trips can still matter for the MILP to settle within
-            // its budget: keep the best choice among the LP's columns, with
-            // the LP bound.
-            return Ok(problem.selection_of(&priced.best, priced.lp_bound));
-        }
-        (
-            priced.columns,
-            Some(priced.lp_bound),
-            priced.complete,
-            priced.best,
-        )
-    };
-    let priced_in = clock.elapsed().as_secs_f64();
-    let (model, y, u) = problem.model(&columns);
-    let mut x = vec![0.0; model.vars.len()];
-    for (k, &t) in columns.iter().enumerate() {
-        if start.contains(&t) {
-            x[y[k]] = 1.0;
-        }
-    }
-    for (v, var) in u.iter().enumerate() {
-        if let Some(var) = var {
-            if !start.iter().any(|&t| candidates[t].visits.contains(&v)) {
-                x[*var] = 1.0;
-            }
-        }
-    }
-    let limits = Limits {
-        nodes: node_limit(columns.len()),
-        start: Some(x),
-    };
-    recorder::offer(&model, &limits);
-    let outcome =
-        mip::solve(&model, backend, &limits).map_err(|e| format!("trip selection: {e}"))?;
-    // The MILP's bound holds for all candidates only when it had every
-    // candidate that could be in an optimal choice; the LP bound always does.
-    let mut bound = lp_bound.unwrap_or(f64::NEG_INFINITY);
-    if all_that_matter {
-        bound = bound.max(outcome.bound);
-    }
-    let bound = bound.min(outcome.objective);
-    let proven = outcome.proven && all_that_matter;
-    if std::env::var_os("TILSYN_TRACE").is_some() {
-        eprintln!(
-            "select: {} candidates, {} in the MILP, {} visits, {} capacity rows, {} nodes, proven {}, pricing {:.2} s, milp {:.2} s",
-            candidates.len(),
-            columns.len(),
-            due.len(),
-            rows.len(),
-            outcome.nodes,
-            proven,
-            priced_in,
-            clock.elapsed().as_secs_f64() - priced_in
-        );
-    }
-    let on = |var: usize| outcome.values[var] > 0.5;
-    let chosen: Vec<usize> = (0..columns.len())
-        .filter(|&k| on(y[k]))
-        .map(|k| columns[k])
-        .collect();
-    let unmet: Vec<usize> = (0..due.len()).filter(|&v| u[v].is_some_and(on)).collect();
-    let objective_nok = chosen.iter().map(|&t| candidates[t].shape.cost.nok()).sum();
-    Ok(Selection {
-        trips: chosen,
-        unmet,
-        objective_nok,
-        model_objective: outcome.objective,
-        model_bound: bound,
-        proven,
-    })
+    let master = Master::new(candidates, due, early_value_nok, capacity);
+    master.select(backend, DIRECT_MAX)
 }
 
 /// The set-partitioning master problem over the candidates.
 struct Master<'a> {
     candidates: &'a [Candidate],
     due: &'a [DueVisit],
-    /// Objective coefficient of each candidate.
-    value: &'a [f64],
+    /// Objective coefficient of each candidate: cost less early visits' worth.
+    value: Vec<f64>,
     /// Capacity rows: (first day, member candidates), with their right sides.
-    rows: &'a [(usize, Vec<usize>)],
-    caps: &'a [f64],
+    rows: Vec<(usize, Vec<usize>)>,
+    caps: Vec<f64>,
+    /// Per candidate, the capacity rows it is in.
+    row_of: Vec<Vec<usize>>,
 }
 
-/// What pricing found: the columns for the MILP, the LP bound over all
-/// candidates, and whether the columns hold every candidate that can be in
-/// an optimal choice.
+/// What pricing found: the columns that can be in an optimal choice, the LP
+/// bound over all candidates, and the best choice met on the way.
 struct Priced {
     columns: Vec<usize>,
     lp_bound: f64,
-    complete: bool,
     /// The better of the start and the best choice among the LP's columns.
     best: Vec<usize>,
 }
 
-impl Master<'_> {
-    /// The selection that makes the trips `chosen`, with a proven `bound`.
-    fn selection_of(&self, chosen: &[usize], bound: f64) -> Selection {
-        let unmet: Vec<usize> = (0..self.due.len())
+impl<'a> Master<'a> {
+    fn new(
+        candidates: &'a [Candidate],
+        due: &'a [DueVisit],
+        early_value_nok: f64,
+        capacity: &dyn Fn(usize) -> u32,
+    ) -> Self {
+        let value = candidates
+            .iter()
+            .map(|c| {
+                let early = c.visits.iter().filter(|&&v| !due[v].required).count() as f64;
+                c.shape.cost.nok() - early * early_value_nok
+            })
+            .collect();
+        let rows = capacity_rows(candidates, due.len(), capacity);
+        let caps = rows.iter().map(|(d, _)| f64::from(capacity(*d))).collect();
+        let mut row_of = vec![Vec::new(); candidates.len()];
+        for (r, (_, members)) in rows.iter().enumerate() {
+            for &t in members {
+                row_of[t].push(r);
+            }
+        }
+        Self {
+            candidates,
+            due,
+            value,
+            rows,
+            caps,
+            row_of,
+        }
+    }
+
+    /// The choice, pricing first when there are more than `direct_max`
+    /// candidates.
+    fn select(&self, backend: Backend, direct_max: usize) -> Result<Selection, String> {
+        let clock = std::time::Instant::now();
+        let greedy = self.greedy();
+        // Which candidates the MILP takes, and what the LP over all of them
+        // proves; the MILP then has every candidate that can matter.
+        let (columns, lp_bound, start) = if self.candidates.len() <= direct_max {
+            ((0..self.candidates.len()).collect::<Vec<_>>(), None, greedy)
+        } else {
+            let priced = self.price(&greedy, backend)?;
+            if priced.columns.len() > FILTERED_MAX {
+                // Too many trips can still matter for the MILP to settle
+                // within its budget: keep the best choice among the LP's
+                // columns, with the LP bound.
+                return Ok(self.selection_of(&priced.best, priced.lp_bound, false));
+            }
+            (priced.columns, Some(priced.lp_bound), priced.best)
+        };
+        let priced_in = clock.elapsed().as_secs_f64();
+        let (model, y, u) = self.model(&columns);
+        let mut x = vec![0.0; model.vars.len()];
+        for (k, &t) in columns.iter().enumerate() {
+            if start.contains(&t) {
+                x[y[k]] = 1.0;
+            }
+        }
+        for v in self.unmet_of(&start) {
+            if let Some(var) = u[v] {
+                x[var] = 1.0;
+            }
+        }
+        let limits = Limits {
+            nodes: node_limit(columns.len()),
+            start: Some(x),
+        };
+        recorder::offer(&model, &limits);
+        let outcome =
+            mip::solve(&model, backend, &limits).map_err(|e| format!("trip selection: {e}"))?;
+        let chosen: Vec<usize> = (0..columns.len())
+            .filter(|&k| outcome.values[y[k]] > 0.5)
+            .map(|k| columns[k])
+            .collect();
+        let bound = lp_bound.unwrap_or(f64::NEG_INFINITY).max(outcome.bound);
+        if std::env::var_os("TILSYN_TRACE").is_some() {
+            eprintln!(
+                "select: {} candidates, {} in the MILP, {} visits, {} capacity rows, {} nodes, proven {}, pricing {:.2} s, milp {:.2} s",
+                self.candidates.len(),
+                columns.len(),
+                self.due.len(),
+                self.rows.len(),
+                outcome.nodes,
+                outcome.proven,
+                priced_in,
+                clock.elapsed().as_secs_f64() - priced_in
+            );
+        }
+        Ok(self.selection_of(&chosen, bound, outcome.proven))
+    }
+
+    /// Required visits that the trips `chosen` leave unmet.
+    fn unmet_of(&self, chosen: &[usize]) -> Vec<usize> {
+        (0..self.due.len())
             .filter(|&v| {
                 self.due[v].required
                     && !chosen
                         .iter()
                         .any(|&t| self.candidates[t].visits.contains(&v))
             })
-            .collect();
-        let objective = chosen.iter().map(|&t| self.value[t]).sum::<f64>()
-            + unmet.len() as f64 * UNMET_PENALTY_NOK;
+            .collect()
+    }
+
+    /// The model's objective for the trips `chosen`.
+    fn objective_of(&self, chosen: &[usize]) -> f64 {
+        chosen.iter().map(|&t| self.value[t]).sum::<f64>()
+            + self.unmet_of(chosen).len() as f64 * UNMET_PENALTY_NOK
+    }
+
+    /// The selection that makes the trips `chosen`, with a proven `bound`;
+    /// proven optimal when the solver said so or the bound meets it.
+    fn selection_of(&self, chosen: &[usize], bound: f64, proven: bool) -> Selection {
+        let objective = self.objective_of(chosen);
         let mut trips = chosen.to_vec();
         trips.sort_unstable();
-        if std::env::var_os("TILSYN_TRACE").is_some() {
-            eprintln!(
-                "select: {} candidates, best of the LP columns kept, gap {:.3} %",
-                self.candidates.len(),
-                (objective - bound) / objective.abs().max(1.0) * 100.0
-            );
-        }
         Selection {
             objective_nok: trips
                 .iter()
                 .map(|&t| self.candidates[t].shape.cost.nok())
                 .sum(),
+            unmet: self.unmet_of(&trips),
             trips,
-            unmet,
             model_objective: objective,
             model_bound: bound.min(objective),
-            proven: objective <= bound + 1e-3,
+            proven: proven || objective <= bound + 1e-3,
         }
     }
 
@@ -253,9 +231,13 @@ impl Master<'_> {
             })
             .collect();
         let mut covers: Vec<Vec<(usize, f64)>> = vec![Vec::new(); self.due.len()];
+        let mut loads: Vec<Vec<(usize, f64)>> = vec![Vec::new(); self.rows.len()];
         for (k, &t) in columns.iter().enumerate() {
             for &v in &self.candidates[t].visits {
                 covers[v].push((y[k], 1.0));
+            }
+            for &r in &self.row_of[t] {
+                loads[r].push((y[k], f64::from(self.candidates[t].shape.days)));
             }
         }
         for (v, mut cover) in covers.into_iter().enumerate() {
@@ -268,17 +250,7 @@ impl Master<'_> {
                 None => {}
             }
         }
-        let position: std::collections::HashMap<usize, usize> =
-            columns.iter().enumerate().map(|(k, &t)| (t, k)).collect();
-        for ((_, members), &cap) in self.rows.iter().zip(self.caps) {
-            let load: Vec<(usize, f64)> = members
-                .iter()
-                .filter_map(|t| {
-                    position
-                        .get(t)
-                        .map(|&k| (y[k], f64::from(self.candidates[*t].shape.days)))
-                })
-                .collect();
+        for (load, &cap) in loads.into_iter().zip(&self.caps) {
             if !load.is_empty() {
                 model.row(load, Sense::Le, cap);
             }
@@ -288,30 +260,19 @@ impl Master<'_> {
 
     /// Column generation on the LP relaxation, with the dual LP solved
     /// directly (it has one variable per visit and capacity row, so it stays
-    /// small), then reduced-cost filtering against the start's objective:
-    /// a choice worth `z` uses no column whose reduced cost exceeds
-    /// `z - lp_bound`, so the columns within that margin hold every choice
-    /// better than the start.
+    /// small), then reduced-cost filtering against an upper bound: a choice
+    /// worth `z` uses no column whose reduced cost exceeds `z - lp_bound`, so
+    /// the columns within that margin hold every choice better than the best
+    /// one known. The LP starts from the single-visit trips and `start`, so
+    /// every choice met here is among the columns kept.
     fn price(&self, start: &[usize], backend: Backend) -> Result<Priced, String> {
         let n = self.candidates.len();
-        let mut in_lp = vec![false; n];
-        for (t, c) in self.candidates.iter().enumerate() {
-            if c.visits.len() == 1 || start.contains(&t) {
-                in_lp[t] = true;
-            }
-        }
-        let row_of = self.rows_of_columns();
+        let mut in_lp: Vec<bool> = (0..n)
+            .map(|t| self.candidates[t].visits.len() == 1 || start.contains(&t))
+            .collect();
         let (lp_bound, reduced) = loop {
-            let (dual_objective, pi, mu) = self.solve_dual(&in_lp, &row_of, backend)?;
-            let reduced: Vec<f64> = (0..n)
-                .map(|t| {
-                    let c = &self.candidates[t];
-                    let days = f64::from(c.shape.days);
-                    self.value[t]
-                        - c.visits.iter().map(|&v| pi[v]).sum::<f64>()
-                        - row_of[t].iter().map(|&r| days * mu[r]).sum::<f64>()
-                })
-                .collect();
+            let (dual_objective, pi, mu) = self.solve_dual(&in_lp, backend)?;
+            let reduced = self.reduced_costs(&pi, &mu);
             let mut negative: Vec<(f64, usize)> = (0..n)
                 .filter(|&t| !in_lp[t] && reduced[t] < -1e-3)
                 .map(|t| (reduced[t], t))
@@ -325,84 +286,48 @@ impl Master<'_> {
             }
         };
         // The best choice among the LP's columns bounds the optimum from
-        // above; the closer, the fewer columns survive the filter.
+        // above; the closer, the fewer columns survive the filter. If the
+        // solver fails here, the start still bounds it.
         let lp_columns: Vec<usize> = (0..n).filter(|&t| in_lp[t]).collect();
         let (model, y, _) = self.model(&lp_columns);
-        let (upper, upper_choice) = match mip::solve(
-            &model,
-            backend,
-            &Limits {
-                nodes: node_limit(lp_columns.len()),
-                start: None,
-            },
-        ) {
-            Ok(o) => (
-                o.objective,
-                (0..lp_columns.len())
-                    .filter(|&k| o.values[y[k]] > 0.5)
-                    .map(|k| lp_columns[k])
-                    .collect(),
-            ),
-            Err(_) => (f64::INFINITY, Vec::new()),
+        let limits = Limits {
+            nodes: node_limit(lp_columns.len()),
+            start: None,
         };
-        let unmet_start = (0..self.due.len())
-            .filter(|&v| {
-                self.due[v].required
-                    && !start
-                        .iter()
-                        .any(|&t| self.candidates[t].visits.contains(&v))
-            })
-            .count() as f64;
-        let start_objective: f64 =
-            start.iter().map(|&t| self.value[t]).sum::<f64>() + unmet_start * UNMET_PENALTY_NOK;
-        let margin = start_objective.min(upper) - lp_bound + 1e-3;
-        let best = if upper < start_objective {
-            upper_choice
-        } else {
-            start.to_vec()
-        };
-        let mut keep: Vec<(f64, usize)> = (0..n)
-            .filter(|&t| in_lp[t] || reduced[t] <= margin)
-            .map(|t| {
-                (
-                    if in_lp[t] {
-                        f64::NEG_INFINITY
-                    } else {
-                        reduced[t]
-                    },
-                    t,
-                )
-            })
-            .collect();
-        let complete = keep.len() <= FILTERED_MAX;
-        keep.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let mut columns: Vec<usize> = keep
-            .into_iter()
-            .take(FILTERED_MAX)
-            .map(|(_, t)| t)
-            .collect();
-        for &t in &best {
-            if !columns.contains(&t) {
-                columns.push(t);
+        let mut best = start.to_vec();
+        if let Ok(o) = mip::solve(&model, backend, &limits) {
+            let choice: Vec<usize> = (0..lp_columns.len())
+                .filter(|&k| o.values[y[k]] > 0.5)
+                .map(|k| lp_columns[k])
+                .collect();
+            if self.objective_of(&choice) < self.objective_of(&best) {
+                best = choice;
             }
         }
-        columns.sort_unstable();
+        let margin = self.objective_of(&best) - lp_bound + 1e-3;
+        let columns = (0..n)
+            .filter(|&t| in_lp[t] || reduced[t] <= margin)
+            .collect();
         Ok(Priced {
             columns,
             lp_bound,
-            complete,
             best,
         })
     }
 
-    fn rows_of_columns(&self) -> Vec<Vec<usize>> {
-        let mut row_of = vec![Vec::new(); self.candidates.len()];
-        for (r, (_, members)) in self.rows.iter().enumerate() {
-            for &t in members {
-                row_of[t].push(r);
-            }
-        }
-        row_of
+    /// Reduced cost of every candidate under visit prices `pi` and capacity
+    /// prices `mu`.
+    fn reduced_costs(&self, pi: &[f64], mu: &[f64]) -> Vec<f64> {
+        self.candidates
+            .iter()
+            .enumerate()
+            .map(|(t, c)| {
+                let days = f64::from(c.shape.days);
+                self.value[t]
+                    - c.visits.iter().map(|&v| pi[v]).sum::<f64>()
+                    - self.row_of[t].iter().map(|&r| days * mu[r]).sum::<f64>()
+            })
+            .collect()
     }
 
     /// The dual of the LP over the columns in `in_lp`: its optimum (the LP
@@ -410,7 +335,6 @@ impl Master<'_> {
     fn solve_dual(
         &self,
         in_lp: &[bool],
-        row_of: &[Vec<usize>],
         backend: Backend,
     ) -> Result<(f64, Vec<f64>, Vec<f64>), String> {
         let mut dual = Model::default();
@@ -434,7 +358,7 @@ impl Master<'_> {
             }
             let days = f64::from(c.shape.days);
             let mut terms: Vec<(usize, f64)> = c.visits.iter().map(|&v| (pi[v], 1.0)).collect();
-            terms.extend(row_of[t].iter().map(|&r| (mu[r], days)));
+            terms.extend(self.row_of[t].iter().map(|&r| (mu[r], days)));
             dual.row(terms, Sense::Le, self.value[t]);
         }
         let out = mip::solve(
@@ -449,53 +373,49 @@ impl Master<'_> {
         let values = |vars: &[usize]| vars.iter().map(|&j| out.values[j]).collect::<Vec<f64>>();
         Ok((-out.objective, values(&pi), values(&mu)))
     }
-}
 
-/// A feasible start for the solver: trips by cost per visit made, each taken
-/// when its visits are still open and every capacity row keeps room.
-fn greedy(
-    candidates: &[Candidate],
-    due: &[DueVisit],
-    rows: &[(usize, Vec<usize>)],
-    capacity: &dyn Fn(usize) -> u32,
-    value: &dyn Fn(&Candidate) -> f64,
-) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..candidates.len())
-        .filter(|&t| {
-            value(&candidates[t]) < 0.0 || candidates[t].visits.iter().any(|&v| due[v].required)
-        })
-        .collect();
-    let per_visit = |t: usize| {
-        let c = &candidates[t];
-        let required = c.visits.iter().filter(|&&v| due[v].required).count().max(1);
-        value(c) / required as f64
-    };
-    order.sort_by(|&a, &b| per_visit(a).total_cmp(&per_visit(b)).then(a.cmp(&b)));
-    let mut row_of: Vec<Vec<usize>> = vec![Vec::new(); candidates.len()];
-    for (r, (_, members)) in rows.iter().enumerate() {
-        for &t in members {
-            row_of[t].push(r);
+    /// A feasible start for the solver: trips by cost per required visit,
+    /// each taken when its visits are still open and every capacity row
+    /// keeps room.
+    fn greedy(&self) -> Vec<usize> {
+        let (candidates, due) = (self.candidates, self.due);
+        let mut order: Vec<usize> = (0..candidates.len())
+            .filter(|&t| {
+                self.value[t] < 0.0 || candidates[t].visits.iter().any(|&v| due[v].required)
+            })
+            .collect();
+        let per_visit = |t: usize| {
+            let required = candidates[t]
+                .visits
+                .iter()
+                .filter(|&&v| due[v].required)
+                .count()
+                .max(1);
+            self.value[t] / required as f64
+        };
+        order.sort_by(|&a, &b| per_visit(a).total_cmp(&per_visit(b)).then(a.cmp(&b)));
+        let mut room = self.caps.clone();
+        let mut taken = vec![false; due.len()];
+        let mut chosen = Vec::new();
+        for t in order {
+            let c = &candidates[t];
+            let days = f64::from(c.shape.days);
+            if c.visits.iter().any(|&v| taken[v])
+                || self.row_of[t].iter().any(|&r| room[r] < days - 1e-9)
+            {
+                continue;
+            }
+            for &r in &self.row_of[t] {
+                room[r] -= days;
+            }
+            for &v in &c.visits {
+                taken[v] = true;
+            }
+            chosen.push(t);
         }
+        chosen.sort_unstable();
+        chosen
     }
-    let mut room: Vec<i64> = rows.iter().map(|(d, _)| i64::from(capacity(*d))).collect();
-    let mut taken = vec![false; due.len()];
-    let mut chosen = Vec::new();
-    for t in order {
-        let c = &candidates[t];
-        let days = i64::from(c.shape.days);
-        if c.visits.iter().any(|&v| taken[v]) || row_of[t].iter().any(|&r| room[r] < days) {
-            continue;
-        }
-        for &r in &row_of[t] {
-            room[r] -= days;
-        }
-        for &v in &c.visits {
-            taken[v] = true;
-        }
-        chosen.push(t);
-    }
-    chosen.sort_unstable();
-    chosen
 }
 
 /// The capacity rows that can bind: for each earliest start day `d`, the
@@ -570,7 +490,6 @@ pub mod recorder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::planner::candidates::keep_best;
     use crate::planner::trip::TripShape;
     use crate::units::{Metres, Minutes, Ore};
 
@@ -656,12 +575,16 @@ mod tests {
             trip(&[2], 800.0, 1),
         ];
         let d = due(3, 3);
-        let rows = vec![(0, vec![0, 1, 2, 3])];
-        let value = |c: &Candidate| c.shape.cost.nok();
-        let g = greedy(&c, &d, &rows, &|_| 3, &value);
-        assert_eq!(g, vec![1, 2], "[1,2] is cheapest per visit, then [0]");
-        let g = greedy(&c, &d, &rows, &|_| 1, &value);
-        assert_eq!(g, vec![2], "one day: a single-day trip only");
+        // Capacity 2 for the whole quarter: the four trips (6 days) need a row.
+        let master = Master::new(&c, &d, 0.0, &|_| 2);
+        assert_eq!(master.rows.len(), 1);
+        assert_eq!(
+            master.greedy(),
+            vec![1],
+            "[1,2] is cheapest per visit and fills the days"
+        );
+        let master = Master::new(&c, &d, 0.0, &|_| 3);
+        assert_eq!(master.greedy(), vec![1, 2], "then [0] fits the third day");
     }
 
     /// Random set-partitioning instances: trips over 12 visits, costs
@@ -687,10 +610,9 @@ mod tests {
                 c.push(trip(&set, cost, if set.len() > 3 { 2 } else { 1 }));
             }
             let cap = if seed % 2 == 0 { 40 } else { 5 };
-            let full = select_priced_above(&c, &d, 1500.0, &|_| cap, Backend::Microlp, usize::MAX)
-                .unwrap();
-            let priced =
-                select_priced_above(&c, &d, 1500.0, &|_| cap, Backend::Microlp, 10).unwrap();
+            let master = Master::new(&c, &d, 1500.0, &|_| cap);
+            let full = master.select(Backend::Microlp, usize::MAX).unwrap();
+            let priced = master.select(Backend::Microlp, 10).unwrap();
             assert!(full.proven && priced.proven, "seed {seed}");
             assert!(
                 (full.model_objective - priced.model_objective).abs() < 1e-3,
@@ -701,44 +623,18 @@ mod tests {
             assert!(priced.model_bound <= priced.model_objective + 1e-6);
             // The filter keeps every column whose reduced cost is within the
             // gap between the optimum and the LP bound.
-            let value: Vec<f64> = c
-                .iter()
-                .map(|t| {
-                    let early = t.visits.iter().filter(|&&v| !d[v].required).count() as f64;
-                    t.shape.cost.nok() - early * 1500.0
-                })
-                .collect();
-            let rows = capacity_rows(&c, n, &|_| cap);
-            let caps: Vec<f64> = rows.iter().map(|_| f64::from(cap)).collect();
-            let master = Master {
-                candidates: &c,
-                due: &d,
-                value: &value,
-                rows: &rows,
-                caps: &caps,
-            };
-            let start = greedy(&c, &d, &rows, &|_| cap, &|t: &Candidate| {
-                let early = t.visits.iter().filter(|&&v| !d[v].required).count() as f64;
-                t.shape.cost.nok() - early * 1500.0
-            });
-            let priced = master.price(&start, Backend::Microlp).unwrap();
-            let in_all = vec![true; c.len()];
+            let kept = master.price(&master.greedy(), Backend::Microlp).unwrap();
             let (lp_all, pi, mu) = master
-                .solve_dual(&in_all, &master.rows_of_columns(), Backend::Microlp)
+                .solve_dual(&vec![true; c.len()], Backend::Microlp)
                 .unwrap();
             assert!(
-                (lp_all - priced.lp_bound).abs() < 1e-3,
+                (lp_all - kept.lp_bound).abs() < 1e-3,
                 "seed {seed}: LP bound"
             );
-            let row_of = master.rows_of_columns();
-            for t in 0..c.len() {
-                let days = f64::from(c[t].shape.days);
-                let rc = value[t]
-                    - c[t].visits.iter().map(|&v| pi[v]).sum::<f64>()
-                    - row_of[t].iter().map(|&r| days * mu[r]).sum::<f64>();
+            for (t, rc) in master.reduced_costs(&pi, &mu).into_iter().enumerate() {
                 if rc < full.model_objective - lp_all - 1.0 {
                     assert!(
-                        priced.columns.contains(&t),
+                        kept.columns.contains(&t),
                         "seed {seed}: column {t} rc {rc} dropped"
                     );
                 }
@@ -751,28 +647,5 @@ mod tests {
         assert_eq!(node_limit(1), NODES_MAX);
         assert_eq!(node_limit(1_000_000), NODES_MIN);
         assert!(node_limit(3_000) < node_limit(300));
-    }
-
-    #[test]
-    fn keep_best_keeps_singles_and_the_best_savers() {
-        let c = vec![
-            trip(&[0], 1000.0, 1),
-            trip(&[1], 1000.0, 1),
-            trip(&[2], 1000.0, 1),
-            trip(&[0, 1], 1900.0, 1),
-            trip(&[1, 2], 1100.0, 1),
-            trip(&[0, 2], 1500.0, 1),
-        ];
-        let d = due(3, 3);
-        let (kept, dropped) = keep_best(c.clone(), &d, Ore::from_nok(0.0), 10);
-        assert!(!dropped);
-        assert_eq!(kept.len(), 6);
-        let (kept, dropped) = keep_best(c, &d, Ore::from_nok(0.0), 2);
-        assert!(dropped);
-        let sets: Vec<Vec<usize>> = kept.into_iter().map(|c| c.visits).collect();
-        assert_eq!(
-            sets,
-            vec![vec![0], vec![1], vec![2], vec![1, 2], vec![0, 2]]
-        );
     }
 }
