@@ -288,13 +288,21 @@ fn print_summary(plan: &Plan, out: &Path) {
             (naive - t.cost.nok()) / naive * 100.0
         );
     }
+    let what = if plan.uneven_week_penalty_nok > 0.0 {
+        format!(
+            "cost less early visits' worth, plus NOK {:.0} uneven-week penalty",
+            plan.uneven_week_penalty_nok
+        )
+    } else {
+        "cost less early visits' worth".to_string()
+    };
     match (plan.lower_bound_nok, plan.gap_percent()) {
         (Some(bound), Some(gap)) => println!(
-            "  objective           NOK {:.0} (cost less early visits' worth); lower bound NOK {bound:.0}, gap {gap:.2} %",
+            "  objective           NOK {:.0} ({what}); lower bound NOK {bound:.0}, gap {gap:.2} %",
             plan.objective_nok()
         ),
         _ => println!(
-            "  objective           NOK {:.0} (cost less early visits' worth); no proven bound",
+            "  objective           NOK {:.0} ({what}); no proven bound",
             plan.objective_nok()
         ),
     }

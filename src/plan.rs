@@ -140,6 +140,9 @@ pub struct Plan {
     pub models: usize,
     /// Visits made by a caseworker other than the child's own.
     pub visits_by_colleague: usize,
+    /// The uneven-week penalty of the plan, NOK (`balance.uneven_week_penalty_nok`;
+    /// see `planner::balance`): a soft cost in the objective, not money.
+    pub uneven_week_penalty_nok: f64,
 }
 
 /// Totals over the plan's rows: what summary.json and the terminal report say.
@@ -156,10 +159,11 @@ pub struct Totals {
 }
 
 impl Plan {
-    /// The quantity the planner minimises: cost less the worth of early visits.
+    /// The quantity the planner minimises: cost less the worth of early
+    /// visits, plus the uneven-week penalty (0 unless that is set).
     pub fn objective_nok(&self) -> f64 {
         let t = self.totals();
-        t.cost.nok() - self.early_value_nok * t.visits_early as f64
+        t.cost.nok() - self.early_value_nok * t.visits_early as f64 + self.uneven_week_penalty_nok
     }
 
     /// How far the objective may be above the best possible, in percent of

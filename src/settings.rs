@@ -48,6 +48,14 @@ pub struct Work {
     pub max_field_days_per_week: u32,
 }
 
+impl Work {
+    /// The weekly field-day limit of a caseworker with this `fte`: the
+    /// full-time limit times `fte`, rounded, at least 1.
+    pub fn field_days_per_week(&self, fte: f64) -> u32 {
+        scale(self.max_field_days_per_week, fte).max(1)
+    }
+}
+
 impl Default for Work {
     fn default() -> Self {
         Self {
@@ -226,6 +234,46 @@ impl Default for Planning {
     }
 }
 
+/// Workload limits per caseworker and the soft penalty on uneven weeks
+/// (README, "Balance"). Every limit is off and the penalty 0 by default, so
+/// a plan only changes when one is set. The weekly and monthly limits are
+/// for a full position and scale with `fte`, like
+/// `work.max_field_days_per_week`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Balance {
+    /// Most visits on one day (a day of a trip); no limit when absent.
+    pub max_visits_per_day: Option<u32>,
+    /// Most visits in one ISO week (Monday-Sunday), full position.
+    pub max_visits_per_week: Option<u32>,
+    /// Most hotel nights in one calendar month (a night counts in the month
+    /// of its evening), full position; 0 allows day trips only.
+    pub max_hotel_nights_per_month: Option<u32>,
+    /// NOK per visit a week holds above the caseworker's even share of the
+    /// chunk's visits (see [`crate::planner::balance`]); 0 turns it off.
+    pub uneven_week_penalty_nok: f64,
+}
+
+impl Balance {
+    /// The weekly visit limit of a caseworker with this `fte`: the full-time
+    /// limit times `fte`, rounded, at least 1.
+    pub fn visits_per_week(&self, fte: f64) -> Option<u32> {
+        self.max_visits_per_week.map(|n| scale(n, fte).max(1))
+    }
+
+    /// The monthly hotel-night limit of a caseworker with this `fte`: the
+    /// full-time limit times `fte`, rounded, at least 1 unless the limit is 0.
+    pub fn hotel_nights_per_month(&self, fte: f64) -> Option<u32> {
+        self.max_hotel_nights_per_month
+            .map(|n| scale(n, fte).max(n.min(1)))
+    }
+}
+
+/// A full-time figure scaled by `fte` and rounded to the nearest whole.
+fn scale(n: u32, fte: f64) -> u32 {
+    (f64::from(n) * fte).round().max(0.0) as u32
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
@@ -235,6 +283,7 @@ pub struct Settings {
     pub flight: Flight,
     pub costs: Costs,
     pub planning: Planning,
+    pub balance: Balance,
 }
 
 impl Settings {
@@ -370,6 +419,22 @@ impl Settings {
             "planning.max_visits_per_trip",
             "must be between 1 and 12",
         );
+        let b = &self.balance;
+        need(
+            b.max_visits_per_day != Some(0),
+            "balance.max_visits_per_day",
+            "must be at least 1 (leave it out for no limit)",
+        );
+        need(
+            b.max_visits_per_week != Some(0),
+            "balance.max_visits_per_week",
+            "must be at least 1 (leave it out for no limit)",
+        );
+        need(
+            b.uneven_week_penalty_nok >= 0.0 && b.uneven_week_penalty_nok.is_finite(),
+            "balance.uneven_week_penalty_nok",
+            "must be finite and not negative",
+        );
         out
     }
 
@@ -438,5 +503,50 @@ mod tests {
         assert!(err[0].message.contains("max_trip_days"));
         assert_eq!(parse_clock("07:30"), Some(Minutes(450)));
         assert_eq!(parse_clock("7:5x"), None);
+    }
+
+    #[test]
+    fn balance_limits_are_off_by_default_and_scale_with_fte() {
+        let s = Settings::parse("", "s").unwrap();
+        assert_eq!(s.balance.max_visits_per_day, None);
+        assert_eq!(s.balance.visits_per_week(1.0), None);
+        assert_eq!(s.balance.hotel_nights_per_month(1.0), None);
+        assert_eq!(s.balance.uneven_week_penalty_nok, 0.0);
+        let text = "[balance]\nmax_visits_per_day = 3\nmax_visits_per_week = 8\n\
+                    max_hotel_nights_per_month = 6\nuneven_week_penalty_nok = 500\n";
+        let s = Settings::parse(text, "s").unwrap();
+        assert_eq!(s.balance.max_visits_per_day, Some(3));
+        assert_eq!(s.balance.visits_per_week(1.0), Some(8));
+        assert_eq!(s.balance.visits_per_week(0.6), Some(5), "4.8 rounds to 5");
+        assert_eq!(s.balance.visits_per_week(0.01), Some(1), "at least 1");
+        assert_eq!(s.balance.hotel_nights_per_month(0.8), Some(5));
+        let s = Settings::parse("[balance]\nmax_hotel_nights_per_month = 0\n", "s").unwrap();
+        assert_eq!(
+            s.balance.hotel_nights_per_month(1.0),
+            Some(0),
+            "day trips only"
+        );
+        let s = Settings::parse("[balance]\nmax_hotel_nights_per_month = 1\n", "s").unwrap();
+        assert_eq!(s.balance.hotel_nights_per_month(0.2), Some(1));
+    }
+
+    #[test]
+    fn bad_balance_settings_name_their_key() {
+        for (text, key) in [
+            ("max_visits_per_day = 0", "balance.max_visits_per_day"),
+            ("max_visits_per_week = 0", "balance.max_visits_per_week"),
+            (
+                "uneven_week_penalty_nok = -1",
+                "balance.uneven_week_penalty_nok",
+            ),
+        ] {
+            let err = Settings::parse(&format!("[balance]\n{text}\n"), "s").unwrap_err();
+            assert!(err[0].message.contains(key), "{text}: {}", err[0].message);
+        }
+        // Negative counts and unknown keys are caught by the parser, with a position.
+        let err = Settings::parse("[balance]\nmax_visits_per_week = -2\n", "s").unwrap_err();
+        assert_eq!((err[0].code, err[0].line), ("invalid_setting", Some(2)));
+        let err = Settings::parse("[balance]\nmax_visits = 2\n", "s").unwrap_err();
+        assert_eq!((err[0].code, err[0].line), ("invalid_setting", Some(2)));
     }
 }

@@ -3,6 +3,7 @@
 //! dataset, and random small datasets. Every plan written here must pass the
 //! project's own checker.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -27,17 +28,17 @@ fn tilsyn(args: &[&str]) -> Output {
 /// Plans `data` for `quarter` with the CLI into a temp folder, checks the plan
 /// with the library checker, and returns the folder.
 fn plan_and_check(data: &Path, quarter: &str) -> tempfile::TempDir {
+    plan_span_and_check(data, &["--quarter", quarter])
+}
+
+/// As [`plan_and_check`], for the horizon the arguments name.
+fn plan_span_and_check(data: &Path, horizon: &[&str]) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("plan");
-    let o = tilsyn(&[
-        "plan",
-        "--data",
-        data.to_str().unwrap(),
-        "--quarter",
-        quarter,
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let mut args = vec!["plan", "--data", data.to_str().unwrap()];
+    args.extend_from_slice(horizon);
+    args.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    let o = tilsyn(&args);
     assert!(
         o.status.success(),
         "plan failed: {}",
@@ -314,6 +315,235 @@ fn trondheim_first_quarter_plans_every_required_visit() {
     assert_eq!(s["models_proven"], s["models"]);
     assert_eq!(s["gap_percent"], 0.0);
     assert_eq!(s["lower_bound_nok"], s["objective_nok"]);
+    assert_eq!(s["uneven_week_penalty_nok"], 0.0, "no penalty unless set");
+}
+
+/// A copy of `data/trondheim` with `settings` as its settings.toml.
+fn trondheim_with(settings: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for f in [
+        "offices.csv",
+        "caseworkers.csv",
+        "absences.csv",
+        "children.csv",
+    ] {
+        fs::copy(root().join("data/trondheim").join(f), tmp.path().join(f)).unwrap();
+    }
+    fs::write(tmp.path().join("settings.toml"), settings).unwrap();
+    tmp
+}
+
+/// Workload of a written plan, counted from its CSV files alone: visits per
+/// caseworker and date, per caseworker and ISO week, hotel nights per
+/// caseworker and month (of the evening).
+struct Workload {
+    per_day: BTreeMap<(String, String), u32>,
+    per_week: BTreeMap<(String, (i32, u32)), u32>,
+    nights: BTreeMap<(String, String), u32>,
+}
+
+fn workload(dir: &Path) -> Workload {
+    use chrono::Datelike;
+    let mut w = Workload {
+        per_day: BTreeMap::new(),
+        per_week: BTreeMap::new(),
+        nights: BTreeMap::new(),
+    };
+    for v in rows(dir, "visits.csv") {
+        let date = chrono::NaiveDate::parse_from_str(&v[3][..10], "%Y-%m-%d").unwrap();
+        let week = (date.iso_week().year(), date.iso_week().week());
+        *w.per_day
+            .entry((v[1].to_string(), date.to_string()))
+            .or_default() += 1;
+        *w.per_week.entry((v[1].to_string(), week)).or_default() += 1;
+    }
+    let owner: BTreeMap<String, String> = rows(dir, "trips.csv")
+        .iter()
+        .map(|t| (t[0].to_string(), t[1].to_string()))
+        .collect();
+    for s in rows(dir, "trip_stops.csv")
+        .iter()
+        .filter(|s| &s[2] == "hotel")
+    {
+        let key = (owner[&s[0]].clone(), s[6][..7].to_string());
+        *w.nights.entry(key).or_default() += 1;
+    }
+    w
+}
+
+fn most<K>(counts: &BTreeMap<K, u32>) -> u32 {
+    counts.values().copied().max().unwrap_or(0)
+}
+
+/// The caseworkers' fte, by id.
+fn fte_of(data: &Path) -> BTreeMap<String, f64> {
+    let mut r = csv::Reader::from_path(data.join("caseworkers.csv")).unwrap();
+    r.records()
+        .map(|c| {
+            let c = c.unwrap();
+            (c[0].to_string(), c[4].parse().unwrap())
+        })
+        .collect()
+}
+
+/// Tight limits on the Trondheim sample bind (the default plan breaks each
+/// of them), and the plan keeps every one: counted here from the files,
+/// independently of the planner and of `tilsyn check`.
+#[test]
+fn trondheim_keeps_tight_balance_limits() {
+    let plain = plan_and_check(&root().join("data/trondheim"), "2027Q1");
+    let before = workload(plain.path());
+    assert!(most(&before.per_day) > 2 && most(&before.per_week) > 4 && most(&before.nights) > 1);
+
+    let data = trondheim_with(
+        "[balance]\nmax_visits_per_day = 2\nmax_visits_per_week = 4\n\
+         max_hotel_nights_per_month = 1\nuneven_week_penalty_nok = 500\n",
+    );
+    let t = plan_and_check(data.path(), "2027Q1");
+    let after = workload(t.path());
+    let fte = fte_of(data.path());
+    // Weekly and monthly limits scale with fte: round(4 * fte), at least 1.
+    let scaled = |full: f64, who: &str| ((full * fte[who]).round() as u32).max(1);
+    assert!(
+        most(&after.per_day) <= 2,
+        "visits a day: {}",
+        most(&after.per_day)
+    );
+    for ((who, week), n) in &after.per_week {
+        assert!(
+            *n <= scaled(4.0, who),
+            "{who} has {n} visits in week {week:?}"
+        );
+    }
+    for ((who, month), n) in &after.nights {
+        assert!(
+            *n <= scaled(1.0, who),
+            "{who} has {n} hotel nights in {month}"
+        );
+    }
+    let s = summary(t.path());
+    assert!(s["uneven_week_penalty_nok"].as_f64().unwrap() > 0.0);
+    // A bound, where there is one, stays below the objective (penalty included).
+    if let Some(bound) = s["lower_bound_nok"].as_f64() {
+        assert!(bound <= s["objective_nok"].as_f64().unwrap() + 0.01);
+    }
+    for u in rows(t.path(), "unmet.csv") {
+        assert!(
+            ["no_capacity", "no_feasible_trip"].contains(&&u[4]),
+            "{:?}",
+            u
+        );
+    }
+}
+
+/// The whole of 2027 with a realistic balance setting: four quarters, weeks
+/// that straddle two of them, and every limit kept (the checker counts
+/// them over the whole year).
+#[test]
+fn trondheim_year_with_balance_limits_passes_the_checker() {
+    let data = trondheim_with(
+        "[balance]\nmax_visits_per_day = 3\nmax_visits_per_week = 8\n\
+         max_hotel_nights_per_month = 6\nuneven_week_penalty_nok = 500\n",
+    );
+    let t = plan_span_and_check(data.path(), &["--from", "2027-01-01", "--to", "2027-12-31"]);
+    let s = summary(t.path());
+    assert_eq!(s["visits_unmet"], 0);
+    assert!(
+        s["lower_bound_nok"].is_null(),
+        "no bound over several quarters"
+    );
+    assert!(most(&workload(t.path()).per_day) <= 3);
+}
+
+/// One caseworker, five homes near Melhus all due by 31 March, planned
+/// from 15 March: three weeks with working days, so at most one visit a
+/// week leaves two visits unmet for want of capacity, never a broken plan.
+#[test]
+fn a_weekly_limit_too_tight_leaves_visits_unmet_with_a_reason() {
+    let write = |dir: &Path, settings: &str| {
+        fs::write(
+            dir.join("offices.csv"),
+            "office_id,name,lat,lon\nvestre-rosten,Avdeling oppfølging,63.3615,10.3803\n",
+        )
+        .unwrap();
+        fs::write(
+            dir.join("caseworkers.csv"),
+            "caseworker_id,name,team,office_id,fte\nS01,Kari Testesen,barn,vestre-rosten,1.0\n",
+        )
+        .unwrap();
+        fs::write(dir.join("absences.csv"), "caseworker_id,from,to,reason\n").unwrap();
+        let mut children = String::from("child_id,team,caseworker_id,placement,place,lat,lon,visits_per_year,placed_since,last_visit\n");
+        for (i, (lat, lon)) in [
+            (63.28, 10.28),
+            (63.20, 10.32),
+            (63.13, 10.23),
+            (63.04, 10.30),
+            (63.25, 10.20),
+        ]
+        .iter()
+        .enumerate()
+        {
+            children.push_str(&format!(
+                "B000{i},barn,S01,fosterhjem,Melhus,{lat},{lon},4,2022-01-10,2026-12-01\n"
+            ));
+        }
+        fs::write(dir.join("children.csv"), children).unwrap();
+        fs::write(dir.join("settings.toml"), settings).unwrap();
+    };
+    let span = ["--from", "2027-03-15", "--to", "2027-03-31"];
+    let free = tempfile::tempdir().unwrap();
+    write(free.path(), "");
+    let f = plan_span_and_check(free.path(), &span);
+    assert_eq!(summary(f.path())["visits_unmet"], 0, "room for all five");
+
+    let tight = tempfile::tempdir().unwrap();
+    write(tight.path(), "[balance]\nmax_visits_per_week = 1\n");
+    let t = plan_span_and_check(tight.path(), &span);
+    let unmet = rows(t.path(), "unmet.csv");
+    assert_eq!(unmet.len(), 2);
+    for u in &unmet {
+        assert_eq!(&u[4], "no_capacity");
+        assert!(u[5].contains("weekly visit"), "{}", &u[5]);
+    }
+    let weeks = workload(t.path()).per_week;
+    assert_eq!(
+        (weeks.len(), most(&weeks)),
+        (3, 1),
+        "one visit in each week"
+    );
+}
+
+#[test]
+fn a_bad_balance_setting_is_named_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    for f in [
+        "offices.csv",
+        "caseworkers.csv",
+        "absences.csv",
+        "children.csv",
+    ] {
+        fs::copy(fixture("one_child").join(f), tmp.path().join(f)).unwrap();
+    }
+    fs::write(
+        tmp.path().join("settings.toml"),
+        "[balance]\nmax_visits_per_day = 0\nuneven_week_penalty_nok = -5\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("plan");
+    let o = tilsyn(&[
+        "plan",
+        "--data",
+        tmp.path().to_str().unwrap(),
+        "--quarter",
+        "2027Q1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("balance.max_visits_per_day"), "{err}");
+    assert!(err.contains("balance.uneven_week_penalty_nok"), "{err}");
+    assert!(!out.exists(), "nothing may be written on bad settings");
 }
 
 mod random_datasets {

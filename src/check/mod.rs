@@ -16,8 +16,11 @@
 //! `unknown_ref`, `continuity`, `visit_length`, `not_working_day`,
 //! `caseworker_absent`, `visiting_hours`, `trip_mismatch`, `stop_mismatch`;
 //! `duplicate_id`, `overlap`, `route`, `time_order`, `trip_totals`,
-//! `day_too_long`; `calendar`, `privacy`; `permissions`.
+//! `day_too_long`; `field_days_per_week`, and when `[balance]` sets them
+//! `visits_per_day`, `visits_per_week`, `hotel_nights_per_month`;
+//! `calendar`, `privacy`; `permissions`.
 
+mod balance;
 mod coverage;
 mod ics;
 mod read;
@@ -103,6 +106,7 @@ pub fn check_plan(data: &Dataset, plan_dir: &Path) -> CheckReport {
     coverage::check(&ctx, &mut out);
     visits::check(&ctx, &mut out);
     trips::check(&ctx, &mut out);
+    balance::check(&ctx, &mut out);
     ics::check(&ctx, plan_dir, &mut out);
     check_permissions(plan_dir, &mut out);
     CheckReport {

@@ -6,7 +6,13 @@
 //! office, and the groups are planned one after another, each with the field
 //! days the groups before it left. That keeps every MILP small enough to
 //! solve exactly; the price is that no trip mixes two groups.
+//!
+//! With an uneven-week penalty (`balance.uneven_week_penalty_nok`), the trip
+//! choice adds to each trip the least penalty it brings whatever its week
+//! ([`balance::least_trip_penalty`]), so it prefers smaller trips where they
+//! cost little more, and its bound stays a bound on cost plus penalty.
 
+use super::balance::{self, Booking, Limits, Week};
 use super::candidates::{self, Candidate, DueVisit, Generator};
 use super::context::Context;
 use super::{schedule, select, CaseworkerResult};
@@ -24,18 +30,30 @@ const GROUP_MAX: usize = 28;
 
 /// Weekly field-day limit of a caseworker: the full-time limit scaled by fte.
 pub fn weekly_limit(ctx: &Context, caseworker: usize) -> u32 {
-    let full = ctx.settings.work.max_field_days_per_week as f64;
-    ((full * ctx.data.caseworkers[caseworker].fte).round() as u32).max(1)
+    let fte = ctx.data.caseworkers[caseworker].fte;
+    ctx.settings.work.field_days_per_week(fte)
+}
+
+/// The days of a chunk, and what earlier chunks booked.
+#[derive(Debug, Clone, Copy)]
+pub struct ChunkDays<'a> {
+    /// First and last day (calendar indices), inclusive.
+    pub span: (usize, usize),
+    /// Per caseworker: their trips of earlier chunks that share a week or a
+    /// month with this one, so weekly and monthly limits hold across the
+    /// boundary.
+    pub earlier: &'a [Vec<Booking>],
 }
 
 /// Plans the given visits for one caseworker in one chunk.
 pub fn plan_visits(
     ctx: &Context,
     cal: &WorkCalendar,
-    days: (usize, usize),
+    chunk: ChunkDays,
     cw: usize,
     mut requirements: Vec<Requirement>,
 ) -> Result<CaseworkerResult, String> {
+    let days = chunk.span;
     // Required visits first: candidate search grows trips from them.
     requirements.sort_by_key(|r| !r.required);
     let due: Vec<DueVisit> = requirements
@@ -55,13 +73,16 @@ pub fn plan_visits(
             }
         }
     }
+    let limits = Limits::of(ctx, cw);
     let mut planner = GroupPlanner {
         ctx,
         cal,
         days,
         cw,
-        limit: weekly_limit(ctx, cw),
-        booked: Vec::new(),
+        limit: limits.field_days_per_week,
+        limits,
+        weights: balance::week_weights(cal, cw, days, limits.field_days_per_week),
+        booked: chunk.earlier.get(cw).cloned().unwrap_or_default(),
     };
     let mut trips = Vec::new();
     let groups = groups(ctx, cw, &due);
@@ -147,9 +168,13 @@ struct GroupPlanner<'a> {
     cal: &'a WorkCalendar,
     days: (usize, usize),
     cw: usize,
+    /// Field days a week (also in `limits`).
     limit: u32,
-    /// Days taken by trips of earlier groups, as (start day, days).
-    booked: Vec<(usize, u32)>,
+    limits: Limits,
+    /// Each week's part of the chunk's visits, for the uneven-week penalty.
+    weights: BTreeMap<Week, f64>,
+    /// Trips of earlier groups and earlier chunks.
+    booked: Vec<Booking>,
 }
 
 impl GroupPlanner<'_> {
@@ -191,18 +216,18 @@ impl GroupPlanner<'_> {
             candidates = candidates::prune_dominated(candidates, &due, Ore::from_nok(early));
         }
         shuffle_ties(&mut candidates, ctx.settings.planning.seed, cw, self.days.0);
+        let rules = schedule::Rules {
+            chunk: self.days,
+            limits: self.limits,
+            weights: &self.weights,
+            booked: &self.booked,
+        };
         let mut attempt = 0;
         let mut bound = None;
         let mut first_unmet = 0;
         let trips = loop {
             attempt += 1;
-            let selection = select::select(
-                &candidates,
-                &due,
-                early,
-                &|d| capacity(d, budget),
-                ctx.settings.planning.solver,
-            )?;
+            let selection = self.select(&candidates, &due, all.len(), &|d| capacity(d, budget))?;
             if attempt == 1 {
                 first_unmet = selection.unmet.len();
                 // The first model holds every feasible trip and only relaxes
@@ -214,7 +239,7 @@ impl GroupPlanner<'_> {
                 });
             }
             let chosen: Vec<&Candidate> = selection.trips.iter().map(|&t| &candidates[t]).collect();
-            let placed = schedule::assign_days(&chosen, cal, self.days, self.limit, &self.booked)?;
+            let placed = schedule::assign_days(&chosen, cal, &rules)?;
             if placed.iter().all(Option::is_some) || attempt == MAX_RESELECT {
                 // After the last attempt, the visits of trips no day could
                 // take are unmet for want of field days.
@@ -268,7 +293,7 @@ impl GroupPlanner<'_> {
             bound = None;
         }
         self.booked
-            .extend(trips.iter().map(|(c, day)| (*day, c.shape.days)));
+            .extend(trips.iter().map(|(c, day)| Booking::of(c, *day)));
         // Back to indices of the whole due list.
         let trips = trips
             .into_iter()
@@ -285,10 +310,37 @@ impl GroupPlanner<'_> {
         })
     }
 
+    /// The trip choice; with an uneven-week penalty, each trip carries the
+    /// least penalty it brings in a chunk of at most `most_visits` visits.
+    fn select(
+        &self,
+        candidates: &[Candidate],
+        due: &[DueVisit],
+        most_visits: usize,
+        capacity: &dyn Fn(usize) -> u32,
+    ) -> Result<select::Selection, String> {
+        let settings = self.ctx.settings;
+        let (early, solver) = (
+            settings.visits.early_visit_value_nok,
+            settings.planning.solver,
+        );
+        let penalty = self.limits.penalty_nok;
+        if penalty <= 0.0 {
+            return select::select(candidates, due, early, capacity, solver);
+        }
+        let surcharge: Vec<f64> = candidates
+            .iter()
+            .map(|c| {
+                balance::least_trip_penalty(&self.weights, most_visits, c.visits.len(), penalty)
+            })
+            .collect();
+        select::select_with_surcharge(candidates, due, early, &surcharge, capacity, solver)
+    }
+
     fn taken_days(&self) -> Vec<bool> {
         let mut taken = vec![false; self.cal.len()];
-        for &(start, days) in &self.booked {
-            for d in start..(start + days as usize).min(taken.len()) {
+        for b in &self.booked {
+            for d in b.start..(b.start + b.days as usize).min(taken.len()) {
                 taken[d] = true;
             }
         }

@@ -8,7 +8,11 @@
 //! set covering every required visit is chosen by MILP ([`select`]), and the
 //! chosen trips are put on days by a second MILP ([`schedule`]). A trip no
 //! day can take is dropped from the candidates and the choice is made again.
+//! The workload limits and the uneven-week penalty of `[balance]` live in
+//! [`balance`]; each chunk sees the trips of the one before it, so a week
+//! that straddles two quarters keeps its weekly limits.
 
+pub mod balance;
 pub mod candidates;
 mod caseworker;
 pub mod context;
@@ -25,8 +29,9 @@ use crate::model::Dataset;
 use crate::plan::{Plan, UnmetReason};
 use crate::settings::Continuity;
 use crate::travel::{Sites, TravelMatrix};
+use balance::Booking;
 use candidates::{Candidate, DueVisit};
-use caseworker::plan_visits;
+use caseworker::{plan_visits, ChunkDays};
 use chrono::NaiveDate;
 use context::Context;
 use std::time::Instant;
@@ -48,11 +53,16 @@ pub fn plan(
         data.children.iter().map(|c| c.last_visit).collect();
     let chunks = horizon.quarter_chunks();
     let total = chunks.len() * data.caseworkers.len();
+    // Per caseworker: trips of the chunk before, for weeks that straddle.
+    let mut earlier: Vec<Vec<Booking>> = vec![Vec::new(); data.caseworkers.len()];
     for (k, chunk) in chunks.iter().enumerate() {
-        let days = (
-            cal.day(chunk.start).unwrap_or(0),
-            cal.day(chunk.end).unwrap_or(0),
-        );
+        let days = ChunkDays {
+            span: (
+                cal.day(chunk.start).unwrap_or(0),
+                cal.day(chunk.end).unwrap_or(0),
+            ),
+            earlier: &earlier,
+        };
         let results = plan_caseworkers(&ctx, &cal, *chunk, days, &last_visit, &|cw| {
             progress(k * data.caseworkers.len() + cw + 1, total)
         })?;
@@ -66,9 +76,29 @@ pub fn plan(
             // Colleagues' plans now depend on each other.
             out.forget_bound();
         }
+        let penalty = ctx.settings.balance.uneven_week_penalty_nok;
+        let mut next: Vec<Vec<Booking>> = vec![Vec::new(); data.caseworkers.len()];
         for result in results {
+            let cw = result.caseworker;
+            let limit = caseworker::weekly_limit(&ctx, cw);
+            let weights = balance::week_weights(&cal, cw, days.span, limit);
+            out.add_penalty(balance::penalty_of_trips(
+                &cal,
+                &weights,
+                &result.trips,
+                penalty,
+            ));
+            // Only the last week of the chunk can share a week with the
+            // next; months never straddle quarters.
+            next[cw] = result
+                .trips
+                .iter()
+                .filter(|(_, day)| days.span.1 < day + 7)
+                .map(|(c, day)| Booking::of(c, *day))
+                .collect();
             out.add(result, &mut last_visit);
         }
+        earlier = next;
     }
     if chunks.len() > 1 {
         // A later quarter's demand depends on the earlier quarter's visits,
@@ -96,7 +126,7 @@ fn plan_caseworkers(
     ctx: &Context,
     cal: &WorkCalendar,
     chunk: Horizon,
-    days: (usize, usize),
+    days: ChunkDays,
     last_visit: &[Option<NaiveDate>],
     done: &(dyn Fn(usize) + Sync),
 ) -> Result<Vec<CaseworkerResult>, String> {
@@ -163,7 +193,7 @@ fn plan_one(
     ctx: &Context,
     cal: &WorkCalendar,
     chunk: Horizon,
-    days: (usize, usize),
+    days: ChunkDays,
     last_visit: &[Option<NaiveDate>],
     cw: usize,
 ) -> Result<CaseworkerResult, String> {
@@ -183,7 +213,7 @@ fn plan_one(
 fn cover_for_colleagues(
     ctx: &Context,
     cal: &WorkCalendar,
-    days: (usize, usize),
+    days: ChunkDays,
     results: &mut [CaseworkerResult],
 ) -> Result<(), String> {
     let coverable = |r: UnmetReason| {
@@ -210,7 +240,7 @@ fn cover_for_colleagues(
 fn try_colleagues(
     ctx: &Context,
     cal: &WorkCalendar,
-    days: (usize, usize),
+    days: ChunkDays,
     results: &mut [CaseworkerResult],
     owner: usize,
     req: &Requirement,

@@ -42,6 +42,7 @@ impl<'a> Builder<'a> {
             models_proven: 0,
             models: 0,
             visits_by_colleague: 0,
+            uneven_week_penalty_nok: 0.0,
         };
         Self {
             ctx,
@@ -67,6 +68,11 @@ impl<'a> Builder<'a> {
             }
             None => self.plan.lower_bound_nok = None,
         }
+    }
+
+    /// Adds one caseworker-chunk's uneven-week penalty, NOK.
+    pub fn add_penalty(&mut self, nok: f64) {
+        self.plan.uneven_week_penalty_nok += nok;
     }
 
     /// The plan's bound is unknown (several chunks, pooled continuity).
@@ -225,12 +231,28 @@ fn at_time(first: NaiveDate, minutes: i64) -> NaiveDateTime {
 fn detail(reason: UnmetReason, ctx: &Context, r: &Requirement, cw: usize) -> String {
     let who = &ctx.data.caseworkers[cw].id;
     let (from, by) = (r.due_from.format("%Y-%m-%d"), r.due_by.format("%Y-%m-%d"));
+    // Name the workload limits only where they are set, so a plan without
+    // them reads as before.
+    let b = &ctx.settings.balance;
+    let trip_limits = if b.max_visits_per_day.is_some()
+        || b.max_visits_per_week.is_some()
+        || b.max_hotel_nights_per_month.is_some()
+    {
+        "the working-day, trip-length and workload (balance) limits"
+    } else {
+        "the working-day and trip-length limits"
+    };
+    let room = if b.max_visits_per_week.is_some() || b.max_hotel_nights_per_month.is_some() {
+        "no free field day, or no room under the weekly visit or monthly hotel-night limits,"
+    } else {
+        "no free field day"
+    };
     match reason {
         UnmetReason::CaseworkerAbsent => format!("Caseworker {who} is away on every working day from {from} to {by}, when this visit had to happen."),
         UnmetReason::NoWorkingDay => format!("There is no working day between {from} and {by}, when this visit had to happen."),
         UnmetReason::MinGapConflict => format!("The last visit was too recent: the minimum gap between visits leaves no day before {by}."),
-        UnmetReason::NoFeasibleTrip => format!("No trip by car or plane reaches the home within the working-day and trip-length limits between {from} and {by}."),
-        UnmetReason::NoCapacity => format!("Caseworker {who} has no free field day left for this visit between {from} and {by}."),
+        UnmetReason::NoFeasibleTrip => format!("No trip by car or plane reaches the home within {trip_limits} between {from} and {by}."),
+        UnmetReason::NoCapacity => format!("Caseworker {who} has {room} left for this visit between {from} and {by}."),
     }
 }
 

@@ -11,7 +11,7 @@
 //! less than before. Moves are tried in a fixed order (nearest first) with a
 //! fixed budget, so the result is the same on every run.
 
-use super::caseworker::plan_visits;
+use super::caseworker::{plan_visits, ChunkDays};
 use super::context::Context;
 use super::select::UNMET_PENALTY_NOK;
 use super::CaseworkerResult;
@@ -64,7 +64,7 @@ pub fn penalty(ctx: &Context) -> f64 {
 pub fn pool_visits(
     ctx: &Context,
     cal: &WorkCalendar,
-    days: (usize, usize),
+    days: ChunkDays,
     results: &mut [CaseworkerResult],
 ) -> Result<usize, String> {
     let penalty = penalty(ctx);

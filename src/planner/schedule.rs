@@ -10,10 +10,20 @@
 //! no more field days than the caseworker's weekly limit. The objective
 //! spreads the trips evenly over the chunk: each trip has a target day, and
 //! moving away from it costs a little per day.
+//!
+//! The `[balance]` limits that span several trips bind here as well: visits
+//! per week and hotel nights per month, counting the trips already booked
+//! (earlier groups, and earlier chunks for a week or month that straddles
+//! the chunk's start). With an uneven-week penalty, every placement weighs
+//! the penalty it adds first and the distance from the target second, a
+//! pass then moves trips to weeks where they cost less penalty, and the
+//! exact model pays the penalty on each week's visits above its share (see
+//! [`super::balance`]). With no penalty the placements are exactly those of
+//! the distance rule alone.
 
+use super::balance::{self, week_of, Booking, Limits, Load, Week};
 use super::candidates::Candidate;
 use crate::calendar::WorkCalendar;
-use chrono::Datelike;
 use good_lp::{
     constraint, microlp, variable, Expression, ProblemVariables, Solution, SolverModel, Variable,
 };
@@ -21,60 +31,98 @@ use std::collections::BTreeMap;
 
 /// Above this many trips the exact assignment model is not tried.
 const EXACT_MAX_TRIPS: usize = 16;
+/// Passes of the pass that moves trips to cheaper weeks.
+const EVEN_OUT_PASSES: usize = 8;
+
+/// What the days of one caseworker's chunk must respect.
+pub struct Rules<'a> {
+    /// Days (calendar indices) of the chunk, inclusive.
+    pub chunk: (usize, usize),
+    pub limits: Limits,
+    /// Each week's part of the chunk's visits ([`balance::week_weights`]).
+    pub weights: &'a BTreeMap<Week, f64>,
+    /// Trips already on days: of earlier groups, and of earlier chunks.
+    pub booked: &'a [Booking],
+}
+
+impl Rules<'_> {
+    /// Load of the booked trips: all of them, and per week the visits of
+    /// those inside the chunk (the penalty is per chunk).
+    fn booked_load(&self, cal: &WorkCalendar) -> (Load, BTreeMap<Week, u32>) {
+        let mut load = Load::default();
+        let mut in_chunk: BTreeMap<Week, u32> = BTreeMap::new();
+        for b in self.booked {
+            load.book(cal, b, true);
+            if b.start >= self.chunk.0 && b.start <= self.chunk.1 {
+                *in_chunk.entry(week_of(cal, b.start)).or_default() += b.visits;
+            }
+        }
+        (load, in_chunk)
+    }
+}
 
 /// The start day of each trip, or `None` for a trip no free day could take.
-/// `booked` lists days already taken by other trips, as (start day, days).
 pub fn assign_days(
     trips: &[&Candidate],
     cal: &WorkCalendar,
-    chunk: (usize, usize),
-    weekly_limit: u32,
-    booked: &[(usize, u32)],
+    rules: &Rules,
 ) -> Result<Vec<Option<usize>>, String> {
-    let mut board = Board::new(trips, cal, chunk, weekly_limit);
-    for &(start, days) in booked {
-        board.book(start, days as usize, true);
-    }
+    let mut board = Board::new(trips, cal, rules);
     board.greedy();
     board.repair();
+    if rules.limits.penalty_nok > 0.0 {
+        board.even_out();
+    }
     if board.placed.iter().any(Option::is_none) && trips.len() <= EXACT_MAX_TRIPS {
-        return assign_days_exactly(trips, cal, chunk, weekly_limit, booked);
+        return assign_days_exactly(trips, cal, rules);
     }
     Ok(board.placed)
 }
 
-/// Which days and how many field days a week are taken.
+/// Which days are taken, and the load on weeks and months.
 struct Board<'a> {
     trips: &'a [&'a Candidate],
     cal: &'a WorkCalendar,
-    limit: u32,
+    rules: &'a Rules<'a>,
     targets: Vec<f64>,
     placed: Vec<Option<usize>>,
     day_taken: Vec<bool>,
-    week_load: BTreeMap<(i32, u32), u32>,
+    /// Everything booked and placed, for the limits.
+    load: Load,
+    /// Visits per week inside the chunk, for the penalty.
+    chunk_visits: BTreeMap<Week, u32>,
+    /// Visits the chunk holds when every trip is placed.
+    total_visits: f64,
 }
 
 impl<'a> Board<'a> {
-    fn new(
-        trips: &'a [&'a Candidate],
-        cal: &'a WorkCalendar,
-        chunk: (usize, usize),
-        limit: u32,
-    ) -> Self {
+    fn new(trips: &'a [&'a Candidate], cal: &'a WorkCalendar, rules: &'a Rules<'a>) -> Self {
+        let mut day_taken = vec![false; cal.len()];
+        for b in rules.booked {
+            for slot in day_taken.iter_mut().skip(b.start).take(b.days as usize) {
+                *slot = true;
+            }
+        }
+        let (load, chunk_visits) = rules.booked_load(cal);
+        let total_visits = f64::from(
+            chunk_visits.values().sum::<u32>()
+                + trips.iter().map(|c| c.visits.len() as u32).sum::<u32>(),
+        );
         Self {
             trips,
             cal,
-            limit,
-            targets: spread_targets(trips, chunk),
+            rules,
+            targets: spread_targets(trips, rules.chunk),
             placed: vec![None; trips.len()],
-            day_taken: vec![false; cal.len()],
-            week_load: BTreeMap::new(),
+            day_taken,
+            load,
+            chunk_visits,
+            total_visits,
         }
     }
 
-    fn week(&self, day: usize) -> (i32, u32) {
-        let w = self.cal.date(day).iso_week();
-        (w.year(), w.week())
+    fn booking(&self, t: usize, start: usize) -> Booking {
+        Booking::of(self.trips[t], start)
     }
 
     fn fits(&self, t: usize, start: usize) -> bool {
@@ -85,41 +133,45 @@ impl<'a> Board<'a> {
         {
             return false;
         }
-        let mut extra: BTreeMap<(i32, u32), u32> = BTreeMap::new();
-        for d in days {
-            *extra.entry(self.week(d)).or_default() += 1;
-        }
-        extra
-            .iter()
-            .all(|(w, n)| self.week_load.get(w).copied().unwrap_or(0) + n <= self.limit)
-    }
-
-    /// Takes (or frees) `days` days from `start`.
-    fn book(&mut self, start: usize, days: usize, take: bool) {
-        for d in start..(start + days).min(self.day_taken.len()) {
-            self.day_taken[d] = take;
-            let w = self.week(d);
-            let load = self.week_load.entry(w).or_default();
-            *load = if take {
-                *load + 1
-            } else {
-                load.saturating_sub(1)
-            };
-        }
+        self.load
+            .fits(self.cal, &self.rules.limits, &self.booking(t, start))
     }
 
     fn set(&mut self, t: usize, start: Option<usize>) {
         let days = self.trips[t].shape.days as usize;
-        if let Some(old) = self.placed[t] {
-            self.book(old, days, false);
-        }
-        if let Some(new) = start {
-            self.book(new, days, true);
+        let visits = self.trips[t].visits.len() as u32;
+        for (day, take) in [(self.placed[t], false), (start, true)] {
+            let Some(day) = day else { continue };
+            for d in day..(day + days).min(self.day_taken.len()) {
+                self.day_taken[d] = take;
+            }
+            let b = self.booking(t, day);
+            self.load.book(self.cal, &b, take);
+            let week = self.chunk_visits.entry(week_of(self.cal, day)).or_default();
+            *week = if take {
+                *week + visits
+            } else {
+                week.saturating_sub(visits)
+            };
         }
         self.placed[t] = start;
     }
 
-    /// The free start day nearest the trip's target.
+    /// The penalty trip `t` adds when it starts on `start`, NOK.
+    fn added_penalty(&self, t: usize, start: usize) -> f64 {
+        let p = self.rules.limits.penalty_nok;
+        if p <= 0.0 {
+            return 0.0;
+        }
+        let week = week_of(self.cal, start);
+        let share = self.total_visits * self.rules.weights.get(&week).copied().unwrap_or(0.0);
+        let before = f64::from(self.chunk_visits.get(&week).copied().unwrap_or(0));
+        let after = before + self.trips[t].visits.len() as f64;
+        p * ((after - share).max(0.0) - (before - share).max(0.0))
+    }
+
+    /// The free start day that adds the least penalty, nearest the trip's
+    /// target among those.
     fn best_free_day(&self, t: usize) -> Option<usize> {
         let target = self.targets[t];
         self.trips[t]
@@ -127,12 +179,17 @@ impl<'a> Board<'a> {
             .iter()
             .copied()
             .filter(|&s| self.fits(t, s))
-            .min_by(|a, b| {
-                (*a as f64 - target)
-                    .abs()
-                    .total_cmp(&(*b as f64 - target).abs())
+            .map(|s| (self.added_penalty(t, s), s))
+            .min_by(|(pa, a), (pb, b)| {
+                pa.total_cmp(pb)
+                    .then(
+                        (*a as f64 - target)
+                            .abs()
+                            .total_cmp(&(*b as f64 - target).abs()),
+                    )
                     .then(a.cmp(b))
             })
+            .map(|(_, s)| s)
     }
 
     fn greedy(&mut self) {
@@ -174,34 +231,47 @@ impl<'a> Board<'a> {
             }
         }
     }
+
+    /// Moves placed trips, one at a time, to the day that adds the least
+    /// uneven-week penalty, while that lowers the penalty.
+    fn even_out(&mut self) {
+        for _ in 0..EVEN_OUT_PASSES {
+            let mut moved = false;
+            for t in 0..self.trips.len() {
+                let Some(old) = self.placed[t] else { continue };
+                self.set(t, None);
+                let here = self.added_penalty(t, old);
+                let best = self
+                    .best_free_day(t)
+                    .filter(|&s| self.added_penalty(t, s) < here - 1e-6);
+                moved |= best.is_some();
+                self.set(t, Some(best.unwrap_or(old)));
+            }
+            if !moved {
+                break;
+            }
+        }
+    }
 }
 
 /// The exact assignment model; trips it cannot place come back as `None`.
 fn assign_days_exactly(
     trips: &[&Candidate],
     cal: &WorkCalendar,
-    chunk: (usize, usize),
-    weekly_limit: u32,
-    booked: &[(usize, u32)],
+    rules: &Rules,
 ) -> Result<Vec<Option<usize>>, String> {
-    let mut blocked = vec![false; cal.len()];
-    let mut week_used: BTreeMap<(i32, u32), u32> = BTreeMap::new();
-    for &(start, days) in booked {
-        for (d, slot) in blocked
-            .iter_mut()
-            .enumerate()
-            .skip(start)
-            .take(days as usize)
-        {
-            *slot = true;
-            let w = cal.date(d).iso_week();
-            *week_used.entry((w.year(), w.week())).or_default() += 1;
-        }
-    }
     if trips.is_empty() {
         return Ok(Vec::new());
     }
-    let targets = spread_targets(trips, chunk);
+    let mut blocked = vec![false; cal.len()];
+    for b in rules.booked {
+        for slot in blocked.iter_mut().skip(b.start).take(b.days as usize) {
+            *slot = true;
+        }
+    }
+    let (used, booked_visits) = rules.booked_load(cal);
+    let limits = &rules.limits;
+    let targets = spread_targets(trips, rules.chunk);
     let mut vars = ProblemVariables::new();
     let z: Vec<Vec<(usize, Variable)>> = trips
         .iter()
@@ -216,34 +286,85 @@ fn assign_days_exactly(
         .iter()
         .map(|_| vars.add(variable().min(0.0).max(1.0)))
         .collect();
+    let total_visits = f64::from(
+        booked_visits.values().sum::<u32>()
+            + trips.iter().map(|c| c.visits.len() as u32).sum::<u32>(),
+    );
+    // A trip left without a day must cost more than any penalty it avoids.
+    let missing_cost = 100_000.0 + limits.penalty_nok * total_visits;
     let mut objective = Expression::from(0.0);
     for (t, options) in z.iter().enumerate() {
         for (s, var) in options {
             objective += *var * (*s as f64 - targets[t]).abs();
         }
-        objective += missing[t] * 100_000.0;
+        objective += missing[t] * missing_cost;
+    }
+    // Visits per week of the chunk, for the penalty rows.
+    let mut chunk_week: BTreeMap<Week, Expression> = BTreeMap::new();
+    let excess: BTreeMap<Week, Variable> = if limits.penalty_nok > 0.0 {
+        rules
+            .weights
+            .keys()
+            .map(|&w| (w, vars.add(variable().min(0.0))))
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
+    for e in excess.values() {
+        objective += *e * limits.penalty_nok;
     }
     let mut model = vars.minimise(objective).using(microlp);
     let mut per_day: BTreeMap<usize, Expression> = BTreeMap::new();
-    let mut per_week: BTreeMap<(i32, u32), Expression> = BTreeMap::new();
+    let mut per_week: BTreeMap<Week, Expression> = BTreeMap::new();
+    let mut visits_week: BTreeMap<Week, Expression> = BTreeMap::new();
+    let mut nights_month: BTreeMap<balance::Month, Expression> = BTreeMap::new();
     for (t, options) in z.iter().enumerate() {
         let mut once = Expression::from(0.0);
+        let visits = trips[t].visits.len() as f64;
         for (s, var) in options {
             once += *var;
             for d in *s..*s + trips[t].shape.days as usize {
                 *per_day.entry(d).or_default() += *var;
-                let w = cal.date(d).iso_week();
-                *per_week.entry((w.year(), w.week())).or_default() += *var;
+                *per_week.entry(week_of(cal, d)).or_default() += *var;
             }
+            for d in *s..*s + trips[t].shape.nights as usize {
+                *nights_month.entry(balance::month_of(cal, d)).or_default() += *var;
+            }
+            *visits_week.entry(week_of(cal, *s)).or_default() += *var * visits;
+            *chunk_week.entry(week_of(cal, *s)).or_default() += *var * visits;
         }
         model = model.with(constraint!(once + missing[t] == 1.0));
     }
-    for (_, load) in per_day {
-        model = model.with(constraint!(load <= 1.0));
+    for (d, load) in per_day {
+        let free = if blocked.get(d).copied().unwrap_or(true) {
+            0.0
+        } else {
+            1.0
+        };
+        model = model.with(constraint!(load <= free));
     }
+    let room = |limit: u32, taken: Option<&u32>| {
+        f64::from(limit.saturating_sub(taken.copied().unwrap_or(0)))
+    };
     for (week, load) in per_week {
-        let free = weekly_limit.saturating_sub(week_used.get(&week).copied().unwrap_or(0));
-        model = model.with(constraint!(load <= f64::from(free)));
+        let free = room(limits.field_days_per_week, used.field_days.get(&week));
+        model = model.with(constraint!(load <= free));
+    }
+    if let Some(limit) = limits.visits_per_week {
+        for (week, load) in visits_week {
+            model = model.with(constraint!(load <= room(limit, used.visits.get(&week))));
+        }
+    }
+    if let Some(limit) = limits.nights_per_month {
+        for (month, load) in nights_month {
+            model = model.with(constraint!(load <= room(limit, used.nights.get(&month))));
+        }
+    }
+    for (week, e) in &excess {
+        let share = total_visits * rules.weights.get(week).copied().unwrap_or(0.0);
+        let booked = f64::from(booked_visits.get(week).copied().unwrap_or(0));
+        let load = chunk_week.remove(week).unwrap_or_default();
+        model = model.with(constraint!(*e >= load + booked - share));
     }
     let solution = model.solve().map_err(|e| e.to_string())?;
     Ok(z.iter()
@@ -273,4 +394,127 @@ fn spread_targets(trips: &[&Candidate], chunk: (usize, usize)) -> Vec<f64> {
         targets[t] = chunk.0 as f64 + (rank as f64 + 0.5) * span / n;
     }
     targets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::planner::trip::TripShape;
+    use crate::units::{Metres, Minutes, Ore};
+    use chrono::NaiveDate;
+
+    /// 2027Q1; the fixture's K1 (caseworker 0) is never away in it.
+    fn calendar() -> WorkCalendar {
+        WorkCalendar::new(
+            &crate::check::fixture::dataset(),
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2027, 3, 31).unwrap(),
+        )
+    }
+
+    /// A trip of `visits` visits and `days` days that may start on `starts`.
+    fn trip(visits: usize, days: u32, starts: &[usize]) -> Candidate {
+        Candidate {
+            visits: (0..visits).collect(),
+            shape: TripShape {
+                days,
+                stops: Vec::new(),
+                km_car: Metres(0),
+                flight_legs: 0,
+                nights: days - 1,
+                travel: Minutes(0),
+                cost: Ore(0),
+            },
+            start_days: starts.to_vec(),
+        }
+    }
+
+    /// Weekdays of ISO weeks 2 and 3 of 2027 (11-15 and 18-22 January).
+    const WEEK_2: [usize; 5] = [10, 11, 12, 13, 14];
+    const WEEK_3: [usize; 5] = [17, 18, 19, 20, 21];
+
+    fn limits(visits_per_week: Option<u32>, nights: Option<u32>, penalty: f64) -> Limits {
+        Limits {
+            field_days_per_week: 3,
+            visits_per_week,
+            nights_per_month: nights,
+            penalty_nok: penalty,
+        }
+    }
+
+    fn place(trips: &[Candidate], limits: Limits, booked: &[Booking]) -> Vec<Option<usize>> {
+        let cal = calendar();
+        let weights = balance::week_weights(&cal, 0, (0, 89), 3);
+        let rules = Rules {
+            chunk: (0, 89),
+            limits,
+            weights: &weights,
+            booked,
+        };
+        let refs: Vec<&Candidate> = trips.iter().collect();
+        assign_days(&refs, &cal, &rules).unwrap()
+    }
+
+    #[test]
+    fn a_week_takes_no_more_visits_than_its_limit() {
+        let trips = vec![
+            trip(3, 1, &WEEK_2),
+            trip(3, 1, &WEEK_2),
+            trip(3, 1, &WEEK_2),
+        ];
+        let free = place(&trips, limits(None, None, 0.0), &[]);
+        assert!(free.iter().all(Option::is_some), "three field days fit");
+        let capped = place(&trips, limits(Some(6), None, 0.0), &[]);
+        assert_eq!(
+            capped.iter().filter(|p| p.is_some()).count(),
+            2,
+            "{capped:?}"
+        );
+        // A trip of the chunk before (Monday of week 2, 4 visits) counts too.
+        let before = [Booking {
+            start: 10,
+            days: 1,
+            visits: 4,
+            nights: 0,
+        }];
+        let trips = vec![trip(3, 1, &WEEK_2[1..]), trip(2, 1, &WEEK_2[1..])];
+        let placed = place(&trips, limits(Some(6), None, 0.0), &before);
+        assert_eq!(
+            placed.iter().filter(|p| p.is_some()).count(),
+            1,
+            "{placed:?}"
+        );
+        assert_eq!(placed[1].map(|d| d > 10), Some(true));
+    }
+
+    #[test]
+    fn a_month_takes_no_more_hotel_nights_than_its_limit() {
+        let trips = vec![trip(2, 2, &WEEK_2[..4]), trip(2, 2, &WEEK_3[..4])];
+        let free = place(&trips, limits(None, None, 0.0), &[]);
+        assert!(free.iter().all(Option::is_some));
+        let capped = place(&trips, limits(None, Some(1), 0.0), &[]);
+        assert_eq!(
+            capped.iter().filter(|p| p.is_some()).count(),
+            1,
+            "{capped:?}"
+        );
+    }
+
+    #[test]
+    fn the_uneven_week_penalty_spreads_the_visits_over_the_weeks() {
+        let both: Vec<usize> = WEEK_2.iter().chain(&WEEK_3).copied().collect();
+        let trips: Vec<Candidate> = (0..4).map(|_| trip(2, 1, &both)).collect();
+        let per_week = |placed: &[Option<usize>]| {
+            let in_week_2 = placed.iter().filter(|p| p.is_some_and(|d| d <= 14)).count();
+            (in_week_2, placed.len() - in_week_2)
+        };
+        // By distance alone, the targets spread over the quarter pull three
+        // trips to the end of week 3.
+        let by_distance = place(&trips, limits(None, None, 0.0), &[]);
+        assert!(by_distance.iter().all(Option::is_some));
+        assert_eq!(per_week(&by_distance), (1, 3));
+        let balanced = place(&trips, limits(None, None, 500.0), &[]);
+        assert!(balanced.iter().all(Option::is_some));
+        assert_eq!(per_week(&balanced), (2, 2));
+    }
 }

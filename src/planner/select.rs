@@ -63,6 +63,25 @@ pub fn select(
     master.select(backend, DIRECT_MAX)
 }
 
+/// As [`select`], with `surcharge[t]` NOK added to candidate `t`'s value: a
+/// soft cost the choice weighs besides money (the least uneven-week penalty
+/// a trip brings, see `planner::balance`). The bound and the model
+/// objective include it; `objective_nok` stays money only.
+pub fn select_with_surcharge(
+    candidates: &[Candidate],
+    due: &[DueVisit],
+    early_value_nok: f64,
+    surcharge: &[f64],
+    capacity: &dyn Fn(usize) -> u32,
+    backend: Backend,
+) -> Result<Selection, String> {
+    let mut master = Master::new(candidates, due, early_value_nok, capacity);
+    for (value, extra) in master.value.iter_mut().zip(surcharge) {
+        *value += extra;
+    }
+    master.select(backend, DIRECT_MAX)
+}
+
 /// The set-partitioning master problem over the candidates.
 struct Master<'a> {
     candidates: &'a [Candidate],

@@ -9,6 +9,12 @@
 //! otherwise the day ends at a hotel near the previous visit. For a fixed order
 //! this gives the fewest days. A day may hold no visit when the journey out or
 //! home does not leave room for one.
+//!
+//! The `[balance]` limits that bind a single trip apply here: a day holds at
+//! most `balance.max_visits_per_day` visits (the next visit waits for the
+//! next day); a trip makes no more visits than the caseworker may make in a
+//! week and spends no more nights than they may spend in a month, since
+//! it could not be put on any day otherwise.
 
 use super::context::{AirAccess, Context};
 use crate::travel::flights;
@@ -73,6 +79,12 @@ pub fn evaluate(
     access: &Access,
     order: &[usize],
 ) -> Option<TripShape> {
+    let fte = ctx.data.caseworkers[caseworker].fte;
+    if let Some(most) = ctx.settings.balance.visits_per_week(fte) {
+        if order.len() > most as usize {
+            return None;
+        }
+    }
     let mut b = Builder::start(ctx, caseworker, access)?;
     for (i, &child) in order.iter().enumerate() {
         let last = i + 1 == order.len();
@@ -108,6 +120,11 @@ struct Builder<'c> {
     pos: usize,
     time: i64,
     visits_today: usize,
+    /// Most visits on one day (`balance.max_visits_per_day`).
+    most_today: usize,
+    /// Longest trip in days: `planning.max_trip_days`, or fewer when the
+    /// monthly hotel-night limit allows fewer nights.
+    most_days: i64,
     visit_minutes: i64,
     travel: i64,
     own_m: i64,
@@ -119,6 +136,12 @@ impl<'c> Builder<'c> {
         let office_site = ctx.office_site_of_caseworker(caseworker);
         let office = ctx.data.caseworkers[caseworker].office;
         let w = &ctx.settings.work;
+        let balance = &ctx.settings.balance;
+        let fte = ctx.data.caseworkers[caseworker].fte;
+        let mut most_days = i64::from(ctx.settings.planning.max_trip_days);
+        if let Some(nights) = balance.hotel_nights_per_month(fte) {
+            most_days = most_days.min(i64::from(nights) + 1);
+        }
         let base = match access {
             Access::Car => office_site,
             Access::Air(a) => ctx.sites.airport(a.dest),
@@ -142,6 +165,10 @@ impl<'c> Builder<'c> {
             pos: office_site,
             time: w.day_start.0,
             visits_today: 0,
+            most_today: balance
+                .max_visits_per_day
+                .map_or(usize::MAX, |n| n as usize),
+            most_days,
             visit_minutes: 0,
             travel: 0,
             own_m: 0,
@@ -272,6 +299,9 @@ impl<'c> Builder<'c> {
     }
 
     fn try_visit(&mut self, child: usize, last: bool) -> bool {
+        if self.visits_today >= self.most_today {
+            return false;
+        }
         let (v, m) = (&self.ctx.settings.visits, self.ctx);
         let site = self.ctx.sites.child(child);
         let arrive = self.time + m.drive(self.pos, site).minutes.0;
@@ -318,7 +348,7 @@ impl<'c> Builder<'c> {
         self.end_day(arrive);
         self.push(StopKind::Hotel(hotel_site), hotel_site, arrive, Mode::Car);
         self.day += 1;
-        if self.day >= self.ctx.settings.planning.max_trip_days as i64 {
+        if self.day >= self.most_days {
             return None;
         }
         self.day_first_stop = self.stops.len() - 1;
@@ -419,4 +449,70 @@ fn allowance(minutes: i64, nights: u32, k: &crate::settings::Costs) -> Ore {
     }
     let full = minutes / DAY + i64::from(minutes % DAY > 6 * 60);
     Ore::from_nok(full as f64 * k.allowance_overnight_day_nok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Child, Dataset, LatLon};
+    use crate::settings::Settings;
+    use crate::travel::{car::GreatCircleCar, Sites};
+
+    /// Four homes south of Trondheim, 20-40 minutes apart: one day can
+    /// take all four visits.
+    fn dataset(balance: &str) -> Dataset {
+        let mut data = crate::check::fixture::dataset();
+        let template: Child = data.children[0].clone();
+        data.children = [
+            (63.28, 10.28),
+            (63.20, 10.32),
+            (63.13, 10.23),
+            (63.04, 10.30),
+        ]
+        .iter()
+        .map(|&(lat, lon)| Child {
+            location: LatLon::new(lat, lon),
+            ..template.clone()
+        })
+        .collect();
+        data.settings = Settings::parse(&format!("[balance]\n{balance}\n"), "s").unwrap();
+        data
+    }
+
+    fn four_visits(balance: &str) -> Option<TripShape> {
+        let data = dataset(balance);
+        let sites = Sites::new(&data);
+        let matrix = GreatCircleCar::new(&sites, &data.settings.car);
+        let ctx = Context::new(&data, &sites, &matrix);
+        evaluate(&ctx, 0, &Access::Car, &[0, 1, 2, 3])
+    }
+
+    fn visits_per_day(shape: &TripShape) -> Vec<usize> {
+        let mut days = vec![0; shape.days as usize];
+        for s in &shape.stops {
+            if let Some((start, _)) = s.visit {
+                days[(start / DAY) as usize] += 1;
+            }
+        }
+        days
+    }
+
+    #[test]
+    fn a_day_takes_no_more_visits_than_the_daily_limit() {
+        let free = four_visits("").expect("a day trip");
+        assert_eq!(visits_per_day(&free), vec![4]);
+        let capped = four_visits("max_visits_per_day = 2").expect("two days");
+        assert_eq!(visits_per_day(&capped), vec![2, 2]);
+        assert_eq!(capped.nights, 1);
+        assert!(capped.cost > free.cost, "a hotel night costs");
+    }
+
+    #[test]
+    fn a_trip_cannot_hold_more_than_a_week_or_a_month_allows() {
+        assert!(four_visits("max_visits_per_week = 3").is_none());
+        assert!(four_visits("max_visits_per_week = 4").is_some());
+        // Two a day needs a night: not with no hotel nights allowed.
+        assert!(four_visits("max_visits_per_day = 2\nmax_hotel_nights_per_month = 0").is_none());
+        assert!(four_visits("max_visits_per_day = 2\nmax_hotel_nights_per_month = 1").is_some());
+    }
 }

@@ -38,6 +38,7 @@ pub fn summary_json(plan: &Plan) -> String {
         "cost_nok": cost,
         "naive_cost_nok": naive,
         "saving_percent": saving,
+        "uneven_week_penalty_nok": round2(plan.uneven_week_penalty_nok),
         "objective_nok": round2(plan.objective_nok()),
         "lower_bound_nok": plan.lower_bound_nok.map(round2),
         "gap_percent": plan.gap_percent().map(round2),
