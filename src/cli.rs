@@ -280,6 +280,11 @@ fn print_summary(plan: &Plan, out: &Path) {
         "  travel hours        {:.1}",
         t.travel_minutes as f64 / 60.0
     );
+    let weekly = plan.weekly_visits();
+    println!(
+        "  visits a week       at most {} per caseworker (mean {:.2}, sd {:.2})",
+        weekly.most, weekly.mean, weekly.sd
+    );
     println!("  cost                NOK {:.0}", t.cost.nok());
     let naive = plan.naive_cost.nok();
     if naive > 0.0 {

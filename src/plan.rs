@@ -120,6 +120,9 @@ pub struct Unmet {
 pub struct Plan {
     pub horizon: Horizon,
     pub children: usize,
+    /// Caseworkers in the dataset (for the weekly spread, which counts the
+    /// weeks of a caseworker with no visit as well).
+    pub caseworkers: usize,
     pub visits_required: usize,
     pub visits: Vec<PlannedVisit>,
     pub trips: Vec<PlannedTrip>,
@@ -184,6 +187,53 @@ impl Plan {
             hotel_nights: self.trips.iter().map(|t| t.nights).sum(),
             travel_minutes: self.trips.iter().map(|t| t.travel.0).sum(),
             cost: self.trips.iter().map(|t| t.cost).sum(),
+        }
+    }
+}
+
+/// How the visits spread over caseworker-weeks: every caseworker times every
+/// ISO week of the horizon with a weekday that is not a public holiday,
+/// empty weeks included (absences are not taken out).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WeeklyVisits {
+    pub most: u32,
+    pub mean: f64,
+    /// Population standard deviation of the visits per caseworker-week.
+    pub sd: f64,
+}
+
+impl Plan {
+    pub fn weekly_visits(&self) -> WeeklyVisits {
+        use chrono::Datelike;
+        use std::collections::{BTreeMap, BTreeSet};
+        let week = |d: NaiveDate| (d.iso_week().year(), d.iso_week().week());
+        let weeks: BTreeSet<(i32, u32)> = self
+            .horizon
+            .start
+            .iter_days()
+            .take_while(|d| *d <= self.horizon.end)
+            .filter(|d| crate::calendar::is_office_day(*d))
+            .map(week)
+            .collect();
+        let mut load: BTreeMap<(&str, (i32, u32)), u32> = BTreeMap::new();
+        for v in &self.visits {
+            *load
+                .entry((v.caseworker.as_str(), week(v.start.date())))
+                .or_default() += 1;
+        }
+        let cells = (self.caseworkers * weeks.len()).max(1) as f64;
+        let mean = self.visits.len() as f64 / cells;
+        // Empty caseworker-weeks each add mean^2 to the sum of squares.
+        let empty = cells - load.len() as f64;
+        let squares: f64 = load
+            .values()
+            .map(|&n| (f64::from(n) - mean).powi(2))
+            .sum::<f64>()
+            + empty.max(0.0) * mean * mean;
+        WeeklyVisits {
+            most: load.values().copied().max().unwrap_or(0),
+            mean,
+            sd: (squares / cells).sqrt(),
         }
     }
 }

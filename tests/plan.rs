@@ -423,6 +423,11 @@ fn trondheim_keeps_tight_balance_limits() {
     }
     let s = summary(t.path());
     assert!(s["uneven_week_penalty_nok"].as_f64().unwrap() > 0.0);
+    assert_eq!(s["weekly_visits_max"], most(&after.per_week));
+    assert!(
+        s["weekly_visits_sd"].as_f64().unwrap()
+            < summary(plain.path())["weekly_visits_sd"].as_f64().unwrap()
+    );
     // A bound, where there is one, stays below the objective (penalty included).
     if let Some(bound) = s["lower_bound_nok"].as_f64() {
         assert!(bound <= s["objective_nok"].as_f64().unwrap() + 0.01);

@@ -30,6 +30,7 @@ impl<'a> Builder<'a> {
         let plan = Plan {
             horizon,
             children: ctx.data.children.len(),
+            caseworkers: ctx.data.caseworkers.len(),
             visits_required: horizon_reqs.iter().filter(|r| r.required).count(),
             visits: Vec::new(),
             trips: Vec::new(),

@@ -6,6 +6,7 @@ use serde_json::{json, Map, Value};
 
 pub fn summary_json(plan: &Plan) -> String {
     let t = plan.totals();
+    let weekly = plan.weekly_visits();
     let mut reasons = Map::new();
     for u in &plan.unmet {
         let n = reasons
@@ -38,6 +39,8 @@ pub fn summary_json(plan: &Plan) -> String {
         "cost_nok": cost,
         "naive_cost_nok": naive,
         "saving_percent": saving,
+        "weekly_visits_max": weekly.most,
+        "weekly_visits_sd": round2(weekly.sd),
         "uneven_week_penalty_nok": round2(plan.uneven_week_penalty_nok),
         "objective_nok": round2(plan.objective_nok()),
         "lower_bound_nok": plan.lower_bound_nok.map(round2),
