@@ -15,47 +15,60 @@ use super::{Context, Violation};
 use chrono::{Datelike, Duration, NaiveDate};
 use std::collections::BTreeMap;
 
-/// One count over its limit: who, the period, the count and the file line
-/// of the row that went over.
+/// One count over its limit: who, the period, the count, the limit and the
+/// file line of the row that went over.
 struct Over {
     caseworker: String,
     period: String,
     count: u32,
+    limit: u32,
     line: u64,
 }
 
-/// Counts rows per (caseworker, period) and reports the first row that
-/// takes each count over `limit(caseworker)`.
+/// Per (caseworker, period): the count so far, its limit, and the line of
+/// the first row that took the count over the limit.
 #[derive(Default)]
 struct Tally {
-    counts: BTreeMap<(String, String), (u32, Option<u64>)>,
+    counts: BTreeMap<(String, String), (u32, u32, Option<u64>)>,
 }
 
 impl Tally {
+    /// Counts one row; a row with no limit is not counted.
     fn add(&mut self, caseworker: &str, period: String, line: u64, limit: Option<u32>) {
         let Some(limit) = limit else { return };
         let entry = self
             .counts
             .entry((caseworker.to_string(), period))
-            .or_insert((0, None));
+            .or_insert((0, limit, None));
         entry.0 += 1;
-        if entry.0 > limit && entry.1.is_none() {
-            entry.1 = Some(line);
+        if entry.0 > limit && entry.2.is_none() {
+            entry.2 = Some(line);
         }
     }
 
-    fn over(self) -> Vec<Over> {
+    fn over(self) -> impl Iterator<Item = Over> {
         self.counts
             .into_iter()
-            .filter_map(|((caseworker, period), (count, line))| {
+            .filter_map(|((caseworker, period), (count, limit, line))| {
                 line.map(|line| Over {
                     caseworker,
                     period,
                     count,
+                    limit,
                     line,
                 })
             })
-            .collect()
+    }
+
+    /// One violation per count over its limit, on the row that went over.
+    fn report(self, code: &'static str, file: &str, what: &str, out: &mut Vec<Violation>) {
+        for o in self.over() {
+            let message = format!(
+                "{} has {} {what} in {}; at most {} are allowed",
+                o.caseworker, o.count, o.period, o.limit
+            );
+            out.push(Violation::new(code, file, Some(o.line), message));
+        }
     }
 }
 
@@ -110,47 +123,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Violation>) {
         let month = arrive.format("%Y-%m").to_string();
         nights.add(&trip.caseworker_id, month, s.line, limit);
     }
-    let report = |out: &mut Vec<Violation>,
-                  code,
-                  file,
-                  tally: Tally,
-                  what: &str,
-                  limit: &dyn Fn(&str) -> u32| {
-        for o in tally.over() {
-            let message = format!(
-                "{} has {} {what} in {}; at most {} are allowed",
-                o.caseworker,
-                o.count,
-                o.period,
-                limit(&o.caseworker)
-            );
-            out.push(Violation::new(code, file, Some(o.line), message));
-        }
-    };
-    let fte_of = |id: &str| fte(id).unwrap_or(1.0);
-    let b = &settings.balance;
-    report(out, "visits_per_day", VISITS, per_day, "visits", &|_| {
-        b.max_visits_per_day.unwrap_or(0)
-    });
-    report(out, "visits_per_week", VISITS, per_week, "visits", &|id| {
-        b.visits_per_week(fte_of(id)).unwrap_or(0)
-    });
-    report(
-        out,
-        "field_days_per_week",
-        TRIPS,
-        field_days,
-        "field days",
-        &|id| settings.work.field_days_per_week(fte_of(id)),
-    );
-    report(
-        out,
-        "hotel_nights_per_month",
-        STOPS,
-        nights,
-        "hotel nights",
-        &|id| b.hotel_nights_per_month(fte_of(id)).unwrap_or(0),
-    );
+    per_day.report("visits_per_day", VISITS, "visits", out);
+    per_week.report("visits_per_week", VISITS, "visits", out);
+    field_days.report("field_days_per_week", TRIPS, "field days", out);
+    nights.report("hotel_nights_per_month", STOPS, "hotel nights", out);
 }
 
 #[cfg(test)]
