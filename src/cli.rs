@@ -88,13 +88,24 @@ struct NorwayArgs {
 }
 
 #[derive(Args)]
+#[command(group(
+    clap::ArgGroup::new("span")
+        .required(true)
+        .args(["quarter", "half", "year", "from"])
+))]
 struct PlanArgs {
     /// Dataset folder (offices.csv, caseworkers.csv, absences.csv, children.csv, settings.toml).
     #[arg(long)]
     data: PathBuf,
     /// Quarter to plan, e.g. 2027Q1.
-    #[arg(long, conflicts_with_all = ["from", "to"], required_unless_present_all = ["from", "to"])]
+    #[arg(long)]
     quarter: Option<String>,
+    /// Half-year to plan in one run, e.g. 2027H1 (its two quarters in turn).
+    #[arg(long)]
+    half: Option<String>,
+    /// Year to plan in one run, e.g. 2027 (its four quarters in turn).
+    #[arg(long)]
+    year: Option<String>,
     /// First day of the horizon (YYYY-MM-DD), with --to.
     #[arg(long, requires = "to")]
     from: Option<String>,
@@ -210,8 +221,24 @@ fn horizon(args: &PlanArgs) -> Result<Horizon, Failure> {
             ))
         });
     }
+    if let Some(h) = &args.half {
+        return Horizon::half(h).ok_or_else(|| {
+            Failure::input(format!(
+                "--half: \"{h}\" is not a half-year (hint: write e.g. 2027H1)"
+            ))
+        });
+    }
+    if let Some(y) = &args.year {
+        return Horizon::year(y).ok_or_else(|| {
+            Failure::input(format!(
+                "--year: \"{y}\" is not a year (hint: write e.g. 2027)"
+            ))
+        });
+    }
     let (Some(from), Some(to)) = (&args.from, &args.to) else {
-        return Err(Failure::input("give --quarter, or --from and --to"));
+        return Err(Failure::input(
+            "give --quarter, --half, --year, or --from and --to",
+        ));
     };
     let (from, to) = (parse_date("from", from)?, parse_date("to", to)?);
     Horizon::new(from, to)

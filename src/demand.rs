@@ -46,6 +46,37 @@ impl Horizon {
         })
     }
 
+    /// A half-year such as `2027H1`.
+    pub fn half(text: &str) -> Option<Self> {
+        let t = text.trim().to_uppercase();
+        let (year, h) = t.split_once('H')?;
+        let (year, h): (i32, u32) = (year.parse().ok()?, h.parse().ok()?);
+        if !(1..=2).contains(&h) || !(1900..=2200).contains(&year) {
+            return None;
+        }
+        let p = Period {
+            year,
+            kind: PeriodKind::Half,
+            index: h,
+        };
+        Some(Self {
+            start: p.start(),
+            end: p.end(),
+        })
+    }
+
+    /// A calendar year such as `2027`.
+    pub fn year(text: &str) -> Option<Self> {
+        let year: i32 = text.trim().parse().ok()?;
+        if !(1900..=2200).contains(&year) {
+            return None;
+        }
+        Some(Self {
+            start: NaiveDate::from_ymd_opt(year, 1, 1)?,
+            end: NaiveDate::from_ymd_opt(year, 12, 31)?,
+        })
+    }
+
     pub fn contains(&self, d: NaiveDate) -> bool {
         d >= self.start && d <= self.end
     }
@@ -264,6 +295,19 @@ mod tests {
             chunks[2],
             Horizon::new(d(2027, 7, 1), d(2027, 7, 10)).unwrap()
         );
+    }
+
+    #[test]
+    fn half_years_and_years_parse() {
+        let h = Horizon::half("2027h2").unwrap();
+        assert_eq!((h.start, h.end), (d(2027, 7, 1), d(2027, 12, 31)));
+        assert_eq!(h.quarter_chunks().len(), 2);
+        assert!(Horizon::half("2027H3").is_none());
+        assert!(Horizon::half("2027").is_none());
+        let y = Horizon::year(" 2027 ").unwrap();
+        assert_eq!((y.start, y.end), (d(2027, 1, 1), d(2027, 12, 31)));
+        assert_eq!(y.quarter_chunks().len(), 4);
+        assert!(Horizon::year("27Q1").is_none());
     }
 
     #[test]

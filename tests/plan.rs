@@ -254,6 +254,55 @@ fn bad_arguments_exit_with_code_2() {
         "y",
     ]);
     assert_eq!(o.status.code(), Some(2));
+    for span in [
+        &["--half", "2027H3"][..],
+        &["--year", "20x7"],
+        &["--year", "2027", "--quarter", "2027Q1"],
+        &[
+            "--half",
+            "2027H1",
+            "--from",
+            "2027-01-01",
+            "--to",
+            "2027-02-01",
+        ],
+    ] {
+        let mut args = vec!["plan", "--data", "x", "--out", "y"];
+        args.extend_from_slice(span);
+        let o = tilsyn(&args);
+        assert_eq!(o.status.code(), Some(2), "{span:?}");
+    }
+}
+
+/// A half-year in one run: both quarters planned, every visit of the half
+/// met once, and the plan accepted by `check`.
+#[test]
+fn a_half_year_is_planned_in_one_run() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("plan");
+    let data = fixture("one_child");
+    let o = tilsyn(&[
+        "plan",
+        "--data",
+        data.to_str().unwrap(),
+        "--half",
+        "2027H1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["horizon_start"], "2027-01-01");
+    assert_eq!(summary["horizon_end"], "2027-06-30");
+    let c = tilsyn(&[
+        "check",
+        "--data",
+        data.to_str().unwrap(),
+        "--plan",
+        out.to_str().unwrap(),
+    ]);
+    assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stdout));
 }
 
 #[cfg(unix)]
