@@ -92,6 +92,11 @@ fn an_absent_caseworker_leaves_the_visit_unmet_with_the_reason() {
         "S01 is away in January: {}",
         &visits[0][3]
     );
+    // The naive plan makes the same one visit: one round trip, the plan's
+    // own trip here, so no saving is claimed for the visit left unmet.
+    let s = summary(t.path());
+    assert_eq!(s["naive_cost_nok"], s["cost_nok"], "{s}");
+    assert_eq!(s["saving_percent"], 0.0);
 }
 
 #[test]

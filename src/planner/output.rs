@@ -37,7 +37,7 @@ impl<'a> Builder<'a> {
             unmet: Vec::new(),
             solve_seconds: 0.0,
             seed: ctx.settings.planning.seed,
-            naive_cost: naive_cost(ctx, horizon_reqs),
+            naive_cost: Ore(0),
             early_value_nok: ctx.settings.visits.early_visit_value_nok,
             lower_bound_nok: Some(0.0),
             models_proven: 0,
@@ -209,6 +209,22 @@ impl<'a> Builder<'a> {
 
     pub fn finish(mut self, solve_seconds: f64) -> Plan {
         self.plan.solve_seconds = solve_seconds;
+        // The naive plan makes the same required visits as the plan, so the
+        // saving compares like with like when some are unmet.
+        let unmet: std::collections::HashSet<(&str, NaiveDate)> = self
+            .plan
+            .unmet
+            .iter()
+            .map(|u| (u.child.as_str(), u.due_by))
+            .collect();
+        let data = self.ctx.data;
+        let met: Vec<Requirement> = self
+            .horizon_reqs
+            .iter()
+            .filter(|r| !unmet.contains(&(data.children[r.child].id.as_str(), r.due_by)))
+            .cloned()
+            .collect();
+        self.plan.naive_cost = naive_cost(self.ctx, &met);
         self.plan
             .trips
             .sort_by(|a, b| (&a.caseworker, a.depart).cmp(&(&b.caseworker, b.depart)));
