@@ -54,6 +54,28 @@ pub fn write_folder_atomically(
     result
 }
 
+/// Writes one file all or nothing: a fresh owner-only (0600) file next to
+/// `path`, synced, then renamed over it.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)?;
+    let name = path
+        .file_name()
+        .map_or("out".into(), |n| n.to_string_lossy().into_owned());
+    let staging = parent.join(format!(".{name}.tilsyn-{}", std::process::id()));
+    if staging.exists() {
+        fs::remove_file(&staging)?;
+    }
+    let result = private_file(&staging, bytes).and_then(|()| fs::rename(&staging, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&staging);
+    }
+    result
+}
+
 fn write_all(plan: &Plan, dir: &Path) -> std::io::Result<()> {
     private_file(&dir.join(VISITS), &csv_files::visits(plan)?)?;
     private_file(&dir.join(TRIPS), &csv_files::trips(plan)?)?;
