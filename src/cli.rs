@@ -458,7 +458,7 @@ fn solve_vrp(path: &Path, out: &Path) -> Result<(), Failure> {
         inst.clients.len()
     );
     println!(
-        "  day routes          {} enumerated, {} in the MILP",
+        "  day routes          {} enumerated, {} in a MILP (0: all by dynamic programming)",
         solved.routes, solved.columns
     );
     println!("  cost                NOK {:.2}", sol.cost as f64 / 100.0);

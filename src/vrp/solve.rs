@@ -14,15 +14,18 @@
 //! days. Those rows are added only when the earliest-deadline-first
 //! assignment of days fails ([`days`]).
 //!
-//! First the MILP is solved without day rows over the routes that can be in
-//! an optimal choice when days are plentiful: a route is left out when
-//! dropping one of its clients into a route of its own costs no more. If
-//! that choice fits the days it is optimal; otherwise the MILP is solved again
-//! over every route with the violated day rows, until the choice fits.
-//! Deterministic: no clock, no randomness, a node budget.
+//! First the cheapest partition is found as if days were plentiful, over the
+//! routes that can then be in an optimal choice (a route is left out when
+//! dropping one of its clients into a route of its own costs no more): by
+//! dynamic programming over sets of clients up to 22 clients ([`subsets`]),
+//! else by the MILP without day rows. If that choice fits the days it is
+//! optimal; otherwise the MILP (microlp) is solved over every route with the
+//! violated day rows, until the choice fits. Deterministic: no clock, no
+//! randomness, a node budget.
 
 mod days;
 mod routes;
+mod subsets;
 
 use super::{Instance, Problem, Route, Solution, SLOT_MINUTES};
 use crate::planner::mip::{self, Backend, Limits, Model, Sense};
@@ -69,7 +72,9 @@ pub fn solve(inst: &Instance) -> Result<Solved, Vec<Problem>> {
     let mut routes_out = Vec::new();
     let mut unassigned = Vec::new();
     let (mut bound, mut proven, mut n_routes, mut n_columns) = (0.0, true, 0, 0);
+    let trace = std::env::var_os("TILSYN_TRACE").is_some();
     for cw in &groups {
+        let started = Instant::now();
         let enumerated = routes::enumerate(inst, cw).map_err(|m| {
             vec![Problem {
                 code: "too_many_routes",
@@ -77,12 +82,24 @@ pub fn solve(inst: &Instance) -> Result<Solved, Vec<Problem>> {
             }]
         })?;
         n_routes += enumerated.len();
+        let enumerated_in = started.elapsed().as_secs_f64();
         let choice = choose(cw, &enumerated).map_err(|m| {
             vec![Problem {
                 code: "solver_failed",
                 message: m,
             }]
         })?;
+        if trace {
+            eprintln!(
+                "solve-vrp: {} clients, {} routes, {} in the MILP, proven {}, routes {:.2} s, milp {:.2} s",
+                cw.clients.len(),
+                enumerated.len(),
+                choice.columns,
+                choice.proven,
+                enumerated_in,
+                started.elapsed().as_secs_f64() - enumerated_in
+            );
+        }
         n_columns += choice.columns;
         bound += choice.bound;
         proven &= choice.proven;
@@ -245,16 +262,23 @@ fn choose(cw: &Caseworker, all: &[DayRoute]) -> Result<Choice, String> {
             columns: 0,
         });
     }
-    // Days plentiful: only the routes that can be in an optimal choice.
+    // Days plentiful: only the routes that can be in an optimal choice, by
+    // dynamic programming over sets, or the MILP for a large caseload.
     let kept = routes::undominated(all);
-    let (picked, outcome) = partition(cw, all, &kept, &rows, &[])?;
-    let mut columns = kept.len();
+    let (picked, bound, proven, mut columns) = match subsets::cheapest_partition(all, &kept, &rows)
+    {
+        Some((picked, cost)) => (picked, cost as f64, true, 0),
+        None => {
+            let (picked, outcome) = partition(cw, all, &kept, &rows, &[])?;
+            (picked, outcome.bound, outcome.proven, kept.len())
+        }
+    };
     match days::assign(all, &picked) {
         Ok(assigned) => {
             return Ok(Choice {
                 routes: assigned,
-                bound: outcome.bound,
-                proven: outcome.proven,
+                bound,
+                proven,
                 columns,
             });
         }
@@ -416,6 +440,34 @@ mod tests {
         assert_eq!(
             (s.routes.len(), s.unassigned.len(), s.lower_bound),
             (1, 3, None)
+        );
+    }
+
+    /// 23 clients are past the dynamic programme's 22, so the MILP makes
+    /// the first choice: with a cap that fits one visit a day, 23 round
+    /// trips of 60 minutes on the 23 days, proven.
+    #[test]
+    fn a_large_caseload_goes_to_the_milp_and_is_proven() {
+        let n = 23;
+        let d: Vec<Vec<i64>> = (0..=n)
+            .map(|a| {
+                (0..=n)
+                    .map(|b| {
+                        if a == b {
+                            0
+                        } else if a == 0 || b == 0 {
+                            30
+                        } else {
+                            10
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let s = solved(&tiny::instance(d.clone(), d, n, 160, &vec![(0, n - 1); n]));
+        assert_eq!(
+            (s.cost, s.routes.len(), s.lower_bound),
+            (23 * 60, 23, Some(23 * 60))
         );
     }
 
