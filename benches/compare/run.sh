@@ -12,14 +12,15 @@
 # The solvers go into a venv (default target/compare-venv, or $VENV) from
 # PyPI at the versions pinned in requirements.txt. Results (instance,
 # solutions, table.md, table.csv, machine.txt) go to --out, default
-# benches/compare/results; the JSON files there are git-ignored.
+# benches/compare/results/<dataset>-<quarter>; the JSON files there are
+# git-ignored.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 data=data/trondheim
 quarter=2027Q1
 budgets="1 10 60"
-out=benches/compare/results
+out=
 while [ $# -gt 0 ]; do
   case "$1" in
     --data) data=$2; shift 2 ;;
@@ -29,6 +30,8 @@ while [ $# -gt 0 ]; do
     *) echo "unknown argument $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
+
+[ -n "$out" ] || out="benches/compare/results/$(basename "$data")-$quarter"
 
 venv=${VENV:-target/compare-venv}
 if [ ! -x "$venv/bin/python" ]; then
