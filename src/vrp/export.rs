@@ -62,6 +62,12 @@ pub fn arc_cost(r: &Rules, metres: i64, minutes: i64) -> i64 {
         .0
 }
 
+/// A required visit the core keeps: the child and its first and last day.
+struct Kept {
+    child: usize,
+    days: (usize, usize),
+}
+
 /// The routing core of `quarter` for `data`, with the planner's car matrix.
 pub fn export(
     data: &Dataset,
@@ -72,51 +78,12 @@ pub fn export(
 ) -> Instance {
     let ctx = Context::new(data, sites, matrix);
     let cal = WorkCalendar::new(data, quarter.start, quarter.end);
-    let days = cal.len();
     let rules = rules(data);
-    let service = rules.visit_minutes;
-    // (requirement's child, first day, last day) of every client, and the excluded.
-    let mut kept: Vec<(usize, usize, usize)> = Vec::new();
-    let mut excluded = Vec::new();
-    for r in demand::requirements(data, quarter)
-        .into_iter()
-        .filter(|r| r.required)
-    {
-        let child = &data.children[r.child];
-        let reason = if r.window_is_empty() {
-            Some("empty_window")
-        } else {
-            let (d1, d2) = (
-                cal.day(r.due_from).unwrap_or(0),
-                cal.day(r.due_by).unwrap_or(0),
-            );
-            let office = ctx.office_site_of_caseworker(child.caseworker);
-            let home = sites.child(r.child);
-            let (out, back) = (
-                ctx.drive(office, home).minutes.0,
-                ctx.drive(home, office).minutes.0,
-            );
-            if !(d1..=d2).any(|d| cal.can_work(child.caseworker, d)) {
-                Some("no_working_day")
-            } else if !day_trip_fits(&rules, out, back, service) {
-                Some("no_day_trip")
-            } else {
-                kept.push((r.child, d1, d2));
-                None
-            }
-        };
-        if let Some(reason) = reason {
-            excluded.push(Excluded {
-                child: child.id.0.clone(),
-                caseworker: data.caseworkers[child.caseworker].id.0.clone(),
-                reason: reason.to_string(),
-            });
-        }
-    }
-    // Caseworkers with a client, in dataset order, and their offices.
+    let (kept, excluded) = required_visits(&ctx, &cal, quarter, &rules);
+    // Caseworkers with a client, in dataset order, and their offices (the depots).
     let mut cws: Vec<usize> = kept
         .iter()
-        .map(|&(c, _, _)| data.children[c].caseworker)
+        .map(|k| data.children[k.child].caseworker)
         .collect();
     cws.sort_unstable();
     cws.dedup();
@@ -131,79 +98,40 @@ pub fn export(
         })
         .collect();
     let mut site_of: Vec<usize> = offices.iter().map(|&o| sites.office(o)).collect();
-    let cw_index = |c: usize| cws.binary_search(&c).unwrap_or(0);
-    let depot_of = |c: usize| {
-        offices
-            .binary_search(&data.caseworkers[c].office)
-            .unwrap_or(0)
-    };
-    let mut vehicles = Vec::new();
-    for (k, &c) in cws.iter().enumerate() {
-        for d in (0..days).filter(|&d| cal.can_work(c, d)) {
-            let slot = slot_start(days, k, d);
-            vehicles.push(Vehicle {
-                caseworker: k,
-                day: d,
-                date: cal.date(d).to_string(),
-                depot: depot_of(c),
-                tw: [slot + rules.day_start, slot + rules.day_end],
-                max_duration: rules.max_day_minutes,
-            });
-        }
-    }
-    let mut clients = Vec::new();
-    for &(child, d1, d2) in &kept {
-        let c = data.children[child].caseworker;
-        let k = cw_index(c);
-        let time_windows: Vec<[i64; 2]> = (d1..=d2)
-            .filter(|&d| cal.can_work(c, d))
-            .map(|d| {
-                let slot = slot_start(days, k, d);
-                [
-                    slot + rules.visit_earliest,
-                    slot + rules.visit_latest - service,
-                ]
-            })
-            .collect();
-        let hull = [time_windows[0][0], time_windows[time_windows.len() - 1][1]];
-        clients.push(Client {
-            id: data.children[child].id.0.clone(),
-            location: locations.len(),
-            caseworker: k,
-            service,
-            days: [d1, d2],
-            time_windows,
-            hull,
-        });
-        locations.push(Location {
-            id: data.children[child].id.0.clone(),
-            kind: "child".into(),
-        });
-        site_of.push(sites.child(child));
-    }
-    let n = site_of.len();
-    let drive = |a: usize, b: usize| ctx.drive(site_of[a], site_of[b]);
-    let duration = (0..n)
-        .map(|a| (0..n).map(|b| drive(a, b).minutes.0).collect())
-        .collect();
-    let distance = (0..n)
-        .map(|a| (0..n).map(|b| drive(a, b).metres.0).collect())
-        .collect();
-    let cost = (0..n)
-        .map(|a| {
-            (0..n)
-                .map(|b| {
-                    let d = drive(a, b);
-                    arc_cost(&rules, d.metres.0, d.minutes.0)
-                })
-                .collect()
+    let depots: Vec<usize> = cws
+        .iter()
+        .map(|&c| {
+            offices
+                .binary_search(&data.caseworkers[c].office)
+                .unwrap_or(0)
         })
         .collect();
+    let vehicles = vehicles(&cal, &cws, &depots, &rules);
+    let mut clients = Vec::new();
+    for k in &kept {
+        let c = data.children[k.child].caseworker;
+        let id = data.children[k.child].id.0.clone();
+        let index = cws.binary_search(&c).unwrap_or(0);
+        clients.push(client(
+            &cal,
+            (c, index),
+            k,
+            id.clone(),
+            locations.len(),
+            &rules,
+        ));
+        locations.push(Location {
+            id,
+            kind: "child".into(),
+        });
+        site_of.push(sites.child(k.child));
+    }
+    let (duration, distance, cost) = matrices(&ctx, &site_of, &rules);
     Instance {
         format: FORMAT.into(),
         name: name.into(),
         first_date: quarter.start.to_string(),
-        days,
+        days: cal.len(),
         units: Units::default(),
         rules,
         caseworkers: cws
@@ -218,4 +146,132 @@ pub fn export(
         distance,
         cost,
     }
+}
+
+/// The quarter's required visits, kept or excluded with the reason.
+fn required_visits(
+    ctx: &Context,
+    cal: &WorkCalendar,
+    quarter: Horizon,
+    rules: &Rules,
+) -> (Vec<Kept>, Vec<Excluded>) {
+    let data = ctx.data;
+    let mut kept = Vec::new();
+    let mut excluded = Vec::new();
+    for r in demand::requirements(data, quarter)
+        .into_iter()
+        .filter(|r| r.required)
+    {
+        let child = &data.children[r.child];
+        let reason = if r.window_is_empty() {
+            Some("empty_window")
+        } else {
+            let days = (
+                cal.day(r.due_from).unwrap_or(0),
+                cal.day(r.due_by).unwrap_or(0),
+            );
+            let office = ctx.office_site_of_caseworker(child.caseworker);
+            let home = ctx.sites.child(r.child);
+            let (out, back) = (
+                ctx.drive(office, home).minutes.0,
+                ctx.drive(home, office).minutes.0,
+            );
+            if !(days.0..=days.1).any(|d| cal.can_work(child.caseworker, d)) {
+                Some("no_working_day")
+            } else if !day_trip_fits(rules, out, back, rules.visit_minutes) {
+                Some("no_day_trip")
+            } else {
+                kept.push(Kept {
+                    child: r.child,
+                    days,
+                });
+                None
+            }
+        };
+        if let Some(reason) = reason {
+            excluded.push(Excluded {
+                child: child.id.0.clone(),
+                caseworker: data.caseworkers[child.caseworker].id.0.clone(),
+                reason: reason.to_string(),
+            });
+        }
+    }
+    (kept, excluded)
+}
+
+/// One vehicle per caseworker (instance index `k`, dataset index `cws[k]`)
+/// and working day, in the caseworker's slot.
+fn vehicles(cal: &WorkCalendar, cws: &[usize], depots: &[usize], rules: &Rules) -> Vec<Vehicle> {
+    let days = cal.len();
+    let mut out = Vec::new();
+    for (k, &c) in cws.iter().enumerate() {
+        for d in (0..days).filter(|&d| cal.can_work(c, d)) {
+            let slot = slot_start(days, k, d);
+            out.push(Vehicle {
+                caseworker: k,
+                day: d,
+                date: cal.date(d).to_string(),
+                depot: depots[k],
+                tw: [slot + rules.day_start, slot + rules.day_end],
+                max_duration: rules.max_day_minutes,
+            });
+        }
+    }
+    out
+}
+
+/// A kept visit as a client of caseworker `(dataset index, instance index)`:
+/// a start window on each of the caseworker's working days in its days.
+fn client(
+    cal: &WorkCalendar,
+    (caseworker, index): (usize, usize),
+    kept: &Kept,
+    id: String,
+    location: usize,
+    rules: &Rules,
+) -> Client {
+    let service = rules.visit_minutes;
+    let (d1, d2) = kept.days;
+    let time_windows: Vec<[i64; 2]> = (d1..=d2)
+        .filter(|&d| cal.can_work(caseworker, d))
+        .map(|d| {
+            let slot = slot_start(cal.len(), index, d);
+            [
+                slot + rules.visit_earliest,
+                slot + rules.visit_latest - service,
+            ]
+        })
+        .collect();
+    let hull = [
+        time_windows.first().map_or(0, |w| w[0]),
+        time_windows.last().map_or(0, |w| w[1]),
+    ];
+    Client {
+        id,
+        location,
+        caseworker: index,
+        service,
+        days: [d1, d2],
+        time_windows,
+        hull,
+    }
+}
+
+type Matrix = Vec<Vec<i64>>;
+
+/// Minutes, metres and arc cost between the sites, in the instance's order.
+fn matrices(ctx: &Context, site_of: &[usize], rules: &Rules) -> (Matrix, Matrix, Matrix) {
+    let n = site_of.len();
+    let drive = |a: usize, b: usize| ctx.drive(site_of[a], site_of[b]);
+    let table = |f: &dyn Fn(usize, usize) -> i64| -> Matrix {
+        (0..n).map(|a| (0..n).map(|b| f(a, b)).collect()).collect()
+    };
+    (
+        table(&|a, b| drive(a, b).minutes.0),
+        table(&|a, b| drive(a, b).metres.0),
+        table(&|a, b| {
+            let d = drive(a, b);
+            arc_cost(rules, d.metres.0, d.minutes.0)
+        }),
+    )
 }

@@ -353,8 +353,12 @@ pub fn check_solution(inst: &Instance, sol: &Solution) -> Vec<Problem> {
         }
     }
     for &c in &sol.unassigned {
-        if c < seen.len() {
-            seen[c] += 1;
+        match seen.get_mut(c) {
+            Some(n) => *n += 1,
+            None => out.push(problem(
+                "bad_index",
+                format!("unassigned client {c} out of range"),
+            )),
         }
     }
     for (c, n) in seen.iter().enumerate() {

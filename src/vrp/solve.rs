@@ -144,10 +144,6 @@ pub fn solve(inst: &Instance) -> Result<Solved, Vec<Problem>> {
 pub fn caseworkers(inst: &Instance) -> Result<Vec<Caseworker>, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut out = Vec::new();
-    let unsupported = |m: String| Problem {
-        code: "unsupported_instance",
-        message: m,
-    };
     for k in 0..inst.caseworkers.len() {
         let mut vehicles: Vec<usize> = (0..inst.vehicles.len())
             .filter(|&v| inst.vehicles[v].caseworker == k)
@@ -187,44 +183,12 @@ pub fn caseworkers(inst: &Instance) -> Result<Vec<Caseworker>, Vec<Problem>> {
             )));
             continue;
         }
-        let position_of_day =
-            |day: usize| vehicles.iter().position(|&v| inst.vehicles[v].day == day);
+        let days: Vec<usize> = vehicles.iter().map(|&v| inst.vehicles[v].day).collect();
         let mut visit: Option<[i64; 2]> = None;
-        let mut span = Vec::new();
-        for &c in &clients {
-            let mut positions = Vec::new();
-            for w in &inst.clients[c].time_windows {
-                let slot = w[0].div_euclid(SLOT_MINUTES);
-                let s = slot * SLOT_MINUTES;
-                let here = [w[0] - s, w[1] - s];
-                let day = slot - (k * inst.days) as i64;
-                if here[1] >= SLOT_MINUTES || day < 0 || day >= inst.days as i64 {
-                    continue;
-                }
-                let Some(p) = position_of_day(day as usize) else {
-                    continue;
-                };
-                if *visit.get_or_insert(here) != here {
-                    problems.push(unsupported(format!(
-                        "client {}: visiting hours differ from day to day or from other clients of caseworker {}",
-                        inst.clients[c].id, inst.caseworkers[k]
-                    )));
-                }
-                positions.push(p);
-            }
-            positions.sort_unstable();
-            if positions.windows(2).any(|p| p[1] != p[0] + 1) {
-                problems.push(unsupported(format!(
-                    "client {}: its days skip a working day of its caseworker (solve-vrp needs an interval of days)",
-                    inst.clients[c].id
-                )));
-            }
-            span.push(
-                positions
-                    .first()
-                    .map(|&a| (a, positions[positions.len() - 1])),
-            );
-        }
+        let span = clients
+            .iter()
+            .map(|&c| client_span(inst, k, c, &days, &mut visit, &mut problems))
+            .collect();
         out.push(Caseworker {
             clients,
             vehicles,
@@ -239,6 +203,56 @@ pub fn caseworkers(inst: &Instance) -> Result<Vec<Caseworker>, Vec<Problem>> {
         Ok(out)
     } else {
         Err(problems)
+    }
+}
+
+/// Client `c`'s working days as positions in its caseworker `k`'s vehicle
+/// days `days`, inclusive; checks that its windows keep the visiting hours
+/// `visit` (the first client's) and its days are an interval.
+fn client_span(
+    inst: &Instance,
+    k: usize,
+    c: usize,
+    days: &[usize],
+    visit: &mut Option<[i64; 2]>,
+    problems: &mut Vec<Problem>,
+) -> Option<(usize, usize)> {
+    let client = &inst.clients[c];
+    let mut positions = Vec::new();
+    for w in &client.time_windows {
+        let slot = w[0].div_euclid(SLOT_MINUTES);
+        let s = slot * SLOT_MINUTES;
+        let here = [w[0] - s, w[1] - s];
+        let day = slot - (k * inst.days) as i64;
+        if here[1] >= SLOT_MINUTES || day < 0 || day >= inst.days as i64 {
+            continue;
+        }
+        // A window on a day without a vehicle admits nobody.
+        let Some(p) = days.iter().position(|&d| d as i64 == day) else {
+            continue;
+        };
+        if *visit.get_or_insert(here) != here {
+            problems.push(unsupported(format!(
+                "client {}: visiting hours differ from day to day or from other clients of caseworker {}",
+                client.id, inst.caseworkers[k]
+            )));
+        }
+        positions.push(p);
+    }
+    positions.sort_unstable();
+    if positions.windows(2).any(|p| p[1] != p[0] + 1) {
+        problems.push(unsupported(format!(
+            "client {}: its days skip a working day of its caseworker (solve-vrp needs an interval of days)",
+            client.id
+        )));
+    }
+    Some((*positions.first()?, *positions.last()?))
+}
+
+fn unsupported(message: String) -> Problem {
+    Problem {
+        code: "unsupported_instance",
+        message,
     }
 }
 

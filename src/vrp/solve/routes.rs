@@ -50,6 +50,86 @@ impl Label {
     }
 }
 
+type Buckets = HashMap<(u64, usize), Vec<Label>>;
+
+/// One caseworker's day as the labels see it.
+struct Day<'a> {
+    inst: &'a Instance,
+    cw: &'a Caseworker,
+    /// Clients (positions) some vehicle can take.
+    usable: Vec<usize>,
+}
+
+impl Day<'_> {
+    fn loc(&self, i: usize) -> usize {
+        self.inst.clients[self.cw.clients[i]].location
+    }
+
+    fn service(&self, i: usize) -> i64 {
+        self.inst.clients[self.cw.clients[i]].service
+    }
+
+    /// Routes of one client: leave as late as the visit allows.
+    fn first_labels(&self) -> Buckets {
+        let (depot, [open, close]) = (self.cw.depot, self.cw.visit);
+        let mut out = Buckets::new();
+        for &i in &self.usable {
+            let drive = self.inst.duration[depot][self.loc(i)];
+            let start = open.max(self.cw.day[0] + drive);
+            if start <= close {
+                let label = Label {
+                    cost: self.inst.cost[depot][self.loc(i)],
+                    start,
+                    elapsed: drive,
+                    order: vec![i as u8],
+                };
+                out.insert((1 << i, i), vec![label]);
+            }
+        }
+        out
+    }
+
+    /// The cost of going home after `l` (ending at `j`), if the day allows.
+    fn close(&self, j: usize, l: &Label) -> Option<i64> {
+        let end = l.start + self.service(j);
+        let back = self.inst.duration[self.loc(j)][self.cw.depot];
+        (end + back <= self.cw.day[1] && l.elapsed + self.service(j) + back <= self.cw.max_duration)
+            .then(|| l.cost + self.inst.cost[self.loc(j)][self.cw.depot])
+    }
+
+    /// Adds to `next` every client `k` that can follow `l` (over `mask`,
+    /// ending at `j`), keeping only labels no other label dominates.
+    fn extend(&self, mask: u64, j: usize, l: &Label, next: &mut Buckets) {
+        for &k in &self.usable {
+            if mask & (1 << k) != 0 {
+                continue;
+            }
+            let step = self.service(j) + self.inst.duration[self.loc(j)][self.loc(k)];
+            let (start, elapsed) = (l.start + step, l.elapsed + step);
+            if start > self.cw.visit[1]
+                || start + self.service(k) > self.cw.day[1]
+                || elapsed + self.service(k) > self.cw.max_duration
+            {
+                continue;
+            }
+            let mut order = l.order.clone();
+            order.push(k as u8);
+            let label = Label {
+                cost: l.cost + self.inst.cost[self.loc(j)][self.loc(k)],
+                start,
+                elapsed,
+                order,
+            };
+            let bucket = next.entry((mask | 1 << k, k)).or_default();
+            if bucket.iter().any(|b| b.dominates(&label)) {
+                continue;
+            }
+            bucket.retain(|b| !label.dominates(b));
+            bucket.push(label);
+        }
+    }
+}
+
 /// The cheapest feasible route of every set of clients that has one and a
 /// day all its clients allow.
 pub fn enumerate(inst: &Instance, cw: &Caseworker) -> Result<Vec<DayRoute>, String> {
@@ -59,69 +139,27 @@ pub fn enumerate(inst: &Instance, cw: &Caseworker) -> Result<Vec<DayRoute>, Stri
             "a caseworker has {n} clients; solve-vrp takes at most {CLIENTS_MAX}"
         ));
     }
-    let loc = |i: usize| inst.clients[cw.clients[i]].location;
-    let service = |i: usize| inst.clients[cw.clients[i]].service;
-    let (depot, [day_start, day_end], [open, close]) = (cw.depot, cw.day, cw.visit);
-    let usable: Vec<usize> = (0..n).filter(|&i| cw.span[i].is_some()).collect();
+    let day = Day {
+        inst,
+        cw,
+        usable: (0..n).filter(|&i| cw.span[i].is_some()).collect(),
+    };
     let mut best: HashMap<u64, (i64, Vec<u8>)> = HashMap::new();
-    let mut level: HashMap<(u64, usize), Vec<Label>> = HashMap::new();
-    for &i in &usable {
-        let out = inst.duration[depot][loc(i)];
-        let start = open.max(day_start + out);
-        if start <= close {
-            let label = Label {
-                cost: inst.cost[depot][loc(i)],
-                start,
-                elapsed: out,
-                order: vec![i as u8],
-            };
-            level.insert((1 << i, i), vec![label]);
-        }
-    }
+    let mut level = day.first_labels();
     let mut labels = level.len();
     while !level.is_empty() {
-        let mut next: HashMap<(u64, usize), Vec<Label>> = HashMap::new();
+        let mut next = Buckets::new();
         let mut keys: Vec<&(u64, usize)> = level.keys().collect();
         keys.sort_unstable();
         for &(mask, j) in keys {
             for l in &level[&(mask, j)] {
-                let end = l.start + service(j);
-                // Back to the office from here.
-                let back = inst.duration[loc(j)][depot];
-                if end + back <= day_end && l.elapsed + service(j) + back <= cw.max_duration {
-                    let cost = l.cost + inst.cost[loc(j)][depot];
+                if let Some(cost) = day.close(j, l) {
                     let entry = best.entry(mask).or_insert((i64::MAX, Vec::new()));
                     if cost < entry.0 {
                         *entry = (cost, l.order.clone());
                     }
                 }
-                for &k in &usable {
-                    if mask & (1 << k) != 0 {
-                        continue;
-                    }
-                    let step = service(j) + inst.duration[loc(j)][loc(k)];
-                    let (start, elapsed) = (l.start + step, l.elapsed + step);
-                    if start > close
-                        || start + service(k) > day_end
-                        || elapsed + service(k) > cw.max_duration
-                    {
-                        continue;
-                    }
-                    let mut order = l.order.clone();
-                    order.push(k as u8);
-                    let label = Label {
-                        cost: l.cost + inst.cost[loc(j)][loc(k)],
-                        start,
-                        elapsed,
-                        order,
-                    };
-                    let bucket = next.entry((mask | 1 << k, k)).or_default();
-                    if bucket.iter().any(|b| b.dominates(&label)) {
-                        continue;
-                    }
-                    bucket.retain(|b| !label.dominates(b));
-                    bucket.push(label);
-                }
+                day.extend(mask, j, l, &mut next);
             }
         }
         labels += next.values().map(Vec::len).sum::<usize>();
