@@ -43,6 +43,28 @@ enum Command {
         #[arg(long)]
         settings: Option<PathBuf>,
     },
+    /// Export a quarter's routing core (day trips by car) as a VRP instance (JSON).
+    ExportVrp {
+        /// Dataset folder.
+        #[arg(long)]
+        data: PathBuf,
+        /// Quarter, e.g. 2027Q1.
+        #[arg(long)]
+        quarter: String,
+        /// Instance file to write (JSON).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        settings: Option<PathBuf>,
+    },
+    /// Solve a VRP instance from export-vrp with tilsyn's own engine.
+    SolveVrp {
+        /// Instance file (JSON, from export-vrp).
+        instance: PathBuf,
+        /// Solution file to write (JSON).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write a synthetic dataset in the contract's format.
     Generate {
         #[command(subcommand)]
@@ -173,6 +195,13 @@ pub fn run() -> ExitCode {
                 d.children.len()
             );
         }),
+        Command::ExportVrp {
+            data,
+            quarter,
+            out,
+            settings,
+        } => export_vrp(&data, &quarter, &out, settings.as_deref()),
+        Command::SolveVrp { instance, out } => solve_vrp(&instance, &out),
         Command::Generate {
             which:
                 GenerateWhich::Trondheim {
@@ -378,6 +407,115 @@ fn check(data: &Path, plan_dir: &Path, settings: Option<&Path>) -> Result<(), Fa
             message: String::new(),
         })
     }
+}
+
+fn export_vrp(
+    data: &Path,
+    quarter: &str,
+    out: &Path,
+    settings: Option<&Path>,
+) -> Result<(), Failure> {
+    let horizon = Horizon::quarter(quarter).ok_or_else(|| {
+        Failure::input(format!(
+            "--quarter: \"{quarter}\" is not a quarter (hint: write e.g. 2027Q1)"
+        ))
+    })?;
+    let dataset = load(data, settings)?;
+    let sites = Sites::new(&dataset);
+    let matrix = GreatCircleCar::new(&sites, &dataset.settings.car);
+    let name = format!(
+        "{} {}",
+        data.file_name()
+            .map_or("data".into(), |n| n.to_string_lossy()),
+        quarter.trim().to_uppercase()
+    );
+    let inst = tilsyn::vrp::export::export(&dataset, horizon, &matrix, &sites, &name);
+    let json = serde_json::to_string(&inst).context("encoding the instance")?;
+    tilsyn::write::write_file_atomically(out, json.as_bytes())
+        .with_context(|| format!("writing {}", out.display()))?;
+    let mut reasons: std::collections::BTreeMap<&str, usize> = Default::default();
+    for e in &inst.excluded {
+        *reasons.entry(e.reason.as_str()).or_default() += 1;
+    }
+    println!("Instance {} -> {}", inst.name, out.display());
+    println!(
+        "  clients (required visits, day trips)  {}",
+        inst.clients.len()
+    );
+    println!(
+        "  excluded required visits              {}",
+        inst.excluded.len()
+    );
+    for (reason, n) in reasons {
+        println!("    {reason:<36}{n}");
+    }
+    println!(
+        "  caseworkers                           {}",
+        inst.caseworkers.len()
+    );
+    println!(
+        "  vehicles (caseworker-days)            {}",
+        inst.vehicles.len()
+    );
+    println!(
+        "  locations                             {}",
+        inst.locations.len()
+    );
+    println!(
+        "  one window per client exact          {}",
+        if inst.rules.hull_is_exact {
+            "yes"
+        } else {
+            "no"
+        }
+    );
+    Ok(())
+}
+
+fn solve_vrp(path: &Path, out: &Path) -> Result<(), Failure> {
+    let list = |problems: Vec<tilsyn::vrp::Problem>| {
+        problems
+            .iter()
+            .map(|p| format!("{}: {p}", path.display()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let inst = tilsyn::vrp::Instance::load(path).map_err(|p| Failure::input(list(p)))?;
+    let solved = tilsyn::vrp::solve::solve(&inst).map_err(|p| Failure::input(list(p)))?;
+    let sol = &solved.solution;
+    let problems = tilsyn::vrp::check_solution(&inst, sol);
+    if !problems.is_empty() {
+        return Err(anyhow!("the solution breaks a rule (a bug):\n{}", list(problems)).into());
+    }
+    let json = serde_json::to_string_pretty(sol).context("encoding the solution")?;
+    tilsyn::write::write_file_atomically(out, json.as_bytes())
+        .with_context(|| format!("writing {}", out.display()))?;
+    println!("Solved {} -> {}", inst.name, out.display());
+    println!("  routes              {}", sol.routes.len());
+    println!(
+        "  clients served      {} of {}",
+        inst.clients.len() - sol.unassigned.len(),
+        inst.clients.len()
+    );
+    println!(
+        "  day routes          {} enumerated, {} in a MILP (0: all by dynamic programming)",
+        solved.routes, solved.columns
+    );
+    println!("  cost                NOK {:.2}", sol.cost as f64 / 100.0);
+    match sol.lower_bound {
+        Some(b) => println!(
+            "  lower bound         NOK {:.2}{}",
+            b as f64 / 100.0,
+            if solved.proven {
+                " (proven optimal)"
+            } else {
+                ""
+            }
+        ),
+        None => println!("  lower bound         none"),
+    }
+    println!("  solved in           {:.3} s", sol.seconds);
+    Ok(())
 }
 
 /// The postcode table exists, or a bad-input failure says where to find it.

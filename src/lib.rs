@@ -30,4 +30,5 @@ pub mod planner;
 pub mod settings;
 pub mod travel;
 pub mod units;
+pub mod vrp;
 pub mod write;

@@ -33,15 +33,7 @@ pub fn write_folder_atomically(
     out: &Path,
     fill: impl FnOnce(&Path) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)?;
-    let name = out
-        .file_name()
-        .map_or("plan".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.tilsyn-{}", std::process::id()));
+    let staging = staging_beside(out, "plan")?;
     if staging.exists() {
         fs::remove_dir_all(&staging)?;
     }
@@ -52,6 +44,34 @@ pub fn write_folder_atomically(
         let _ = fs::remove_dir_all(&staging);
     }
     result
+}
+
+/// Writes one file all or nothing: a fresh owner-only (0600) file next to
+/// `path`, synced, then renamed over it.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let staging = staging_beside(path, "out")?;
+    if staging.exists() {
+        fs::remove_file(&staging)?;
+    }
+    let result = private_file(&staging, bytes).and_then(|()| fs::rename(&staging, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&staging);
+    }
+    result
+}
+
+/// A hidden staging path next to `target` (its folder created), named after
+/// it (or `fallback`) and this process.
+fn staging_beside(target: &Path, fallback: &str) -> std::io::Result<PathBuf> {
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)?;
+    let name = target
+        .file_name()
+        .map_or(fallback.into(), |n| n.to_string_lossy().into_owned());
+    Ok(parent.join(format!(".{name}.tilsyn-{}", std::process::id())))
 }
 
 fn write_all(plan: &Plan, dir: &Path) -> std::io::Result<()> {
