@@ -101,20 +101,10 @@ fn an_absent_caseworker_leaves_the_visit_unmet_with_the_reason() {
 
 #[test]
 fn cover_absence_lets_a_teammate_make_the_absent_caseworkers_visit() {
-    let tmp = tempfile::tempdir().unwrap();
-    for f in [
-        "offices.csv",
-        "caseworkers.csv",
-        "absences.csv",
-        "children.csv",
-    ] {
-        fs::copy(fixture("absent_caseworker").join(f), tmp.path().join(f)).unwrap();
-    }
-    fs::write(
-        tmp.path().join("settings.toml"),
+    let tmp = copy_with_settings(
+        &fixture("absent_caseworker"),
         "[planning]\ncontinuity = \"cover_absence\"\n",
-    )
-    .unwrap();
+    );
     let t = plan_and_check(tmp.path(), "2027Q1");
     assert!(rows(t.path(), "unmet.csv").is_empty());
     let visits = rows(t.path(), "visits.csv");
@@ -374,6 +364,11 @@ fn trondheim_first_quarter_plans_every_required_visit() {
 
 /// A copy of `data/trondheim` with `settings` as its settings.toml.
 fn trondheim_with(settings: &str) -> tempfile::TempDir {
+    copy_with_settings(&root().join("data/trondheim"), settings)
+}
+
+/// A copy of the dataset `data` with `settings` as its settings.toml.
+fn copy_with_settings(data: &Path, settings: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     for f in [
         "offices.csv",
@@ -381,7 +376,7 @@ fn trondheim_with(settings: &str) -> tempfile::TempDir {
         "absences.csv",
         "children.csv",
     ] {
-        fs::copy(root().join("data/trondheim").join(f), tmp.path().join(f)).unwrap();
+        fs::copy(data.join(f), tmp.path().join(f)).unwrap();
     }
     fs::write(tmp.path().join("settings.toml"), settings).unwrap();
     tmp
@@ -574,20 +569,10 @@ fn a_weekly_limit_too_tight_leaves_visits_unmet_with_a_reason() {
 
 #[test]
 fn a_bad_balance_setting_is_named_and_nothing_is_written() {
-    let tmp = tempfile::tempdir().unwrap();
-    for f in [
-        "offices.csv",
-        "caseworkers.csv",
-        "absences.csv",
-        "children.csv",
-    ] {
-        fs::copy(fixture("one_child").join(f), tmp.path().join(f)).unwrap();
-    }
-    fs::write(
-        tmp.path().join("settings.toml"),
+    let tmp = copy_with_settings(
+        &fixture("one_child"),
         "[balance]\nmax_visits_per_day = 0\nuneven_week_penalty_nok = -5\n",
-    )
-    .unwrap();
+    );
     let out = tmp.path().join("plan");
     let o = tilsyn(&[
         "plan",
