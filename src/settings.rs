@@ -26,6 +26,37 @@ pub enum Continuity {
     Team,
 }
 
+/// How early visits (taken where a trip passes by) enter the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EarlyVisitMethod {
+    /// `joint` up to `EarlyVisitMethod::AUTO_JOINT_MAX_CASEWORKERS`
+    /// caseworkers in the dataset, `insert` above.
+    Auto,
+    /// Chosen with the required visits in one model (proven optimal where
+    /// the trips are all enumerated).
+    Joint,
+    /// Added to the trips of the required visits afterwards, where that
+    /// costs less than they are worth: much faster for large departments,
+    /// with no proven bound for caseworkers who have early visits.
+    Insert,
+}
+
+impl EarlyVisitMethod {
+    /// Largest department `auto` plans jointly.
+    pub const AUTO_JOINT_MAX_CASEWORKERS: usize = 200;
+
+    /// Whether early visits are inserted after the required ones, for a
+    /// dataset of `caseworkers` caseworkers.
+    pub fn inserts(self, caseworkers: usize) -> bool {
+        match self {
+            EarlyVisitMethod::Auto => caseworkers > Self::AUTO_JOINT_MAX_CASEWORKERS,
+            EarlyVisitMethod::Joint => false,
+            EarlyVisitMethod::Insert => true,
+        }
+    }
+}
+
 impl Continuity {
     /// Whether a colleague in the child's team may make its visits.
     pub fn pools(self) -> bool {
@@ -218,6 +249,8 @@ pub struct Planning {
     pub change_penalty_nok: f64,
     /// The MILP solver: `microlp` (always built) or `highs` (cargo feature).
     pub solver: crate::planner::mip::Backend,
+    /// How early visits enter the plan: `auto`, `joint` or `insert`.
+    pub early_visit_method: EarlyVisitMethod,
 }
 
 impl Default for Planning {
@@ -230,6 +263,7 @@ impl Default for Planning {
             local_visit_minutes: 45,
             change_penalty_nok: 1000.0,
             solver: crate::planner::mip::Backend::Microlp,
+            early_visit_method: EarlyVisitMethod::Auto,
         }
     }
 }
@@ -486,6 +520,20 @@ mod tests {
         assert_eq!(s.visits.minutes, 120);
         assert_eq!(s.visits.latest, Minutes(21 * 60 + 30));
         assert_eq!(s.visits.earliest, Minutes(9 * 60));
+    }
+
+    #[test]
+    fn early_visit_method_is_joint_for_small_departments_by_default() {
+        let s = Settings::parse("", "s").unwrap();
+        assert_eq!(s.planning.early_visit_method, EarlyVisitMethod::Auto);
+        assert!(!s.planning.early_visit_method.inserts(200));
+        assert!(s.planning.early_visit_method.inserts(201));
+        let s = Settings::parse("[planning]\nearly_visit_method = \"insert\"\n", "s").unwrap();
+        assert!(s.planning.early_visit_method.inserts(1));
+        let s = Settings::parse("[planning]\nearly_visit_method = \"joint\"\n", "s").unwrap();
+        assert!(!s.planning.early_visit_method.inserts(10_000));
+        let err = Settings::parse("[planning]\nearly_visit_method = \"later\"\n", "s").unwrap_err();
+        assert_eq!((err[0].line, err[0].column), (Some(2), Some(22)));
     }
 
     #[test]

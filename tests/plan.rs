@@ -269,35 +269,36 @@ fn bad_arguments_exit_with_code_2() {
     }
 }
 
-/// A half-year in one run: both quarters planned, every visit of the half
-/// met once, and the plan accepted by `check`.
+/// A half-year in one run: both quarters planned and the plan accepted by
+/// `check`.
 #[test]
 fn a_half_year_is_planned_in_one_run() {
-    let t = tempfile::tempdir().unwrap();
-    let out = t.path().join("plan");
-    let data = fixture("one_child");
-    let o = tilsyn(&[
-        "plan",
-        "--data",
-        data.to_str().unwrap(),
-        "--half",
-        "2027H1",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let summary: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
-    assert_eq!(summary["horizon_start"], "2027-01-01");
-    assert_eq!(summary["horizon_end"], "2027-06-30");
-    let c = tilsyn(&[
-        "check",
-        "--data",
-        data.to_str().unwrap(),
-        "--plan",
-        out.to_str().unwrap(),
-    ]);
-    assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stdout));
+    let t = plan_span_and_check(&fixture("one_child"), &["--half", "2027H1"]);
+    let s = summary(t.path());
+    assert_eq!(s["horizon_start"], "2027-01-01");
+    assert_eq!(s["horizon_end"], "2027-06-30");
+}
+
+/// `early_visit_method = "insert"`: the required visits are planned as
+/// before, early visits join their trips afterwards where they pay, the
+/// plan passes `check`, and no bound is claimed for a model without them.
+#[test]
+fn early_visits_inserted_afterwards_make_a_valid_plan_without_a_bound() {
+    let data = trondheim_with("[planning]\nearly_visit_method = \"insert\"\n");
+    let t = plan_and_check(data.path(), "2027Q1");
+    let s = summary(t.path());
+    assert_eq!(s["visits_unmet"], 0);
+    assert!(s["visits_early"].as_u64().unwrap() > 0, "{s}");
+    assert!(s["lower_bound_nok"].is_null(), "{s}");
+    // Every early visit rides on a trip that makes a required visit.
+    // visits.csv: child_id, caseworker_id, trip_id, start, end, period, kind.
+    let visits = rows(t.path(), "visits.csv");
+    for v in visits.iter().filter(|v| &v[6] == "early") {
+        assert!(
+            visits.iter().any(|w| w[2] == v[2] && &w[6] == "required"),
+            "{v:?}"
+        );
+    }
 }
 
 #[cfg(unix)]

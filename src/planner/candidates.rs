@@ -187,7 +187,7 @@ impl<'a> Generator<'a> {
     }
 
     /// The cheapest feasible trip over all ways of getting there, or `None`.
-    fn best_trip(&mut self, set: &[usize]) -> Option<Candidate> {
+    pub fn best_trip(&mut self, set: &[usize]) -> Option<Candidate> {
         self.evaluations += 1;
         let children: Vec<usize> = set.iter().map(|&v| self.due[v].child).collect();
         let mut accesses = vec![Access::Car];

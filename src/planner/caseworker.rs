@@ -45,8 +45,109 @@ pub struct ChunkDays<'a> {
     pub earlier: &'a [Vec<Booking>],
 }
 
-/// Plans the given visits for one caseworker in one chunk.
+/// Plans the given visits for one caseworker in one chunk: early visits
+/// with the required ones, or, under `planning.early_visit_method`
+/// `insert`, added to the required visits' trips afterwards.
 pub fn plan_visits(
+    ctx: &Context,
+    cal: &WorkCalendar,
+    chunk: ChunkDays,
+    cw: usize,
+    requirements: Vec<Requirement>,
+) -> Result<CaseworkerResult, String> {
+    let method = ctx.settings.planning.early_visit_method;
+    if !method.inserts(ctx.data.caseworkers.len()) || requirements.iter().all(|r| r.required) {
+        return plan_jointly(ctx, cal, chunk, cw, requirements);
+    }
+    let (required, early): (Vec<Requirement>, Vec<Requirement>) =
+        requirements.into_iter().partition(|r| r.required);
+    let mut result = plan_jointly(ctx, cal, chunk, cw, required)?;
+    insert_early(ctx, cal, chunk.span, &mut result, early);
+    // The model had no early visits, so its bound is not one on this plan.
+    result.bound = None;
+    Ok(result)
+}
+
+/// Farthest an early visit may be from a home a trip visits to join it.
+const INSERT_NEAR_MINUTES: i64 = 60;
+
+/// Adds `early` to the caseworker's due list, and each early visit to a
+/// planned trip where that costs less than the visit is worth and keeps the
+/// trip's day, length and nights (so its place on the calendar stays
+/// right): per trip, the best such visit in turn until none pays. With a
+/// weekly visit limit or an uneven-week penalty set nothing is inserted, as
+/// either would need the days re-checked.
+fn insert_early(
+    ctx: &Context,
+    cal: &WorkCalendar,
+    days: (usize, usize),
+    r: &mut CaseworkerResult,
+    early: Vec<Requirement>,
+) {
+    let first = r.due.len();
+    for e in early {
+        r.due.push(DueVisit {
+            child: e.child,
+            required: false,
+            first_day: cal.day(e.due_from).unwrap_or(usize::MAX),
+            last_day: cal.day(e.due_by).unwrap_or(0),
+        });
+        r.requirements.push(e);
+    }
+    let limits = Limits::of(ctx, r.caseworker);
+    if limits.visits_per_week.is_some() || limits.penalty_nok > 0.0 {
+        return;
+    }
+    let due = r.due.clone();
+    let mut generator = Generator::new(
+        ctx,
+        cal,
+        r.caseworker,
+        &due,
+        days,
+        limits.field_days_per_week,
+    );
+    let worth = ctx.settings.visits.early_visit_value_nok;
+    let most = ctx.settings.planning.max_visits_per_trip as usize;
+    let site = |v: usize| ctx.sites.child(due[v].child);
+    let mut open: Vec<usize> = (first..due.len()).collect();
+    for (trip, day) in r.trips.iter_mut() {
+        while trip.visits.len() < most {
+            let mut best: Option<(f64, usize, Candidate)> = None;
+            for &v in &open {
+                let near = trip
+                    .visits
+                    .iter()
+                    .any(|&w| ctx.drive(site(w), site(v)).minutes.0 <= INSERT_NEAR_MINUTES);
+                if !near {
+                    continue;
+                }
+                let mut set = trip.visits.clone();
+                set.push(v);
+                set.sort_unstable();
+                let Some(c) = generator.best_trip(&set) else {
+                    continue;
+                };
+                let same_place = c.shape.days == trip.shape.days
+                    && c.shape.nights == trip.shape.nights
+                    && c.start_days.contains(day);
+                let gain = worth - (c.shape.cost.nok() - trip.shape.cost.nok());
+                if same_place && gain > 1e-6 && best.as_ref().map_or(true, |b| gain > b.0) {
+                    best = Some((gain, v, c));
+                }
+            }
+            let Some((_, v, c)) = best else {
+                break;
+            };
+            *trip = c;
+            open.retain(|&x| x != v);
+        }
+    }
+}
+
+/// Plans the given visits, early ones included, for one caseworker in one
+/// chunk, as one model.
+fn plan_jointly(
     ctx: &Context,
     cal: &WorkCalendar,
     chunk: ChunkDays,
