@@ -530,6 +530,12 @@ fn require_postcodes(postcodes: &Path) -> Result<(), Failure> {
 }
 
 fn generate(seed: u64, postcodes: PathBuf, out: &Path) -> Result<(), Failure> {
+    if !tilsyn::generate::output::is_replaceable(out) {
+        return Err(Failure::input(format!(
+            "{}: not a generated dataset folder (it holds other files); nothing was written (hint: give a new or empty folder; it is replaced as a whole)",
+            out.display()
+        )));
+    }
     require_postcodes(&postcodes)?;
     let opts = tilsyn::generate::TrondheimOptions { seed, postcodes };
     let report = tilsyn::generate::generate_trondheim(&opts, out)?;

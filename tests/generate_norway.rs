@@ -1,6 +1,6 @@
 //! `tilsyn generate norway` end to end through the binary: a generated
 //! dataset passes `validate`, can be planned for 2027Q1, and the plan passes
-//! `check`; bad arguments exit 2 and write nothing.
+//! `check`; bad arguments exit 2 and write nothing. Also `generate trondheim`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -154,4 +154,56 @@ fn more_offices_than_towns_exits_2() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("only 2 towns"), "{}", text(&o));
     assert!(!out.exists());
+}
+
+/// `tilsyn generate trondheim` writes the bundled dataset byte for byte,
+/// owner-only, and refuses a folder that holds anything else, writing
+/// nothing.
+#[test]
+fn trondheim_generator_rewrites_the_bundled_dataset_and_refuses_other_folders() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("trondheim");
+    let o = tilsyn(&[
+        "generate",
+        "trondheim",
+        "--postcodes",
+        postcodes().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/trondheim");
+    for f in [
+        "offices.csv",
+        "caseworkers.csv",
+        "absences.csv",
+        "children.csv",
+        "README.md",
+    ] {
+        assert_eq!(
+            std::fs::read(out.join(f)).unwrap(),
+            std::fs::read(bundled.join(f)).unwrap(),
+            "{f}"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(out.join(f)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "{f} is {mode:o}");
+        }
+    }
+    let other = tmp.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("notes.txt"), "mine").unwrap();
+    let o = tilsyn(&[
+        "generate",
+        "trondheim",
+        "--postcodes",
+        postcodes().to_str().unwrap(),
+        "--out",
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let left: Vec<_> = std::fs::read_dir(&other).unwrap().collect();
+    assert_eq!(left.len(), 1, "nothing written beside notes.txt");
 }

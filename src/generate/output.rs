@@ -19,14 +19,25 @@ pub use crate::contract::{
     CHILD_COLUMNS as CHILDREN_HEADER, OFFICE_COLUMNS as OFFICES_HEADER,
 };
 
-/// Writes the four CSV files of `data` into the existing folder `out`,
-/// replacing files of the same name and leaving any others.
-pub fn write_dataset(data: &Dataset, out: &Path) -> anyhow::Result<()> {
-    for (name, bytes) in dataset_files(data)? {
-        let path = out.join(name);
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+/// The files a generated dataset folder may hold: replacing such a folder
+/// loses nothing else.
+pub const DATASET_FILES: [&str; 5] = [OFFICES, CASEWORKERS, ABSENCES, CHILDREN, "README.md"];
+
+/// Whether `out` may be replaced as a whole by a generated dataset: it does
+/// not exist, is empty, or holds nothing but a generated dataset's files.
+pub fn is_replaceable(out: &Path) -> bool {
+    if !out.exists() {
+        return true;
     }
-    Ok(())
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return false;
+    };
+    entries.into_iter().all(|entry| {
+        entry.is_ok_and(|e| {
+            e.file_type().is_ok_and(|t| t.is_file())
+                && DATASET_FILES.iter().any(|f| e.file_name() == *f)
+        })
+    })
 }
 
 /// Writes the folder `out` all or nothing, owner-only (folder 0700, files

@@ -13,13 +13,12 @@
 use super::absences::{draw_absences, draw_extras};
 use super::history::{draw_histories, into_children};
 use super::homes::{draw_homes, Pools};
-use super::output::write_dataset;
+use super::output::{is_replaceable, write_dataset_atomically};
 use super::postcodes::{read_postcodes, Postcode};
 use super::report::trondheim_readme;
 use super::staff::{assign_caseworkers, draw_caseworkers};
 use crate::model::{Dataset, LatLon, Office, OfficeId};
 use crate::settings::Settings;
-use anyhow::Context;
 use rand::prelude::*;
 use rand_chacha::ChaCha8Rng;
 use std::path::{Path, PathBuf};
@@ -36,17 +35,19 @@ pub struct TrondheimOptions {
     pub postcodes: PathBuf,
 }
 
-/// Builds the dataset in memory and writes offices.csv, caseworkers.csv,
-/// absences.csv, children.csv and README.md into `out` (created if needed).
+/// Builds the dataset in memory and only then writes `out` (offices.csv,
+/// caseworkers.csv, absences.csv, children.csv and README.md) all or
+/// nothing; `out` must be new, empty or an earlier generated dataset.
 pub fn generate_trondheim(opts: &TrondheimOptions, out: &Path) -> anyhow::Result<GenerateReport> {
+    anyhow::ensure!(
+        is_replaceable(out),
+        "{}: not a generated dataset folder (it holds other files); nothing was written (hint: give a new or empty folder)",
+        out.display()
+    );
     let postcodes = read_postcodes(&opts.postcodes)?;
     let built = build_trondheim(opts.seed, &postcodes)?;
     let report = GenerateReport::of(&built);
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    write_dataset(&built.dataset, out)?;
-    let readme = out.join("README.md");
-    std::fs::write(&readme, trondheim_readme(&report))
-        .with_context(|| format!("cannot write {}", readme.display()))?;
+    write_dataset_atomically(&built.dataset, &trondheim_readme(&report), out)?;
     Ok(report)
 }
 

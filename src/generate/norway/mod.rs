@@ -25,10 +25,9 @@ pub use towns::Town;
 use super::absences::{draw_absences, draw_extras_at_rate};
 use super::apportion;
 use super::history::{draw_histories, into_children, PLAN_YEAR};
-use super::output::write_dataset_atomically;
+use super::output::{is_replaceable, write_dataset_atomically};
 use super::postcodes::{read_postcodes, Postcode, PostcodeError};
 use super::trondheim::NEW_PLACEMENTS;
-use crate::contract::{ABSENCES, CASEWORKERS, CHILDREN, OFFICES};
 use crate::model::Dataset;
 use crate::settings::Settings;
 use rand::prelude::*;
@@ -209,27 +208,14 @@ pub fn generate_norway(opts: &NorwayOptions, out: &Path) -> Result<NorwayReport,
     Ok(report)
 }
 
-/// The files a generated dataset folder may hold: replacing such a folder
-/// loses nothing else.
-const DATASET_FILES: [&str; 5] = [OFFICES, CASEWORKERS, ABSENCES, CHILDREN, "README.md"];
-
 /// `out` is new, empty or an earlier generated dataset, so replacing it as a
 /// whole cannot take anything else with it.
 fn check_out_folder(out: &Path) -> Result<(), NorwayError> {
-    let refuse = || NorwayError::OutNotADataset(out.to_path_buf());
-    if !out.exists() {
-        return Ok(());
+    if is_replaceable(out) {
+        Ok(())
+    } else {
+        Err(NorwayError::OutNotADataset(out.to_path_buf()))
     }
-    let entries = std::fs::read_dir(out).map_err(|_| refuse())?;
-    for entry in entries {
-        let entry = entry.map_err(|_| refuse())?;
-        let name = entry.file_name();
-        let is_file = entry.file_type().map(|t| t.is_file()).unwrap_or(false);
-        if !is_file || !DATASET_FILES.iter().any(|f| name == *f) {
-            return Err(refuse());
-        }
-    }
-    Ok(())
 }
 
 /// Builds the whole dataset from the options and the postcode table.

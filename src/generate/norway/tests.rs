@@ -4,7 +4,9 @@
 //! anything is written.
 
 use super::*;
+use crate::contract::CHILDREN;
 use crate::generate::history::Team;
+use crate::generate::output::DATASET_FILES;
 use crate::generate::postcodes::parse_postcodes;
 use crate::generate::{in_norway, NORWAY_BOX};
 use crate::model::LatLon;
