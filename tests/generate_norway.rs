@@ -24,6 +24,17 @@ fn text(o: &Output) -> String {
     )
 }
 
+fn generate_trondheim(out: &Path) -> Output {
+    let postcodes = postcodes();
+    let args = [
+        "generate",
+        "trondheim",
+        "--postcodes",
+        postcodes.to_str().unwrap(),
+    ];
+    tilsyn(&[&args[..], &["--out", out.to_str().unwrap()]].concat())
+}
+
 fn generate(extra: &[&str], out: &Path) -> Output {
     generate_from(&postcodes(), extra, out)
 }
@@ -163,14 +174,7 @@ fn more_offices_than_towns_exits_2() {
 fn trondheim_generator_rewrites_the_bundled_dataset_and_refuses_other_folders() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("trondheim");
-    let o = tilsyn(&[
-        "generate",
-        "trondheim",
-        "--postcodes",
-        postcodes().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = generate_trondheim(&out);
     assert!(o.status.success(), "{}", text(&o));
     let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/trondheim");
     for f in [
@@ -195,14 +199,7 @@ fn trondheim_generator_rewrites_the_bundled_dataset_and_refuses_other_folders() 
     let other = tmp.path().join("other");
     std::fs::create_dir(&other).unwrap();
     std::fs::write(other.join("notes.txt"), "mine").unwrap();
-    let o = tilsyn(&[
-        "generate",
-        "trondheim",
-        "--postcodes",
-        postcodes().to_str().unwrap(),
-        "--out",
-        other.to_str().unwrap(),
-    ]);
+    let o = generate_trondheim(&other);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     let left: Vec<_> = std::fs::read_dir(&other).unwrap().collect();
     assert_eq!(left.len(), 1, "nothing written beside notes.txt");

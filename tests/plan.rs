@@ -64,6 +64,15 @@ fn rows(dir: &Path, file: &str) -> Vec<csv::StringRecord> {
     r.records().map(Result::unwrap).collect()
 }
 
+/// offices.csv with the one Trondheim office, for hand-made datasets.
+fn write_office(dir: &Path) {
+    fs::write(
+        dir.join("offices.csv"),
+        "office_id,name,lat,lon\nvestre-rosten,Avdeling oppfølging,63.3615,10.3803\n",
+    )
+    .unwrap();
+}
+
 fn summary(dir: &Path) -> serde_json::Value {
     serde_json::from_str(&fs::read_to_string(dir.join("plan/summary.json")).unwrap()).unwrap()
 }
@@ -118,11 +127,7 @@ fn cover_absence_lets_a_teammate_make_the_absent_caseworkers_visit() {
 /// Two caseworkers of one team each have a child in Namsos, 3 hours' drive
 /// away: under `preferred` one of them makes both visits on one trip.
 fn namsos_pair(dir: &Path, continuity: &str) {
-    fs::write(
-        dir.join("offices.csv"),
-        "office_id,name,lat,lon\nvestre-rosten,Avdeling oppfølging,63.3615,10.3803\n",
-    )
-    .unwrap();
+    write_office(dir);
     fs::write(
         dir.join("caseworkers.csv"),
         "caseworker_id,name,team,office_id,fte\nS01,Kari Testesen,barn,vestre-rosten,1.0\nS02,Ola Prøvesen,barn,vestre-rosten,1.0\n",
@@ -516,11 +521,7 @@ fn trondheim_year_with_balance_limits_passes_the_checker() {
 #[test]
 fn a_weekly_limit_too_tight_leaves_visits_unmet_with_a_reason() {
     let write = |dir: &Path, settings: &str| {
-        fs::write(
-            dir.join("offices.csv"),
-            "office_id,name,lat,lon\nvestre-rosten,Avdeling oppfølging,63.3615,10.3803\n",
-        )
-        .unwrap();
+        write_office(dir);
         fs::write(
             dir.join("caseworkers.csv"),
             "caseworker_id,name,team,office_id,fte\nS01,Kari Testesen,barn,vestre-rosten,1.0\n",

@@ -207,6 +207,15 @@ pub fn least_trip_penalty(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn booking(start: usize, days: u32, visits: u32, nights: u32) -> Booking {
+        Booking {
+            start,
+            days,
+            visits,
+            nights,
+        }
+    }
     use chrono::NaiveDate;
 
     /// 2027Q1 for the fixture's caseworkers (no absences in Q1 for K1).
@@ -234,113 +243,21 @@ mod tests {
         // 2027-01-04 is a Monday (day 3).
         let mon = 3;
         let mut load = Load::default();
-        load.book(
-            &cal,
-            &Booking {
-                start: mon,
-                days: 2,
-                visits: 3,
-                nights: 1,
-            },
-            true,
-        );
+        load.book(&cal, &booking(mon, 2, 3, 1), true);
         let fits = |load: &Load, b: Booking| load.fits(&cal, &limits(), &b);
-        assert!(fits(
-            &load,
-            Booking {
-                start: mon + 2,
-                days: 1,
-                visits: 2,
-                nights: 0
-            }
-        ));
+        assert!(fits(&load, booking(mon + 2, 1, 2, 0)));
+        assert!(!fits(&load, booking(mon + 2, 1, 3, 0)), "6 visits > 5");
+        assert!(!fits(&load, booking(mon + 2, 2, 1, 1)), "4 field days > 3");
+        assert!(fits(&load, booking(mon + 7, 2, 5, 1)), "next week");
+        load.book(&cal, &booking(mon + 7, 2, 1, 1), true);
         assert!(
-            !fits(
-                &load,
-                Booking {
-                    start: mon + 2,
-                    days: 1,
-                    visits: 3,
-                    nights: 0
-                }
-            ),
-            "6 visits > 5"
-        );
-        assert!(
-            !fits(
-                &load,
-                Booking {
-                    start: mon + 2,
-                    days: 2,
-                    visits: 1,
-                    nights: 1
-                }
-            ),
-            "4 field days > 3"
-        );
-        assert!(
-            fits(
-                &load,
-                Booking {
-                    start: mon + 7,
-                    days: 2,
-                    visits: 5,
-                    nights: 1
-                }
-            ),
-            "next week"
-        );
-        load.book(
-            &cal,
-            &Booking {
-                start: mon + 7,
-                days: 2,
-                visits: 1,
-                nights: 1,
-            },
-            true,
-        );
-        assert!(
-            !fits(
-                &load,
-                Booking {
-                    start: mon + 14,
-                    days: 2,
-                    visits: 1,
-                    nights: 1
-                }
-            ),
+            !fits(&load, booking(mon + 14, 2, 1, 1)),
             "3 nights in January"
         );
         // Monday 2027-02-01 is day 31: February has its own nights.
-        assert!(fits(
-            &load,
-            Booking {
-                start: 31,
-                days: 3,
-                visits: 1,
-                nights: 2
-            }
-        ));
-        load.book(
-            &cal,
-            &Booking {
-                start: mon + 7,
-                days: 2,
-                visits: 1,
-                nights: 1,
-            },
-            false,
-        );
-        assert!(fits(
-            &load,
-            Booking {
-                start: mon + 14,
-                days: 2,
-                visits: 1,
-                nights: 1
-            }
-        ));
+        assert!(fits(&load, booking(31, 3, 1, 2)));
+        load.book(&cal, &booking(mon + 7, 2, 1, 1), false);
+        assert!(fits(&load, booking(mon + 14, 2, 1, 1)));
     }
 
     #[test]
@@ -349,16 +266,7 @@ mod tests {
         // From Sunday 31 January (day 30) with two nights: the first in
         // January, the second (1 February) in February.
         let mut load = Load::default();
-        load.book(
-            &cal,
-            &Booking {
-                start: 30,
-                days: 3,
-                visits: 2,
-                nights: 2,
-            },
-            true,
-        );
+        load.book(&cal, &booking(30, 3, 2, 2), true);
         assert_eq!(load.nights.get(&(2027, 1)), Some(&1));
         assert_eq!(load.nights.get(&(2027, 2)), Some(&1));
     }

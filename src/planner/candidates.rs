@@ -38,6 +38,27 @@ pub struct Candidate {
     pub start_days: Vec<usize>,
 }
 
+#[cfg(test)]
+impl Candidate {
+    /// A trip with no stops, for tests of the choice and the days: the
+    /// given visits, cost in NOK, days (nights one fewer) and start days.
+    pub fn for_test(visits: Vec<usize>, nok: f64, days: u32, start_days: Vec<usize>) -> Self {
+        Self {
+            visits,
+            shape: TripShape {
+                days,
+                stops: Vec::new(),
+                km_car: crate::units::Metres(0),
+                flight_legs: 0,
+                nights: days - 1,
+                travel: crate::units::Minutes(0),
+                cost: Ore::from_nok(nok),
+            },
+            start_days,
+        }
+    }
+}
+
 const EXACT_ORDER_MAX: usize = 9;
 /// Bounded search: how many nearest due visits a visit may be joined with.
 const NEIGHBOURS: usize = 12;

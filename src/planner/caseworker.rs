@@ -86,12 +86,7 @@ fn insert_early(
 ) {
     let first = r.due.len();
     for e in early {
-        r.due.push(DueVisit {
-            child: e.child,
-            required: false,
-            first_day: cal.day(e.due_from).unwrap_or(usize::MAX),
-            last_day: cal.day(e.due_by).unwrap_or(0),
-        });
+        r.due.push(due_visit(cal, &e));
         r.requirements.push(e);
     }
     let limits = Limits::of(ctx, r.caseworker);
@@ -145,6 +140,16 @@ fn insert_early(
     }
 }
 
+/// A requirement's window as calendar days (empty when it lies outside).
+fn due_visit(cal: &WorkCalendar, r: &Requirement) -> DueVisit {
+    DueVisit {
+        child: r.child,
+        required: r.required,
+        first_day: cal.day(r.due_from).unwrap_or(usize::MAX),
+        last_day: cal.day(r.due_by).unwrap_or(0),
+    }
+}
+
 /// Plans the given visits, early ones included, for one caseworker in one
 /// chunk, as one model.
 fn plan_jointly(
@@ -157,15 +162,7 @@ fn plan_jointly(
     let days = chunk.span;
     // Required visits first: candidate search grows trips from them.
     requirements.sort_by_key(|r| !r.required);
-    let due: Vec<DueVisit> = requirements
-        .iter()
-        .map(|r| DueVisit {
-            child: r.child,
-            required: r.required,
-            first_day: cal.day(r.due_from).unwrap_or(usize::MAX),
-            last_day: cal.day(r.due_by).unwrap_or(0),
-        })
-        .collect();
+    let due: Vec<DueVisit> = requirements.iter().map(|r| due_visit(cal, r)).collect();
     let mut unmet = Vec::new();
     for (v, r) in requirements.iter().enumerate() {
         if let Some(reason) = window_problem(cal, cw, r, &due[v]) {
@@ -213,6 +210,7 @@ fn plan_jointly(
         }
     }
     unmet.sort();
+    let penalty_nok = balance::penalty_of_trips(cal, &planner.weights, &trips, limits.penalty_nok);
     Ok(CaseworkerResult {
         caseworker: cw,
         due,
@@ -220,6 +218,7 @@ fn plan_jointly(
         trips,
         unmet,
         bound,
+        penalty_nok,
     })
 }
 

@@ -76,18 +76,10 @@ pub fn plan(
             // Colleagues' plans now depend on each other.
             out.forget_bound();
         }
-        let penalty = ctx.settings.balance.uneven_week_penalty_nok;
         let mut next: Vec<Vec<Booking>> = vec![Vec::new(); data.caseworkers.len()];
         for result in results {
             let cw = result.caseworker;
-            let limit = caseworker::weekly_limit(&ctx, cw);
-            let weights = balance::week_weights(&cal, cw, days.span, limit);
-            out.add_penalty(balance::penalty_of_trips(
-                &cal,
-                &weights,
-                &result.trips,
-                penalty,
-            ));
+            out.add_penalty(result.penalty_nok);
             // Only the last week of the chunk can share a week with the
             // next; months never straddle quarters.
             next[cw] = result
@@ -120,6 +112,8 @@ pub struct CaseworkerResult {
     /// A lower bound on this caseworker's objective in the chunk, when all
     /// their feasible trips were enumerated.
     pub bound: Option<caseworker::Bound>,
+    /// The uneven-week penalty of the trips, NOK (0 unless set).
+    pub penalty_nok: f64,
 }
 
 fn plan_caseworkers(

@@ -30,7 +30,8 @@ const NEAR_MINUTES: i64 = 60;
 const FAR_MINUTES: i64 = 90;
 
 /// What a caseworker's plan costs in the search: trips, less the worth of
-/// early visits, plus the penalty of unmet visits.
+/// early visits, plus the uneven-week penalty and the penalty of unmet
+/// visits (the plan's objective, as the choice model counts it).
 fn objective(ctx: &Context, r: &CaseworkerResult) -> f64 {
     let early = ctx.settings.visits.early_visit_value_nok;
     let trips: f64 = r
@@ -41,7 +42,7 @@ fn objective(ctx: &Context, r: &CaseworkerResult) -> f64 {
                 - early * c.visits.iter().filter(|&&v| !r.due[v].required).count() as f64
         })
         .sum();
-    trips + UNMET_PENALTY_NOK * r.unmet.len() as f64
+    trips + r.penalty_nok + UNMET_PENALTY_NOK * r.unmet.len() as f64
 }
 
 /// The change penalty of the visits `r` makes for other caseworkers' children.

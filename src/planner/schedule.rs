@@ -399,8 +399,6 @@ fn spread_targets(trips: &[&Candidate], chunk: (usize, usize)) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::planner::trip::TripShape;
-    use crate::units::{Metres, Minutes, Ore};
     use chrono::NaiveDate;
 
     /// 2027Q1; the fixture's K1 (caseworker 0) is never away in it.
@@ -414,19 +412,7 @@ mod tests {
 
     /// A trip of `visits` visits and `days` days that may start on `starts`.
     fn trip(visits: usize, days: u32, starts: &[usize]) -> Candidate {
-        Candidate {
-            visits: (0..visits).collect(),
-            shape: TripShape {
-                days,
-                stops: Vec::new(),
-                km_car: Metres(0),
-                flight_legs: 0,
-                nights: days - 1,
-                travel: Minutes(0),
-                cost: Ore(0),
-            },
-            start_days: starts.to_vec(),
-        }
+        Candidate::for_test((0..visits).collect(), 0.0, days, starts.to_vec())
     }
 
     /// Weekdays of ISO weeks 2 and 3 of 2027 (11-15 and 18-22 January).

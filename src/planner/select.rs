@@ -59,11 +59,11 @@ pub fn select(
     capacity: &dyn Fn(usize) -> u32,
     backend: Backend,
 ) -> Result<Selection, String> {
-    let master = Master::new(candidates, due, early_value_nok, capacity);
-    master.select(backend, DIRECT_MAX)
+    select_with_surcharge(candidates, due, early_value_nok, &[], capacity, backend)
 }
 
-/// As [`select`], with `surcharge[t]` NOK added to candidate `t`'s value: a
+/// As [`select`], with `surcharge[t]` NOK added to candidate `t`'s value
+/// (none where `surcharge` is shorter than the candidates): a
 /// soft cost the choice weighs besides money (the least uneven-week penalty
 /// a trip brings, see `planner::balance`). The bound and the model
 /// objective include it; `objective_nok` stays money only.
@@ -509,23 +509,9 @@ pub mod recorder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::planner::trip::TripShape;
-    use crate::units::{Metres, Minutes, Ore};
 
     fn trip(visits: &[usize], nok: f64, days: u32) -> Candidate {
-        Candidate {
-            visits: visits.to_vec(),
-            shape: TripShape {
-                days,
-                stops: Vec::new(),
-                km_car: Metres(0),
-                flight_legs: 0,
-                nights: days - 1,
-                travel: Minutes(0),
-                cost: Ore::from_nok(nok),
-            },
-            start_days: vec![0],
-        }
+        Candidate::for_test(visits.to_vec(), nok, days, vec![0])
     }
 
     fn due(n: usize, required: usize) -> Vec<DueVisit> {
