@@ -28,37 +28,23 @@ impl Horizon {
 
     /// Parses `2027Q1` (any case).
     pub fn quarter(text: &str) -> Option<Self> {
-        let t = text.trim().to_uppercase();
-        let (year, q) = t.split_once('Q')?;
-        let year: i32 = year.parse().ok()?;
-        let q: u32 = q.parse().ok()?;
-        if !(1..=4).contains(&q) || !(1900..=2200).contains(&year) {
-            return None;
-        }
-        let p = Period {
-            year,
-            kind: PeriodKind::Quarter,
-            index: q,
-        };
-        Some(Self {
-            start: p.start(),
-            end: p.end(),
-        })
+        Self::period(text, 'Q', PeriodKind::Quarter, 4)
     }
 
-    /// A half-year such as `2027H1`.
+    /// A half-year such as `2027H1` (any case).
     pub fn half(text: &str) -> Option<Self> {
+        Self::period(text, 'H', PeriodKind::Half, 2)
+    }
+
+    /// `<year><mark><index>`, index 1 to `count`, as the period's days.
+    fn period(text: &str, mark: char, kind: PeriodKind, count: u32) -> Option<Self> {
         let t = text.trim().to_uppercase();
-        let (year, h) = t.split_once('H')?;
-        let (year, h): (i32, u32) = (year.parse().ok()?, h.parse().ok()?);
-        if !(1..=2).contains(&h) || !(1900..=2200).contains(&year) {
+        let (year, index) = t.split_once(mark)?;
+        let (year, index): (i32, u32) = (year.parse().ok()?, index.parse().ok()?);
+        if !(1..=count).contains(&index) || !(1900..=2200).contains(&year) {
             return None;
         }
-        let p = Period {
-            year,
-            kind: PeriodKind::Half,
-            index: h,
-        };
+        let p = Period { year, kind, index };
         Some(Self {
             start: p.start(),
             end: p.end(),

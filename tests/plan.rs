@@ -64,6 +64,22 @@ fn rows(dir: &Path, file: &str) -> Vec<csv::StringRecord> {
     r.records().map(Result::unwrap).collect()
 }
 
+/// Plans 2027Q1 of `data` into `out`, expecting bad input: exit code 2;
+/// returns what it printed on stderr.
+fn plan_fails_on_input(data: &Path, out: &Path) -> String {
+    let o = tilsyn(&[
+        "plan",
+        "--data",
+        data.to_str().unwrap(),
+        "--quarter",
+        "2027Q1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 /// offices.csv with the one Trondheim office, for hand-made datasets.
 fn write_office(dir: &Path) {
     fs::write(
@@ -220,17 +236,7 @@ fn bad_input_reports_every_problem_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("plan");
     let data = fixture("bad_many_problems");
-    let o = tilsyn(&[
-        "plan",
-        "--data",
-        data.to_str().unwrap(),
-        "--quarter",
-        "2027Q1",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = plan_fails_on_input(&data, &out);
     let problems = err.lines().filter(|l| l.contains(".csv:")).count();
     assert!(problems >= 6, "{err}");
     assert!(!out.exists(), "nothing may be written on bad input");
@@ -576,17 +582,7 @@ fn a_bad_balance_setting_is_named_and_nothing_is_written() {
         "[balance]\nmax_visits_per_day = 0\nuneven_week_penalty_nok = -5\n",
     );
     let out = tmp.path().join("plan");
-    let o = tilsyn(&[
-        "plan",
-        "--data",
-        tmp.path().to_str().unwrap(),
-        "--quarter",
-        "2027Q1",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = plan_fails_on_input(tmp.path(), &out);
     assert!(err.contains("balance.max_visits_per_day"), "{err}");
     assert!(err.contains("balance.uneven_week_penalty_nok"), "{err}");
     assert!(!out.exists(), "nothing may be written on bad settings");
