@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 use tilsyn::demand::Horizon;
 use tilsyn::model::Dataset;
 use tilsyn::plan::Plan;
-use tilsyn::travel::{car::GreatCircleCar, Sites};
+use tilsyn::settings::RouterKind;
+use tilsyn::travel::engine::{self, cache::Cache, EngineError, RoadMatrix};
+use tilsyn::travel::{car::GreatCircleCar, Sites, TravelMatrix};
 
 #[derive(Parser)]
 #[command(name = "tilsyn", version, about = "Plans the follow-up visits a child-welfare department owes children in foster homes, institutions and lodgings.", long_about = None)]
@@ -56,6 +58,18 @@ enum Command {
         out: PathBuf,
         #[arg(long)]
         settings: Option<PathBuf>,
+        #[command(flatten)]
+        road: RouterArgs,
+    },
+    /// Fetch the road matrix of a dataset from a road engine into the cache.
+    Matrix {
+        /// Dataset folder.
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        settings: Option<PathBuf>,
+        #[command(flatten)]
+        road: RouterArgs,
     },
     /// Solve a VRP instance from export-vrp with tilsyn's own engine.
     SolveVrp {
@@ -109,6 +123,20 @@ struct NorwayArgs {
     out: PathBuf,
 }
 
+/// Where road travel comes from (overrides the `[router]` settings).
+#[derive(Args, Clone, Default)]
+struct RouterArgs {
+    /// Road engine: great-circle (offline model), osrm or valhalla.
+    #[arg(long, value_parser = ["great-circle", "osrm", "valhalla"])]
+    router: Option<String>,
+    /// The engine's base URL, e.g. http://127.0.0.1:5000.
+    #[arg(long)]
+    router_url: Option<String>,
+    /// Plan from the matrix cache alone; fail (exit 3) naming what is missing.
+    #[arg(long)]
+    offline: bool,
+}
+
 #[derive(Args)]
 #[command(group(
     clap::ArgGroup::new("span")
@@ -143,6 +171,8 @@ struct PlanArgs {
     /// Seed for every random choice (overrides planning.seed).
     #[arg(long)]
     seed: Option<u64>,
+    #[command(flatten)]
+    road: RouterArgs,
 }
 
 /// An error with the exit code it should give.
@@ -200,7 +230,13 @@ pub fn run() -> ExitCode {
             quarter,
             out,
             settings,
-        } => export_vrp(&data, &quarter, &out, settings.as_deref()),
+            road,
+        } => export_vrp(&data, &quarter, &out, settings.as_deref(), &road),
+        Command::Matrix {
+            data,
+            settings,
+            road,
+        } => matrix(&data, settings.as_deref(), &road),
         Command::SolveVrp { instance, out } => solve_vrp(&instance, &out),
         Command::Generate {
             which:
@@ -282,7 +318,7 @@ fn plan(args: PlanArgs) -> Result<(), Failure> {
     }
     let started = Instant::now();
     let sites = Sites::new(&data);
-    let matrix = GreatCircleCar::new(&sites, &data.settings.car);
+    let matrix = road_matrix(&mut data, &sites, &args.road)?;
     let bar = ProgressBar::hidden();
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} caseworkers")
@@ -297,12 +333,92 @@ fn plan(args: PlanArgs) -> Result<(), Failure> {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     };
-    let plan = tilsyn::planner::plan(&data, horizon, &sites, &matrix, &progress)
+    let plan = tilsyn::planner::plan(&data, horizon, &sites, matrix.as_ref(), &progress)
         .map_err(|e| anyhow!("planning failed: {e}"))?;
     bar.finish_and_clear();
     tilsyn::write::write_plan(&plan, &args.out)
         .with_context(|| format!("writing the plan to {}", args.out.display()))?;
     print_summary(&plan, &args.out);
+    Ok(())
+}
+
+/// The road matrix the settings and `args` ask for: the offline model, or
+/// an engine's drives (fetched, or read from the cache). Engine failures
+/// give exit code 3, before anything is written.
+fn road_matrix(
+    data: &mut Dataset,
+    sites: &Sites,
+    args: &RouterArgs,
+) -> Result<Box<dyn TravelMatrix>, Failure> {
+    let router = &mut data.settings.router;
+    if let Some(kind) = &args.router {
+        router.engine = match kind.as_str() {
+            "osrm" => RouterKind::Osrm,
+            "valhalla" => RouterKind::Valhalla,
+            _ => RouterKind::GreatCircle,
+        };
+    }
+    if let Some(url) = &args.router_url {
+        router.url = Some(url.clone());
+    }
+    let engine_failure = |e: EngineError| Failure {
+        code: 3,
+        message: format!("error: {e}; nothing was written."),
+    };
+    let engine = match engine::connect(router) {
+        Ok(Some(engine)) => engine,
+        Ok(None) => {
+            if args.offline {
+                return Err(Failure::input(
+                    "--offline needs a road engine (--router osrm or valhalla, or router.engine)",
+                ));
+            }
+            return Ok(Box::new(GreatCircleCar::new(sites, &data.settings.car)));
+        }
+        Err(e @ EngineError::NoUrl { .. }) => return Err(Failure::input(format!("error: {e}"))),
+        Err(e) => return Err(engine_failure(e)),
+    };
+    let dir = engine::cache_dir(router);
+    let mut cache = Cache::open(Cache::file(&dir, engine.name(), engine.profile()));
+    if let Some(why) = &cache.discarded {
+        eprintln!("warning: matrix cache {why}");
+    }
+    let (matrix, report) =
+        RoadMatrix::fetch(engine.as_ref(), &mut cache, data, sites, args.offline)
+            .map_err(engine_failure)?;
+    eprintln!(
+        "road engine {} ({}): {} places ({} off the road network), {} drives; asked {} places and {} drives in {} requests{}",
+        engine.name(),
+        engine.url(),
+        report.points,
+        report.off_network,
+        report.pairs,
+        report.points_asked,
+        report.pairs_asked,
+        report.requests,
+        if args.offline { " (offline: from the cache)" } else { "" }
+    );
+    Ok(Box::new(matrix))
+}
+
+/// `tilsyn matrix`: fetches what the planner will need into the cache.
+fn matrix(data: &Path, settings: Option<&Path>, road: &RouterArgs) -> Result<(), Failure> {
+    let mut dataset = load(data, settings)?;
+    if road.offline {
+        return Err(Failure::input(
+            "tilsyn matrix fills the cache from the engine; --offline makes no sense here",
+        ));
+    }
+    let sites = Sites::new(&dataset);
+    road_matrix(&mut dataset, &sites, road)?;
+    if dataset.settings.router.engine == RouterKind::GreatCircle {
+        println!("router.engine is great-circle: there is nothing to fetch (give --router osrm or valhalla)");
+    } else {
+        println!(
+            "matrix cache: {}",
+            engine::cache_dir(&dataset.settings.router).display()
+        );
+    }
     Ok(())
 }
 
@@ -414,22 +530,23 @@ fn export_vrp(
     quarter: &str,
     out: &Path,
     settings: Option<&Path>,
+    road: &RouterArgs,
 ) -> Result<(), Failure> {
     let horizon = Horizon::quarter(quarter).ok_or_else(|| {
         Failure::input(format!(
             "--quarter: \"{quarter}\" is not a quarter (hint: write e.g. 2027Q1)"
         ))
     })?;
-    let dataset = load(data, settings)?;
+    let mut dataset = load(data, settings)?;
     let sites = Sites::new(&dataset);
-    let matrix = GreatCircleCar::new(&sites, &dataset.settings.car);
+    let matrix = road_matrix(&mut dataset, &sites, road)?;
     let name = format!(
         "{} {}",
         data.file_name()
             .map_or("data".into(), |n| n.to_string_lossy()),
         quarter.trim().to_uppercase()
     );
-    let inst = tilsyn::vrp::export::export(&dataset, horizon, &matrix, &sites, &name);
+    let inst = tilsyn::vrp::export::export(&dataset, horizon, matrix.as_ref(), &sites, &name);
     let json = serde_json::to_string(&inst).context("encoding the instance")?;
     tilsyn::write::write_file_atomically(out, json.as_bytes())
         .with_context(|| format!("writing {}", out.display()))?;

@@ -89,6 +89,10 @@ pub enum UnmetReason {
     MinGapConflict,
     /// No trip can reach the child within the day and trip limits.
     NoFeasibleTrip,
+    /// The road engine knows no road to the home (an island without a
+    /// ferry, a place off the network), and no flight with a rental car
+    /// reaches it.
+    NoRoadAccess,
     /// Trips exist, but the caseworker's field days are taken.
     NoCapacity,
 }
@@ -100,6 +104,7 @@ impl UnmetReason {
             UnmetReason::NoWorkingDay => "no_working_day",
             UnmetReason::MinGapConflict => "min_gap_conflict",
             UnmetReason::NoFeasibleTrip => "no_feasible_trip",
+            UnmetReason::NoRoadAccess => "no_road_access",
             UnmetReason::NoCapacity => "no_capacity",
         }
     }

@@ -303,6 +303,70 @@ impl Balance {
     }
 }
 
+/// Where road travel comes from (README, "Road engines").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RouterKind {
+    /// The offline model (`[car]`): great-circle distance times a detour factor.
+    GreatCircle,
+    /// An OSRM server (`table`, `nearest` and `route` services).
+    Osrm,
+    /// A Valhalla server (`sources_to_targets`, `locate` and `route`).
+    Valhalla,
+}
+
+impl RouterKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            RouterKind::GreatCircle => "great-circle",
+            RouterKind::Osrm => "osrm",
+            RouterKind::Valhalla => "valhalla",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Router {
+    pub engine: RouterKind,
+    /// The engine's base URL, e.g. `http://127.0.0.1:5000`.
+    pub url: Option<String>,
+    /// The engine's profile: OSRM's is part of the URL (`driving`), Valhalla's
+    /// is the costing (`auto`). Empty: that default.
+    pub profile: Option<String>,
+    /// Seconds before one request is given up (and retried).
+    pub timeout_seconds: f64,
+    /// Retries of a request that timed out, could not connect or got a 5xx.
+    pub retries: u32,
+    /// Most locations in one matrix request (OSRM's `max-table-size`
+    /// defaults to 100); a larger matrix is fetched in blocks.
+    pub max_locations_per_request: usize,
+    /// Requests in flight at once.
+    pub concurrent_requests: usize,
+    /// A home farther than this from any road the engine knows has no road
+    /// access (metres).
+    pub snap_radius_m: f64,
+    /// Folder of the matrix cache; empty: `$XDG_CACHE_HOME/tilsyn` or
+    /// `~/.cache/tilsyn`.
+    pub cache_dir: Option<std::path::PathBuf>,
+}
+
+impl Default for Router {
+    fn default() -> Self {
+        Self {
+            engine: RouterKind::GreatCircle,
+            url: None,
+            profile: None,
+            timeout_seconds: 30.0,
+            retries: 3,
+            max_locations_per_request: 100,
+            concurrent_requests: 4,
+            snap_radius_m: 2000.0,
+            cache_dir: None,
+        }
+    }
+}
+
 /// A full-time figure scaled by `fte` and rounded to the nearest whole.
 fn scale(n: u32, fte: f64) -> u32 {
     (f64::from(n) * fte).round().max(0.0) as u32
@@ -318,6 +382,7 @@ pub struct Settings {
     pub costs: Costs,
     pub planning: Planning,
     pub balance: Balance,
+    pub router: Router,
 }
 
 impl Settings {
@@ -452,6 +517,27 @@ impl Settings {
             (1..=12).contains(&p.max_visits_per_trip),
             "planning.max_visits_per_trip",
             "must be between 1 and 12",
+        );
+        let r = &self.router;
+        need(
+            r.timeout_seconds > 0.0 && r.timeout_seconds.is_finite(),
+            "router.timeout_seconds",
+            "must be positive",
+        );
+        need(
+            r.max_locations_per_request >= 2,
+            "router.max_locations_per_request",
+            "must be at least 2",
+        );
+        need(
+            (1..=64).contains(&r.concurrent_requests),
+            "router.concurrent_requests",
+            "must be between 1 and 64",
+        );
+        need(
+            r.snap_radius_m > 0.0 && r.snap_radius_m.is_finite(),
+            "router.snap_radius_m",
+            "must be positive",
         );
         let b = &self.balance;
         need(

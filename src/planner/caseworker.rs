@@ -303,7 +303,14 @@ impl GroupPlanner<'_> {
         let complete = found.complete;
         let mut unmet: Vec<(usize, UnmetReason)> = (0..due.len())
             .filter(|&v| due[v].required && !candidates.iter().any(|c| c.visits.contains(&v)))
-            .map(|v| (v, UnmetReason::NoFeasibleTrip))
+            .map(|v| {
+                let reason = if ctx.no_road_access(due[v].child) {
+                    UnmetReason::NoRoadAccess
+                } else {
+                    UnmetReason::NoFeasibleTrip
+                };
+                (v, reason)
+            })
             .collect();
         let taken = self.taken_days();
         let free = field_days(cal, cw, self.days.0, self.days.1, self.limit, &taken);

@@ -6,14 +6,12 @@ use crate::geodata;
 use crate::model::Dataset;
 use crate::settings::Settings;
 use crate::travel::flights::network;
-use crate::travel::{great_circle_metres, Drive, Sites, TravelMatrix};
+use crate::travel::{Drive, Sites, TravelMatrix};
 use crate::units::{Metres, Minutes};
 
 /// Above this many offices, children and airports the drive cache would take
 /// too much memory, and drives are asked of the matrix each time.
 const DENSE_CACHE_MAX_SITES: usize = 2500;
-/// Farthest a hotel town may be from where the day ends, straight line.
-const HOTEL_TOWN_MAX_METRES: f64 = 40_000.0;
 
 /// A way to reach a child's area from its caseworker's office by air.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,20 +46,7 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     pub fn new(data: &'a Dataset, sites: &'a Sites, matrix: &'a dyn TravelMatrix) -> Self {
         let settings = &data.settings;
-        let hotels: Vec<usize> = sites.hotels().collect();
-        // The nearest hotel town, or, with none within reach (Svalbard, a
-        // remote island), a hotel right where the caseworker is.
-        let nearest_hotel: Vec<usize> = (0..sites.len())
-            .map(|s| {
-                let here = sites.location(s);
-                hotels
-                    .iter()
-                    .map(|&h| (great_circle_metres(here, sites.location(h)), h))
-                    .min_by(|a, b| a.0.total_cmp(&b.0))
-                    .filter(|(m, _)| *m <= HOTEL_TOWN_MAX_METRES)
-                    .map_or(s, |(_, h)| h)
-            })
-            .collect();
+        let nearest_hotel = sites.nearest_hotels();
         let home_airport: Vec<Option<usize>> = (0..data.offices.len())
             .map(|o| {
                 (0..geodata::airports().len())
@@ -130,6 +115,17 @@ impl<'a> Context<'a> {
 
     pub fn nearest_hotel(&self, site: usize) -> usize {
         self.nearest_hotel[site]
+    }
+
+    /// Whether no road reaches the child's home, neither from its
+    /// caseworker's office nor from an airport a flight could take them to.
+    pub fn no_road_access(&self, child: usize) -> bool {
+        let home = self.sites.child(child);
+        let office = self.office_site_of_caseworker(self.data.children[child].caseworker);
+        !self.matrix.reachable(office, home)
+            && self.air_access[child]
+                .iter()
+                .all(|a| !self.matrix.reachable(self.sites.airport(a.dest), home))
     }
 
     pub fn office_site_of_caseworker(&self, caseworker: usize) -> usize {

@@ -270,6 +270,7 @@ fn detail(reason: UnmetReason, ctx: &Context, r: &Requirement, cw: usize) -> Str
         UnmetReason::MinGapConflict => format!("The last visit was too recent: the minimum gap between visits leaves no day before {by}."),
         UnmetReason::NoFeasibleTrip => format!("No trip by car or plane reaches the home within {trip_limits} between {from} and {by}."),
         UnmetReason::NoCapacity => format!("Caseworker {who} has {room} left for this visit between {from} and {by}."),
+        UnmetReason::NoRoadAccess => "The road engine finds no road to the home (off the road network within router.snap_radius_m, or no ferry or bridge), and no flight with a rental car reaches it.".to_string(),
     }
 }
 

@@ -7,6 +7,7 @@
 //! planner's own model ([`flights`]), whatever the road source.
 
 pub mod car;
+pub mod engine;
 pub mod flights;
 
 use crate::geodata;
@@ -113,13 +114,38 @@ impl Sites {
     pub fn kind(&self, site: usize) -> SiteKind {
         self.sites[site].kind
     }
+
+    /// Per site: the site of the nearest hotel town, or, with none within
+    /// `HOTEL_TOWN_MAX_METRES` (Svalbard, a remote island), the site itself
+    /// (a hotel right where the caseworker is).
+    pub fn nearest_hotels(&self) -> Vec<usize> {
+        (0..self.len())
+            .map(|s| {
+                let here = self.location(s);
+                self.hotels()
+                    .map(|h| (great_circle_metres(here, self.location(h)), h))
+                    .min_by(|a, b| a.0.total_cmp(&b.0))
+                    .filter(|(m, _)| *m <= HOTEL_TOWN_MAX_METRES)
+                    .map_or(s, |(_, h)| h)
+            })
+            .collect()
+    }
 }
+
+/// Farthest a hotel town may be from where the day ends, straight line.
+const HOTEL_TOWN_MAX_METRES: f64 = 40_000.0;
 
 /// Road travel between sites. Implementations must be deterministic and
 /// cheap to query; an engine-backed matrix fetches and caches up front.
 pub trait TravelMatrix: Sync {
     /// The drive from one site to another.
     fn drive(&self, from: usize, to: usize) -> Drive;
+
+    /// Whether a road leads from one site to the other (a road engine may
+    /// know none; the offline model always does).
+    fn reachable(&self, _from: usize, _to: usize) -> bool {
+        true
+    }
 }
 
 /// Great-circle distance in metres (haversine on a sphere of mean radius).
