@@ -23,16 +23,18 @@ net=$ENGINES_NETWORK
 run=$(mktemp -d "${TMPDIR:-/tmp}/tilsyn-engines.XXXXXX")
 osrm_pid=""
 valhalla_pid=""
+valhalla2_pid=""
 stop() {
   local pid
-  for pid in $osrm_pid $valhalla_pid; do
+  for pid in $osrm_pid $valhalla_pid $valhalla2_pid; do
     kill -TERM "$pid" 2>/dev/null
   done
-  for pid in $osrm_pid $valhalla_pid; do
+  for pid in $osrm_pid $valhalla_pid $valhalla2_pid; do
     wait "$pid" 2>/dev/null
   done
   osrm_pid=""
   valhalla_pid=""
+  valhalla2_pid=""
 }
 trap 'stop; rm -rf "$run"' EXIT
 trap 'exit 130' INT TERM
@@ -307,10 +309,41 @@ decode_check "shape decodes at precision 6 to the snapped locations" "$run/v_rou
   "(lambda m: (m['sources'][0]['lat'], m['sources'][0]['lon']))(json.load(open('$run/v_matrix.json')))" \
   "(lambda m: (m['targets'][$i_ferry]['lat'], m['targets'][$i_ferry]['lon']))(json.load(open('$run/v_matrix.json')))"
 
+# --- Valhalla without the connectivity check ---------------------------------------
+echo "== Valhalla with loki.use_connectivity false: island_home in a matrix"
+vp2=$(free_port)
+"$py" - "$run/valhalla.json" "$run/valhalla-noconn.json" "$vp2" <<'EOF'
+import json, sys
+src, dst, port = sys.argv[1:]
+c = json.load(open(src))
+c["loki"]["use_connectivity"] = False
+c["httpd"]["service"]["listen"] = f"tcp://127.0.0.1:{port}"
+json.dump(c, open(dst, "w"), indent=2)
+EOF
+"$VALHALLA_SERVICE" "$run/valhalla-noconn.json" "$VALHALLA_CONCURRENCY" >"$run/valhalla_noconn.log" 2>&1 &
+valhalla2_pid=$!
+if wait_up valhalla_noconn "http://127.0.0.1:$vp2/status" "$valhalla2_pid"; then
+  V2="http://127.0.0.1:$vp2"
+  m="\"sources\":[$v_office,$v_island],\"targets\":[$v_office,$v_home],\"costing\":\"auto\""
+  code=$(post "$V2/sources_to_targets" "{$m,\"verbose\":false}" "$run/v2_concise.json")
+  echo "        verbose=false: HTTP $code $(cat "$run/v2_concise.json")"
+  check "verbose=false: HTTP 200, island_home's row null, the rest filled" \
+    'a["sources_to_targets"]["durations"][1] == [None, None] and a["sources_to_targets"]["durations"][0][1] > 0' \
+    "$run/v2_concise.json"
+  code=$(post "$V2/sources_to_targets" "{$m}" "$run/v2_verbose.json")
+  echo "        verbose=true (the default): HTTP $code $(cat "$run/v2_verbose.json")"
+  echo "        (Valhalla 3.9.1 fails to write the verbose form with an unsnapped location)"
+fi
+
 # --- stop ---------------------------------------------------------------------------
 echo "== stop servers (SIGTERM by pid)"
-for name in osrm-routed valhalla_service; do
-  if [ "$name" = osrm-routed ]; then pid=$osrm_pid; port=$op; else pid=$valhalla_pid; port=$vp; fi
+for name in osrm-routed valhalla_service valhalla_noconn; do
+  case $name in
+    osrm-routed) pid=$osrm_pid port=$op ;;
+    valhalla_service) pid=$valhalla_pid port=$vp ;;
+    valhalla_noconn) pid=$valhalla2_pid port=$vp2 ;;
+  esac
+  [ -n "$pid" ] || continue
   t0=$(now)
   kill -TERM "$pid"
   wait "$pid"
@@ -323,6 +356,7 @@ for name in osrm-routed valhalla_service; do
 done
 osrm_pid=""
 valhalla_pid=""
+valhalla2_pid=""
 
 echo
 if [ "$failures" -eq 0 ]; then
