@@ -387,7 +387,7 @@ fn road_matrix(
         RoadMatrix::fetch(engine.as_ref(), &mut cache, data, sites, args.offline)
             .map_err(engine_failure)?;
     eprintln!(
-        "road engine {} ({}): {} places ({} off the road network), {} drives; asked {} places and {} drives in {} requests{}",
+        "road engine {} ({}): {} places ({} off the road network), {} drives; asked {} places and {} drives in {} batches of requests{}",
         engine.name(),
         engine.url(),
         report.points,

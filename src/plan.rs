@@ -187,7 +187,8 @@ impl Plan {
             visits_planned: self.visits.len(),
             visits_early: self.visits.iter().filter(|v| !v.required).count(),
             visits_unmet: self.unmet.len(),
-            km_car: self.trips.iter().map(|t| round_km(t.km_car)).sum(),
+            // `+ 0.0`: the sum of no trips is -0.0, which would print as "-0.0".
+            km_car: self.trips.iter().map(|t| round_km(t.km_car)).sum::<f64>() + 0.0,
             flight_legs: self.trips.iter().map(|t| t.flight_legs).sum(),
             hotel_nights: self.trips.iter().map(|t| t.nights).sum(),
             travel_minutes: self.trips.iter().map(|t| t.travel.0).sum(),

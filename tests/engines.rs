@@ -477,7 +477,7 @@ fn end_to_end(engine: &str) {
     server.stop();
     let o = plan(&run, engine, &server.url, &[]);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("in 0 requests"), "{}", text(&o));
+    assert!(text(&o).contains("in 0 batches"), "{}", text(&o));
     assert_eq!(
         fs::read_to_string(run.out.join("visits.csv")).unwrap(),
         before

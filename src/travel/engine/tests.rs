@@ -220,3 +220,22 @@ fn parallel_keeps_order_and_stops_at_the_first_error() {
     assert!(e.is_err());
     assert!(ran.load(Ordering::SeqCst) < 50);
 }
+
+#[test]
+fn valhalla_unconnected_regions_split_the_block_down_to_the_pairs_across() {
+    let unconnected = r#"{"error_code":170,"error":"Locations are in unconnected regions. Go check/edit the map at osm.org","status_code":400,"status":"Bad Request"}"#;
+    let cell = r#"{"sources_to_targets":[[{"distance":1.5,"time":120}]]}"#;
+    // 1 source x 2 targets: the block fails, then target 0 answers, target 1
+    // is still unconnected alone.
+    let s = serve(vec![
+        reply(400, unconnected),
+        reply(200, cell),
+        reply(400, unconnected),
+    ]);
+    let v = Valhalla::new(&s.url, "auto", SECOND, 0).unwrap();
+    assert_eq!(
+        v.table(&TWO[..1], &TWO, 2000.0).unwrap(),
+        vec![vec![Some((1500, 120)), None]]
+    );
+    assert_eq!(s.hits.load(Ordering::SeqCst), 3);
+}

@@ -67,15 +67,56 @@ impl Valhalla {
                 url: self.http.base.clone(),
                 what: what.into(),
                 detail: format!(
-                    "HTTP {} error {c}: {}",
+                    "HTTP {} error {c}: {}{}",
                     answer.status,
-                    json.get("error").and_then(Value::as_str).unwrap_or("")
+                    json.get("error").and_then(Value::as_str).unwrap_or(""),
+                    match c {
+                        TOO_FAR => format!(
+                            " (hint: raise service_limits.{}.max_matrix_distance in the Valhalla configuration; the default is 400 km)",
+                            self.costing
+                        ),
+                        TOO_MANY => format!(
+                            " (hint: lower router.max_locations_per_request, or raise service_limits.{}.max_matrix_location_pairs)",
+                            self.costing
+                        ),
+                        _ => String::new(),
+                    }
                 ),
             }),
             None => Err(self.garbage(
                 what,
                 format!("HTTP {}: {}", answer.status, snippet(&answer.body)),
             )),
+        }
+    }
+
+    /// The table of `sources` to `targets` asked in two halves (by the
+    /// longer side); a single pair that is still unconnected has no road.
+    fn split_table(
+        &self,
+        sources: &[LatLon],
+        targets: &[LatLon],
+        radius_m: f64,
+    ) -> Result<Vec<Vec<Road>>, EngineError> {
+        if sources.len() >= targets.len() && sources.len() > 1 {
+            let (a, b) = sources.split_at(sources.len() / 2);
+            let mut rows = self.table(a, targets, radius_m)?;
+            rows.extend(self.table(b, targets, radius_m)?);
+            Ok(rows)
+        } else if targets.len() > 1 {
+            let (a, b) = targets.split_at(targets.len() / 2);
+            let left = self.table(sources, a, radius_m)?;
+            let right = self.table(sources, b, radius_m)?;
+            Ok(left
+                .into_iter()
+                .zip(right)
+                .map(|(mut l, r)| {
+                    l.extend(r);
+                    l
+                })
+                .collect())
+        } else {
+            Ok(vec![vec![None; targets.len()]; sources.len()])
         }
     }
 
@@ -89,6 +130,11 @@ impl Valhalla {
 
 /// Valhalla's error for a place with no road within `search_cutoff`.
 pub const NO_SUITABLE_EDGES: i64 = 171;
+/// Valhalla's error for a matrix over places in unconnected road regions.
+pub const UNCONNECTED: i64 = 170;
+/// Valhalla's errors for a matrix beyond the server's distance and size limits.
+const TOO_FAR: i64 = 154;
+const TOO_MANY: i64 = 150;
 
 impl Engine for Valhalla {
     fn name(&self) -> &'static str {
@@ -147,9 +193,12 @@ impl Engine for Valhalla {
         let answer = self
             .http
             .post("sources_to_targets", &body, "sources_to_targets")?;
-        let json = match self.parse(answer, "sources_to_targets", &[])? {
+        let json = match self.parse(answer, "sources_to_targets", &[UNCONNECTED])? {
             Ok(json) => json,
-            Err(code) => return Err(self.garbage("sources_to_targets", format!("error {code}"))),
+            // Some place lies in a region no road joins to the others (an
+            // island without a ferry): halve the block until the pairs
+            // across the gap stand alone, and those have no road.
+            Err(_) => return self.split_table(sources, targets, radius_m),
         };
         let (n, m) = (sources.len(), targets.len());
         let bad = || {
