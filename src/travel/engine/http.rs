@@ -52,6 +52,26 @@ impl Http {
         })
     }
 
+    /// The engine answered `what` with something that is not an answer.
+    pub fn garbage(&self, what: &str, detail: impl Into<String>) -> EngineError {
+        EngineError::Garbage {
+            engine: self.engine,
+            url: self.base.clone(),
+            what: what.into(),
+            detail: detail.into(),
+        }
+    }
+
+    /// The engine refused or failed `what`, saying why.
+    pub fn failed(&self, what: &str, detail: String) -> EngineError {
+        EngineError::Failed {
+            engine: self.engine,
+            url: self.base.clone(),
+            what: what.into(),
+            detail,
+        }
+    }
+
     /// `GET base/path`.
     pub fn get(&self, path: &str, what: &str) -> Result<Answer, EngineError> {
         let url = format!("{}/{}", self.base, path.trim_start_matches('/'));

@@ -31,12 +31,7 @@ impl Osrm {
     }
 
     fn garbage(&self, what: &str, detail: impl Into<String>) -> EngineError {
-        EngineError::Garbage {
-            engine: "osrm",
-            url: self.http.base.clone(),
-            what: what.into(),
-            detail: detail.into(),
-        }
+        self.http.garbage(what, detail)
     }
 
     /// The answer's JSON with `code` "Ok", or the error it stands for; the
@@ -71,12 +66,9 @@ impl Osrm {
             ));
         }
         let message = json.get("message").and_then(Value::as_str).unwrap_or("");
-        Err(EngineError::Failed {
-            engine: "osrm",
-            url: self.http.base.clone(),
-            what: what.into(),
-            detail: format!("HTTP {} {code}: {message}", answer.status),
-        })
+        Err(self
+            .http
+            .failed(what, format!("HTTP {} {code}: {message}", answer.status)))
     }
 }
 

@@ -33,12 +33,7 @@ impl Valhalla {
     }
 
     fn garbage(&self, what: &str, detail: impl Into<String>) -> EngineError {
-        EngineError::Garbage {
-            engine: "valhalla",
-            url: self.http.base.clone(),
-            what: what.into(),
-            detail: detail.into(),
-        }
+        self.http.garbage(what, detail)
     }
 
     /// The answer's JSON if it is a success; Valhalla's own error code and
@@ -62,11 +57,9 @@ impl Valhalla {
         let code = json.get("error_code").and_then(Value::as_i64);
         match code {
             Some(c) if soft.contains(&c) => Ok(Err(c)),
-            Some(c) => Err(EngineError::Failed {
-                engine: "valhalla",
-                url: self.http.base.clone(),
-                what: what.into(),
-                detail: format!(
+            Some(c) => Err(self.http.failed(
+                what,
+                format!(
                     "HTTP {} error {c}: {}{}",
                     answer.status,
                     json.get("error").and_then(Value::as_str).unwrap_or(""),
@@ -82,7 +75,7 @@ impl Valhalla {
                         _ => String::new(),
                     }
                 ),
-            }),
+            )),
             None => Err(self.garbage(
                 what,
                 format!("HTTP {}: {}", answer.status, snippet(&answer.body)),
