@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 use tilsyn::demand::Horizon;
 use tilsyn::model::Dataset;
 use tilsyn::plan::Plan;
+use tilsyn::settings::Router;
 use tilsyn::settings::RouterKind;
-use tilsyn::travel::engine::{self, cache::Cache, EngineError, RoadMatrix};
+use tilsyn::travel::engine::{self, cache::Cache, Engine, EngineError, RoadMatrix};
 use tilsyn::travel::{car::GreatCircleCar, Sites, TravelMatrix};
 
 #[derive(Parser)]
@@ -318,7 +319,7 @@ fn plan(args: PlanArgs) -> Result<(), Failure> {
     }
     let started = Instant::now();
     let sites = Sites::new(&data);
-    let matrix = road_matrix(&mut data, &sites, &args.road)?;
+    let mut roads = road_matrix(&mut data, &sites, &args.road)?;
     let bar = ProgressBar::hidden();
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} caseworkers")
@@ -333,23 +334,61 @@ fn plan(args: PlanArgs) -> Result<(), Failure> {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     };
-    let plan = tilsyn::planner::plan(&data, horizon, &sites, matrix.as_ref(), &progress)
+    let mut plan = tilsyn::planner::plan(&data, horizon, &sites, roads.matrix.as_ref(), &progress)
         .map_err(|e| anyhow!("planning failed: {e}"))?;
     bar.finish_and_clear();
+    roads.shape(&mut plan, &data.settings.router)?;
     tilsyn::write::write_plan(&plan, &args.out)
         .with_context(|| format!("writing the plan to {}", args.out.display()))?;
     print_summary(&plan, &args.out);
     Ok(())
 }
 
+/// Where a run's road travel comes from: the matrix, and the engine with
+/// its cache for the trips' road geometry afterwards.
+struct Roads {
+    matrix: Box<dyn TravelMatrix>,
+    engine: Option<(Box<dyn Engine>, Cache)>,
+    offline: bool,
+}
+
+impl Roads {
+    /// Gives the plan's road legs the engine's geometry (nothing without
+    /// an engine).
+    fn shape(&mut self, plan: &mut Plan, router: &Router) -> Result<(), Failure> {
+        let Some((engine, cache)) = &mut self.engine else {
+            return Ok(());
+        };
+        let r = engine::attach_shapes(engine.as_ref(), cache, plan, router, self.offline)
+            .map_err(engine_failure)?;
+        eprintln!(
+            "road geometry: {} legs, {} asked of the engine{}",
+            r.legs,
+            r.asked,
+            if r.missing > 0 {
+                format!(
+                    ", {} without geometry (offline, not in the cache)",
+                    r.missing
+                )
+            } else {
+                String::new()
+            }
+        );
+        Ok(())
+    }
+}
+
+fn engine_failure(e: EngineError) -> Failure {
+    Failure {
+        code: 3,
+        message: format!("error: {e}; nothing was written."),
+    }
+}
+
 /// The road matrix the settings and `args` ask for: the offline model, or
 /// an engine's drives (fetched, or read from the cache). Engine failures
 /// give exit code 3, before anything is written.
-fn road_matrix(
-    data: &mut Dataset,
-    sites: &Sites,
-    args: &RouterArgs,
-) -> Result<Box<dyn TravelMatrix>, Failure> {
+fn road_matrix(data: &mut Dataset, sites: &Sites, args: &RouterArgs) -> Result<Roads, Failure> {
     let router = &mut data.settings.router;
     if let Some(kind) = &args.router {
         router.engine = match kind.as_str() {
@@ -361,10 +400,6 @@ fn road_matrix(
     if let Some(url) = &args.router_url {
         router.url = Some(url.clone());
     }
-    let engine_failure = |e: EngineError| Failure {
-        code: 3,
-        message: format!("error: {e}; nothing was written."),
-    };
     let engine = match engine::connect(router) {
         Ok(Some(engine)) => engine,
         Ok(None) => {
@@ -373,7 +408,11 @@ fn road_matrix(
                     "--offline needs a road engine (--router osrm or valhalla, or router.engine)",
                 ));
             }
-            return Ok(Box::new(GreatCircleCar::new(sites, &data.settings.car)));
+            return Ok(Roads {
+                matrix: Box::new(GreatCircleCar::new(sites, &data.settings.car)),
+                engine: None,
+                offline: false,
+            });
         }
         Err(e @ EngineError::NoUrl { .. }) => return Err(Failure::input(format!("error: {e}"))),
         Err(e) => return Err(engine_failure(e)),
@@ -398,7 +437,11 @@ fn road_matrix(
         report.requests,
         if args.offline { " (offline: from the cache)" } else { "" }
     );
-    Ok(Box::new(matrix))
+    Ok(Roads {
+        matrix: Box::new(matrix),
+        engine: Some((engine, cache)),
+        offline: args.offline,
+    })
 }
 
 /// `tilsyn matrix`: fetches what the planner will need into the cache.
@@ -539,14 +582,14 @@ fn export_vrp(
     })?;
     let mut dataset = load(data, settings)?;
     let sites = Sites::new(&dataset);
-    let matrix = road_matrix(&mut dataset, &sites, road)?;
+    let roads = road_matrix(&mut dataset, &sites, road)?;
     let name = format!(
         "{} {}",
         data.file_name()
             .map_or("data".into(), |n| n.to_string_lossy()),
         quarter.trim().to_uppercase()
     );
-    let inst = tilsyn::vrp::export::export(&dataset, horizon, matrix.as_ref(), &sites, &name);
+    let inst = tilsyn::vrp::export::export(&dataset, horizon, roads.matrix.as_ref(), &sites, &name);
     let json = serde_json::to_string(&inst).context("encoding the instance")?;
     tilsyn::write::write_file_atomically(out, json.as_bytes())
         .with_context(|| format!("writing {}", out.display()))?;

@@ -2,7 +2,7 @@
 //! and the totals computed from those rows so files can never disagree.
 
 use crate::demand::{Horizon, Period};
-use crate::model::{CaseworkerId, ChildId};
+use crate::model::{CaseworkerId, ChildId, LatLon};
 use crate::units::{Metres, Minutes, Ore};
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -66,6 +66,9 @@ pub struct PlannedTrip {
     pub nights: u32,
     pub travel: Minutes,
     pub cost: Ore,
+    /// Per stop: the road geometry of the leg into it, as a road engine
+    /// gave it; `None` on the first stop, for flights, and without an engine.
+    pub leg_shapes: Vec<Option<Vec<LatLon>>>,
 }
 
 impl PlannedTrip {

@@ -449,6 +449,44 @@ fn matrix_matches_the_engine(engine: &str, url: &str, run: &Run, net: &Network) 
     assert!(ferry_seen, "network.json names a ferry home");
 }
 
+/// Great-circle metres between two `[lon, lat]` positions.
+fn metres(a: &Value, b: &Value) -> f64 {
+    let (lon1, lat1) = (a[0].as_f64().unwrap(), a[1].as_f64().unwrap());
+    let (lon2, lat2) = (b[0].as_f64().unwrap(), b[1].as_f64().unwrap());
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let h = ((p2 - p1) / 2.0).sin().powi(2)
+        + p1.cos() * p2.cos() * ((lon2 - lon1).to_radians() / 2.0).sin().powi(2);
+    2.0 * 6_371_008.8 * h.sqrt().asin()
+}
+
+/// routes.geojson draws every trip along the engine's roads: a line of
+/// many points whose length is the trip's road distance.
+fn trips_follow_the_roads(out: &Path) {
+    let doc: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("routes.geojson")).unwrap()).unwrap();
+    assert_eq!(doc["type"], "FeatureCollection");
+    let trips: Vec<&Value> = doc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["kind"] == "trip")
+        .collect();
+    assert!(!trips.is_empty());
+    for t in trips {
+        assert_eq!(t["geometry"]["type"], "LineString");
+        assert_eq!(t["properties"]["road_geometry"], true, "{t}");
+        let line = t["geometry"]["coordinates"].as_array().unwrap();
+        let length: f64 = line.windows(2).map(|w| metres(&w[0], &w[1])).sum();
+        let km = t["properties"]["km_car"].as_f64().unwrap();
+        assert!(
+            (length / 1000.0 - km).abs() <= 0.1 * km + 0.3,
+            "{}: line {:.2} km, trip {km} km",
+            t["properties"]["trip_id"],
+            length / 1000.0
+        );
+    }
+}
+
 fn end_to_end(engine: &str) {
     let Some(env) = engines() else { return };
     let net = network();
@@ -472,6 +510,7 @@ fn end_to_end(engine: &str) {
     assert_eq!(unmet.len(), 1, "only the island child is unmet: {unmet:?}");
     assert!(run.cache.read_dir().unwrap().count() == 1, "one cache file");
     matrix_matches_the_engine(engine, &server.url, &run, &net);
+    trips_follow_the_roads(&run.out);
     // Warm: the same plan with the engine gone, so no request can succeed.
     let before = fs::read_to_string(run.out.join("visits.csv")).unwrap();
     server.stop();
@@ -514,6 +553,86 @@ fn slow_engine(engine: &str) {
     assert!(!run.out.exists());
     // Two tries of one second and a pause: well under ten seconds.
     assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+/// A TCP relay to the server at `upstream`: it passes the first answer on,
+/// then kills the server (SIGKILL) and closes every connection after, so
+/// the engine dies in the middle of a run.
+fn relay_that_kills(upstream: &str, pid: u32) -> String {
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let upstream = upstream.trim_start_matches("http://").to_string();
+    let dead = Arc::new(AtomicBool::new(false));
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(mut client) = client else { return };
+            if dead.load(Ordering::SeqCst) {
+                continue; // dropped: closed at once
+            }
+            let Ok(mut server) = std::net::TcpStream::connect(&upstream) else {
+                continue;
+            };
+            let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut c2, &mut s2);
+            });
+            let dead = dead.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 65536];
+                while let Ok(n) = server.read(&mut buf) {
+                    if n == 0 || client.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                    if !dead.swap(true, Ordering::SeqCst) {
+                        let _ = Command::new("kill")
+                            .args(["-KILL", &pid.to_string()])
+                            .status();
+                    }
+                }
+                let _ = client.shutdown(std::net::Shutdown::Both);
+            });
+        }
+    });
+    url
+}
+
+/// The engine killed after its first answer: exit 3, no plan, no cache.
+fn stopped_mid_run(engine: &str) {
+    let Some(env) = engines() else { return };
+    let net = network();
+    let server = match engine {
+        "osrm" => start_osrm(&env, &net),
+        _ => start_valhalla(&env, &net),
+    };
+    let run = setup(&net, 5.0, 1);
+    // Small blocks: many requests, so the first answer is not the last.
+    let mut settings = fs::read_to_string(&run.settings).unwrap();
+    settings.push_str("max_locations_per_request = 2\nconcurrent_requests = 1\n");
+    fs::write(&run.settings, settings).unwrap();
+    let url = relay_that_kills(&server.url, server.child.id());
+    let o = plan(&run, engine, &url, &[]);
+    eprintln!("{engine} stopped mid-run: {}", text(&o));
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(!run.out.exists(), "no plan written");
+    assert!(
+        !run.cache.exists() || run.cache.read_dir().unwrap().count() == 0,
+        "no cache written from a failed run"
+    );
+    // The server is gone: nothing answers there any more.
+    assert!(std::net::TcpStream::connect(server.url.trim_start_matches("http://")).is_err());
+}
+
+#[test]
+fn osrm_stopped_mid_run() {
+    stopped_mid_run("osrm");
+}
+
+#[test]
+fn valhalla_stopped_mid_run() {
+    stopped_mid_run("valhalla");
 }
 
 #[test]

@@ -205,6 +205,43 @@ fn tromso_is_reached_by_plane_and_rental_car() {
         .map(|s| s.get(3).unwrap())
         .collect();
     assert_eq!(airports, ["TRD", "TOS", "TOS", "TRD"]);
+    // routes.geojson: the trip through every stop, without a road engine
+    // in straight lines, and the office and the home as points.
+    let doc: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(t.path().join("plan/routes.geojson")).unwrap())
+            .unwrap();
+    assert_eq!(doc["type"], "FeatureCollection");
+    let features = doc["features"].as_array().unwrap();
+    let trip = features
+        .iter()
+        .find(|f| f["properties"]["kind"] == "trip")
+        .unwrap();
+    assert_eq!(trip["geometry"]["type"], "LineString");
+    assert_eq!(trip["properties"]["road_geometry"], false);
+    let line = trip["geometry"]["coordinates"].as_array().unwrap();
+    let distinct: std::collections::BTreeSet<String> = stops
+        .iter()
+        .map(|s| format!("{},{}", &s[5], &s[4]))
+        .collect();
+    assert_eq!(
+        line.len(),
+        stops.len(),
+        "office, TRD, TOS, home, TOS, TRD, office"
+    );
+    for p in line {
+        let (lon, lat) = (p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
+        assert!((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat));
+        assert!(distinct.iter().any(|d| {
+            let (x, y) = d.split_once(',').unwrap();
+            (x.parse::<f64>().unwrap() - lon).abs() < 1e-6
+                && (y.parse::<f64>().unwrap() - lat).abs() < 1e-6
+        }));
+    }
+    let kinds: Vec<&str> = features
+        .iter()
+        .filter_map(|f| f["properties"]["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["trip", "child", "office"]);
 }
 
 #[test]

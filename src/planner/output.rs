@@ -89,7 +89,7 @@ impl<'a> Builder<'a> {
             let first = self.cal.date(*day);
             let at = |m: i64| at_time(first, m);
             let id = format!("{}-{}", cw.id, first.format("%Y%m%d"));
-            let stops = cand
+            let stops: Vec<PlannedStop> = cand
                 .shape
                 .stops
                 .iter()
@@ -124,7 +124,9 @@ impl<'a> Builder<'a> {
                 }
             }
             let shape = &cand.shape;
+            let leg_shapes = vec![None; stops.len()];
             self.plan.trips.push(PlannedTrip {
+                leg_shapes,
                 id,
                 caseworker: cw.id.clone(),
                 depart: at(shape.stops[0].depart.unwrap_or(0)),

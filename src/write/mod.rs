@@ -8,12 +8,16 @@
 //! generators write their folders the same way ([`write_folder_atomically`]).
 
 mod csv_files;
+mod geojson;
 mod ics;
 mod summary;
 
 pub use summary::summary_json;
 
 use crate::contract::{SUMMARY, TRIPS, TRIP_STOPS, UNMET, VISITS};
+
+/// The plan's trips and places as GeoJSON (beside the contract's files).
+pub const ROUTES: &str = "routes.geojson";
 use crate::plan::Plan;
 use std::fs;
 use std::io::Write;
@@ -80,6 +84,7 @@ fn write_all(plan: &Plan, dir: &Path) -> std::io::Result<()> {
     private_file(&dir.join(TRIP_STOPS), &csv_files::trip_stops(plan)?)?;
     private_file(&dir.join(UNMET), &csv_files::unmet(plan)?)?;
     private_file(&dir.join(SUMMARY), summary_json(plan).as_bytes())?;
+    private_file(&dir.join(ROUTES), &geojson::routes(plan))?;
     let calendars = dir.join("calendars");
     private_dir(&calendars)?;
     for (caseworker, text) in ics::calendars(plan) {

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever the layout or the meaning of an entry changes.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"TILSYNRC";
 /// `metres` of a pair the engine found no road for.
 const NO_ROAD: u32 = u32::MAX;
@@ -24,6 +24,8 @@ pub struct Cache {
     /// Per point and snapping radius (metres): whether it is on the network.
     pub snaps: HashMap<(Point, u32), bool>,
     pub pairs: HashMap<(Point, Point), Road>,
+    /// Road geometry from one point to another, as a precision-6 polyline.
+    pub shapes: HashMap<(Point, Point), String>,
     dirty: bool,
     /// Why an existing file was not used, to tell the user.
     pub discarded: Option<String>,
@@ -59,9 +61,10 @@ impl Cache {
         };
         match std::fs::read(&path) {
             Ok(bytes) => match parse(&bytes) {
-                Some((snaps, pairs)) => {
+                Some((snaps, pairs, shapes)) => {
                     cache.snaps = snaps;
                     cache.pairs = pairs;
+                    cache.shapes = shapes;
                 }
                 None => {
                     cache.discarded = Some(format!(
@@ -92,6 +95,11 @@ impl Cache {
         self.dirty = true;
     }
 
+    pub fn put_shape(&mut self, from: Point, to: Point, polyline6: String) {
+        self.shapes.insert((from, to), polyline6);
+        self.dirty = true;
+    }
+
     /// Writes the cache if anything was added: a new owner-only file next
     /// to the old one, synced, then renamed over it.
     pub fn save(&mut self) -> std::io::Result<()> {
@@ -111,7 +119,10 @@ impl Cache {
                 }
             }
         }
-        crate::write::write_file_atomically(path, &serialize(&self.snaps, &self.pairs))?;
+        crate::write::write_file_atomically(
+            path,
+            &serialize(&self.snaps, &self.pairs, &self.shapes),
+        )?;
         self.dirty = false;
         Ok(())
     }
@@ -120,6 +131,7 @@ impl Cache {
 fn serialize(
     snaps: &HashMap<(Point, u32), bool>,
     pairs: &HashMap<(Point, Point), Road>,
+    shapes: &HashMap<(Point, Point), String>,
 ) -> Vec<u8> {
     // Sorted, so the same cache gives the same bytes.
     let mut s: Vec<_> = snaps.iter().collect();
@@ -143,12 +155,25 @@ fn serialize(
         out.extend_from_slice(&m.to_le_bytes());
         out.extend_from_slice(&s.to_le_bytes());
     }
+    let mut g: Vec<_> = shapes.iter().collect();
+    g.sort_unstable_by_key(|(k, _)| **k);
+    out.extend_from_slice(&(g.len() as u64).to_le_bytes());
+    for ((a, b), line) in g {
+        put_point(&mut out, *a);
+        put_point(&mut out, *b);
+        out.extend_from_slice(&(line.len() as u32).to_le_bytes());
+        out.extend_from_slice(line.as_bytes());
+    }
     let sum = fnv1a(&out);
     out.extend_from_slice(&sum.to_le_bytes());
     out
 }
 
-type Parsed = (HashMap<(Point, u32), bool>, HashMap<(Point, Point), Road>);
+type Parsed = (
+    HashMap<(Point, u32), bool>,
+    HashMap<(Point, Point), Road>,
+    HashMap<(Point, Point), String>,
+);
 
 fn parse(bytes: &[u8]) -> Option<Parsed> {
     let (body, sum) = bytes.split_at(bytes.len().checked_sub(8)?);
@@ -176,7 +201,16 @@ fn parse(bytes: &[u8]) -> Option<Parsed> {
         let s = r.u32()?;
         pairs.insert((a, b), (m != NO_ROAD).then_some((m, s)));
     }
-    (r.at == body.len()).then_some((snaps, pairs))
+    let n = r.u64()?;
+    let mut shapes = HashMap::new();
+    for _ in 0..n {
+        let a = r.point()?;
+        let b = r.point()?;
+        let len = r.u32()? as usize;
+        let line = String::from_utf8(r.take(len)?.to_vec()).ok()?;
+        shapes.insert((a, b), line);
+    }
+    (r.at == body.len()).then_some((snaps, pairs, shapes))
 }
 
 fn put_point(out: &mut Vec<u8>, p: Point) {
@@ -230,6 +264,7 @@ mod tests {
         c.put_snap(Point(6_390_000, 1_000_000), 2000, false);
         c.put_pair(Point(1, 2), Point(3, 4), Some((12_345, 678)));
         c.put_pair(Point(3, 4), Point(1, 2), None);
+        c.put_shape(Point(1, 2), Point(3, 4), "_p~iF~ps|U".into());
         c
     }
 
@@ -243,6 +278,7 @@ mod tests {
         assert_eq!(again.snaps, c.snaps);
         assert_eq!(again.pairs, c.pairs);
         assert_eq!(again.pairs[&(Point(3, 4), Point(1, 2))], None);
+        assert_eq!(again.shapes, c.shapes);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -270,7 +306,7 @@ mod tests {
         let flipped = Cache::open(path.clone());
         assert!(flipped.pairs.is_empty() && flipped.discarded.is_some());
         // Another version's file.
-        let mut other = serialize(&c.snaps, &c.pairs);
+        let mut other = serialize(&c.snaps, &c.pairs, &c.shapes);
         other[8] = 99;
         std::fs::write(&path, &other).unwrap();
         assert!(Cache::open(path).discarded.is_some());

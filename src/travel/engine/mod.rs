@@ -431,6 +431,88 @@ impl RoadMatrix {
     }
 }
 
+/// What attaching road geometry did, for the terminal.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ShapeReport {
+    /// Distinct road legs in the plan's trips.
+    pub legs: usize,
+    /// Of those, asked of the engine in this run.
+    pub asked: usize,
+    /// Of those, left without geometry (offline, not in the cache).
+    pub missing: usize,
+}
+
+/// Gives every road leg of the plan's trips the engine's road geometry
+/// (`PlannedTrip::leg_shapes`), from the cache or, unless `offline`, from
+/// the engine's `route` service; saves what is new to the cache.
+pub fn attach_shapes(
+    engine: &dyn Engine,
+    cache: &mut Cache,
+    plan: &mut crate::plan::Plan,
+    router: &Router,
+    offline: bool,
+) -> Result<ShapeReport, EngineError> {
+    let leg = |a: &crate::plan::PlannedStop, b: &crate::plan::PlannedStop| {
+        (
+            Point::of(LatLon::new(a.lat, a.lon)),
+            Point::of(LatLon::new(b.lat, b.lon)),
+        )
+    };
+    let by_road = |s: &crate::plan::PlannedStop| matches!(s.mode_in, Some("car" | "ferry"));
+    let legs: BTreeSet<(Point, Point)> = plan
+        .trips
+        .iter()
+        .flat_map(|t| t.stops.windows(2))
+        .filter(|w| by_road(&w[1]))
+        .map(|w| leg(&w[0], &w[1]))
+        .filter(|(a, b)| a != b)
+        .collect();
+    let missing: Vec<(Point, Point)> = legs
+        .iter()
+        .copied()
+        .filter(|k| !cache.shapes.contains_key(k))
+        .collect();
+    let mut report = ShapeReport {
+        legs: legs.len(),
+        ..ShapeReport::default()
+    };
+    if offline {
+        report.missing = missing.len();
+    } else if !missing.is_empty() {
+        let radius = router.snap_radius_m;
+        let routes = parallel(&missing, router.concurrent_requests, |(a, b)| {
+            engine.route(&[a.location(), b.location()], radius)
+        })?;
+        for ((a, b), route) in missing.iter().zip(routes) {
+            cache.put_shape(*a, *b, polyline::encode(&route.geometry, 6));
+        }
+        report.asked = missing.len();
+        cache.save().map_err(|e| EngineError::Cache {
+            path: cache
+                .path()
+                .map_or("(none)".into(), |p| p.display().to_string()),
+            detail: e.to_string(),
+        })?;
+    }
+    for trip in &mut plan.trips {
+        for i in 1..trip.stops.len() {
+            let (a, b) = leg(&trip.stops[i - 1], &trip.stops[i]);
+            if !by_road(&trip.stops[i]) {
+                continue;
+            }
+            trip.leg_shapes[i] = if a == b {
+                Some(vec![a.location()])
+            } else {
+                cache
+                    .shapes
+                    .get(&(a, b))
+                    .and_then(|line| polyline::decode(line, 6))
+            };
+        }
+    }
+    Ok(report)
+}
+
 /// Per office: the sites its trips can touch: the office, the homes of
 /// its caseworkers' children, every airport, and the hotel towns nearest
 /// to any of those.
