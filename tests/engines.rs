@@ -511,6 +511,16 @@ fn end_to_end(engine: &str) {
     assert!(run.cache.read_dir().unwrap().count() == 1, "one cache file");
     matrix_matches_the_engine(engine, &server.url, &run, &net);
     trips_follow_the_roads(&run.out);
+    // The leg to the home across the water is marked as a ferry leg.
+    let ferry_child = &run.ids[net.homes.iter().position(|h| h.0 == "ferry_home").unwrap()];
+    let mut stops = csv::Reader::from_path(run.out.join("trip_stops.csv")).unwrap();
+    let modes: Vec<String> = stops
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[3] == ferry_child.as_str())
+        .map(|r| r[8].to_string())
+        .collect();
+    assert_eq!(modes, ["ferry"], "{engine}");
     // Warm: the same plan with the engine gone, so no request can succeed.
     let before = fs::read_to_string(run.out.join("visits.csv")).unwrap();
     server.stop();

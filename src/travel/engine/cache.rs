@@ -24,8 +24,9 @@ pub struct Cache {
     /// Per point and snapping radius (metres): whether it is on the network.
     pub snaps: HashMap<(Point, u32), bool>,
     pub pairs: HashMap<(Point, Point), Road>,
-    /// Road geometry from one point to another, as a precision-6 polyline.
-    pub shapes: HashMap<(Point, Point), String>,
+    /// Road geometry from one point to another, as a precision-6 polyline,
+    /// and whether the road takes a ferry.
+    pub shapes: HashMap<(Point, Point), (String, bool)>,
     dirty: bool,
     /// Why an existing file was not used, to tell the user.
     pub discarded: Option<String>,
@@ -95,8 +96,8 @@ impl Cache {
         self.dirty = true;
     }
 
-    pub fn put_shape(&mut self, from: Point, to: Point, polyline6: String) {
-        self.shapes.insert((from, to), polyline6);
+    pub fn put_shape(&mut self, from: Point, to: Point, polyline6: String, ferry: bool) {
+        self.shapes.insert((from, to), (polyline6, ferry));
         self.dirty = true;
     }
 
@@ -131,7 +132,7 @@ impl Cache {
 fn serialize(
     snaps: &HashMap<(Point, u32), bool>,
     pairs: &HashMap<(Point, Point), Road>,
-    shapes: &HashMap<(Point, Point), String>,
+    shapes: &HashMap<(Point, Point), (String, bool)>,
 ) -> Vec<u8> {
     // Sorted, so the same cache gives the same bytes.
     let mut s: Vec<_> = snaps.iter().collect();
@@ -158,11 +159,12 @@ fn serialize(
     let mut g: Vec<_> = shapes.iter().collect();
     g.sort_unstable_by_key(|(k, _)| **k);
     out.extend_from_slice(&(g.len() as u64).to_le_bytes());
-    for ((a, b), line) in g {
+    for ((a, b), (line, ferry)) in g {
         put_point(&mut out, *a);
         put_point(&mut out, *b);
         out.extend_from_slice(&(line.len() as u32).to_le_bytes());
         out.extend_from_slice(line.as_bytes());
+        out.push(u8::from(*ferry));
     }
     let sum = fnv1a(&out);
     out.extend_from_slice(&sum.to_le_bytes());
@@ -172,7 +174,7 @@ fn serialize(
 type Parsed = (
     HashMap<(Point, u32), bool>,
     HashMap<(Point, Point), Road>,
-    HashMap<(Point, Point), String>,
+    HashMap<(Point, Point), (String, bool)>,
 );
 
 fn parse(bytes: &[u8]) -> Option<Parsed> {
@@ -208,7 +210,8 @@ fn parse(bytes: &[u8]) -> Option<Parsed> {
         let b = r.point()?;
         let len = r.u32()? as usize;
         let line = String::from_utf8(r.take(len)?.to_vec()).ok()?;
-        shapes.insert((a, b), line);
+        let ferry = r.take(1)?[0] != 0;
+        shapes.insert((a, b), (line, ferry));
     }
     (r.at == body.len()).then_some((snaps, pairs, shapes))
 }
@@ -264,7 +267,7 @@ mod tests {
         c.put_snap(Point(6_390_000, 1_000_000), 2000, false);
         c.put_pair(Point(1, 2), Point(3, 4), Some((12_345, 678)));
         c.put_pair(Point(3, 4), Point(1, 2), None);
-        c.put_shape(Point(1, 2), Point(3, 4), "_p~iF~ps|U".into());
+        c.put_shape(Point(1, 2), Point(3, 4), "_p~iF~ps|U".into(), true);
         c
     }
 

@@ -102,6 +102,8 @@ pub struct Route {
     pub metres: f64,
     pub seconds: f64,
     pub geometry: Vec<LatLon>,
+    /// Whether the route takes a ferry.
+    pub ferry: bool,
 }
 
 /// What a routing engine does for the planner.
@@ -444,7 +446,8 @@ pub struct ShapeReport {
 
 /// Gives every road leg of the plan's trips the engine's road geometry
 /// (`PlannedTrip::leg_shapes`), from the cache or, unless `offline`, from
-/// the engine's `route` service; saves what is new to the cache.
+/// the engine's `route` service, and marks a leg that takes a ferry with
+/// `mode_in = "ferry"`; saves what is new to the cache.
 pub fn attach_shapes(
     engine: &dyn Engine,
     cache: &mut Cache,
@@ -484,7 +487,7 @@ pub fn attach_shapes(
             engine.route(&[a.location(), b.location()], radius)
         })?;
         for ((a, b), route) in missing.iter().zip(routes) {
-            cache.put_shape(*a, *b, polyline::encode(&route.geometry, 6));
+            cache.put_shape(*a, *b, polyline::encode(&route.geometry, 6), route.ferry);
         }
         report.asked = missing.len();
         cache.save().map_err(|e| EngineError::Cache {
@@ -503,10 +506,11 @@ pub fn attach_shapes(
             trip.leg_shapes[i] = if a == b {
                 Some(vec![a.location()])
             } else {
-                cache
-                    .shapes
-                    .get(&(a, b))
-                    .and_then(|line| polyline::decode(line, 6))
+                let known = cache.shapes.get(&(a, b));
+                if known.is_some_and(|(_, ferry)| *ferry) {
+                    trip.stops[i].mode_in = Some("ferry");
+                }
+                known.and_then(|(line, _)| polyline::decode(line, 6))
             };
         }
     }

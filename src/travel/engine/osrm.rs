@@ -197,7 +197,7 @@ impl Engine for Osrm {
 
     fn route(&self, points: &[LatLon], radius_m: f64) -> Result<Route, EngineError> {
         let path = format!(
-            "route/v1/{}/{}?overview=full&geometries=polyline6&steps=false&radiuses={}",
+            "route/v1/{}/{}?overview=full&geometries=polyline6&steps=true&radiuses={}",
             self.profile,
             coordinates(points),
             radiuses(points.len(), radius_m)
@@ -217,7 +217,18 @@ impl Engine for Osrm {
             .and_then(Value::as_str)
             .and_then(|g| polyline::decode(g, 6))
             .ok_or_else(|| self.garbage("route", "no polyline6 geometry"))?;
+        // Steps say how each part is travelled; OSRM's profiles call a
+        // crossing "ferry".
+        let ferry = route
+            .get("legs")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|leg| leg.get("steps").and_then(Value::as_array))
+            .flatten()
+            .any(|step| step.get("mode").and_then(Value::as_str) == Some("ferry"));
         Ok(Route {
+            ferry,
             metres: number("distance").ok_or_else(|| self.garbage("route", "no distance"))?,
             seconds: number("duration").ok_or_else(|| self.garbage("route", "no duration"))?,
             geometry,

@@ -243,6 +243,7 @@ impl Engine for Valhalla {
             .get("summary")
             .ok_or_else(|| self.garbage("route", "no summary"))?;
         let mut geometry = Vec::new();
+        let mut ferry = false;
         for leg in trip
             .get("legs")
             .and_then(Value::as_array)
@@ -253,11 +254,19 @@ impl Engine for Valhalla {
                 .and_then(Value::as_str)
                 .and_then(|s| polyline::decode(s, 6))
                 .ok_or_else(|| self.garbage("route", "a leg without a shape"))?;
+            // Maneuver types 28 and 29: onto and off a ferry.
+            ferry |= leg
+                .get("maneuvers")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|m| matches!(m.get("type").and_then(Value::as_i64), Some(28 | 29)));
             // Each leg starts where the one before ended.
             let skip = usize::from(!geometry.is_empty());
             geometry.extend(shape.into_iter().skip(skip));
         }
         Ok(Route {
+            ferry,
             metres: summary
                 .get("length")
                 .and_then(Value::as_f64)
