@@ -139,6 +139,15 @@ fn start_osrm(env: &BTreeMap<String, String>, net: &Network) -> Server {
 }
 
 fn start_valhalla(env: &BTreeMap<String, String>, net: &Network) -> Server {
+    start_valhalla_with(env, net, |_| {})
+}
+
+/// Valhalla with its configuration changed by `edit` first.
+fn start_valhalla_with(
+    env: &BTreeMap<String, String>,
+    net: &Network,
+    edit: impl Fn(&mut Value),
+) -> Server {
     let port = free_port();
     let dir = tempfile::tempdir().unwrap();
     let mut config: Value =
@@ -150,6 +159,7 @@ fn start_valhalla(env: &BTreeMap<String, String>, net: &Network) -> Server {
     config["httpd"]["service"]["interrupt"] = Value::from(sock("interrupt"));
     config["httpd"]["service"]["drain_seconds"] = Value::from(0);
     config["httpd"]["service"]["shutdown_seconds"] = Value::from(0);
+    edit(&mut config);
     let path = dir.path().join("valhalla.json");
     fs::write(&path, serde_json::to_string_pretty(&config).unwrap()).unwrap();
     let child = command(env, &env["VALHALLA_SERVICE"])
@@ -643,6 +653,31 @@ fn osrm_stopped_mid_run() {
 #[test]
 fn valhalla_stopped_mid_run() {
     stopped_mid_run("valhalla");
+}
+
+/// A Valhalla whose matrix stops at 5 km (the default is 400 km; a
+/// department across Norway meets it): the pairs beyond go by `route`, and
+/// the plan is the one an unlimited server gives.
+#[test]
+fn valhalla_matrix_distance_limit_falls_back_to_route() {
+    let Some(env) = engines() else { return };
+    let net = network();
+    let plans: Vec<String> = [None, Some(5000.0)]
+        .into_iter()
+        .map(|limit| {
+            let server = start_valhalla_with(&env, &net, |c| {
+                if let Some(m) = limit {
+                    c["service_limits"]["auto"]["max_matrix_distance"] = Value::from(m);
+                }
+            });
+            let run = setup(&net, 10.0, 1);
+            let o = plan(&run, "valhalla", &server.url, &[]);
+            assert!(o.status.success(), "{limit:?}: {}", text(&o));
+            check(&run);
+            fs::read_to_string(run.out.join("trip_stops.csv")).unwrap()
+        })
+        .collect();
+    assert_eq!(plans[0], plans[1]);
 }
 
 #[test]

@@ -239,3 +239,22 @@ fn valhalla_unconnected_regions_split_the_block_down_to_the_pairs_across() {
     );
     assert_eq!(s.hits.load(Ordering::SeqCst), 3);
 }
+
+#[test]
+fn valhalla_pairs_beyond_the_matrix_limit_are_asked_of_route() {
+    let too_far = r#"{"error_code":154,"error":"Path distance exceeds the max distance limit","status_code":400,"status":"Bad Request"}"#;
+    let cell = r#"{"sources_to_targets":[[{"distance":1.5,"time":120}]]}"#;
+    let route = r#"{"trip":{"legs":[],"summary":{"length":512.25,"time":23000}}}"#;
+    let s = serve(vec![
+        reply(400, too_far),
+        reply(200, cell),
+        reply(400, too_far),
+        reply(200, route),
+    ]);
+    let v = Valhalla::new(&s.url, "auto", SECOND, 0).unwrap();
+    assert_eq!(
+        v.table(&TWO[..1], &TWO, 2000.0).unwrap(),
+        vec![vec![Some((1500, 120)), Some((512_250, 23_000))]]
+    );
+    assert_eq!(s.hits.load(Ordering::SeqCst), 4);
+}

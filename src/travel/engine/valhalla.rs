@@ -84,12 +84,16 @@ impl Valhalla {
     }
 
     /// The table of `sources` to `targets` asked in two halves (by the
-    /// longer side); a single pair that is still unconnected has no road.
+    /// longer side), after Valhalla refused it with `code`. A single pair
+    /// still refused has no road when its places are unconnected (170);
+    /// beyond the server's matrix distance limit (154) it is asked of
+    /// `route`, whose limit is far higher.
     fn split_table(
         &self,
         sources: &[LatLon],
         targets: &[LatLon],
         radius_m: f64,
+        code: i64,
     ) -> Result<Vec<Vec<Road>>, EngineError> {
         if sources.len() >= targets.len() && sources.len() > 1 {
             let (a, b) = sources.split_at(sources.len() / 2);
@@ -108,9 +112,43 @@ impl Valhalla {
                     l
                 })
                 .collect())
+        } else if code == TOO_FAR && sources.len() == 1 && targets.len() == 1 {
+            Ok(vec![vec![
+                self.pair_by_route(sources[0], targets[0], radius_m)?
+            ]])
         } else {
             Ok(vec![vec![None; targets.len()]; sources.len()])
         }
+    }
+
+    /// The road from `a` to `b` by the `route` service: `None` when there is
+    /// no path (442) or a place is off the network (170, 171).
+    fn pair_by_route(&self, a: LatLon, b: LatLon, radius_m: f64) -> Result<Road, EngineError> {
+        let body = json!({
+            "locations": Self::locations(&[a, b], radius_m),
+            "costing": self.costing,
+            "units": "kilometers",
+        });
+        let answer = self.http.post("route", &body, "route")?;
+        let json = match self.parse(answer, "route", &[UNCONNECTED, NO_SUITABLE_EDGES, NO_PATH])? {
+            Ok(json) => json,
+            Err(_) => return Ok(None),
+        };
+        let summary = json
+            .get("trip")
+            .and_then(|t| t.get("summary"))
+            .ok_or_else(|| self.garbage("route", "no trip summary"))?;
+        let number = |k: &str| {
+            summary
+                .get(k)
+                .and_then(Value::as_f64)
+                .filter(|x| x.is_finite() && *x >= 0.0)
+                .ok_or_else(|| self.garbage("route", format!("no {k}")))
+        };
+        Ok(Some((
+            (number("length")? * 1000.0).round() as u32,
+            number("time")?.round() as u32,
+        )))
     }
 
     fn locations(points: &[LatLon], radius_m: f64) -> Vec<Value> {
@@ -127,6 +165,8 @@ pub const NO_SUITABLE_EDGES: i64 = 171;
 pub const UNCONNECTED: i64 = 170;
 /// Valhalla's errors for a matrix beyond the server's distance and size limits.
 const TOO_FAR: i64 = 154;
+/// Valhalla's error for a route with no path between its places.
+const NO_PATH: i64 = 442;
 const TOO_MANY: i64 = 150;
 
 impl Engine for Valhalla {
@@ -186,12 +226,13 @@ impl Engine for Valhalla {
         let answer = self
             .http
             .post("sources_to_targets", &body, "sources_to_targets")?;
-        let json = match self.parse(answer, "sources_to_targets", &[UNCONNECTED])? {
+        let json = match self.parse(answer, "sources_to_targets", &[UNCONNECTED, TOO_FAR])? {
             Ok(json) => json,
             // Some place lies in a region no road joins to the others (an
-            // island without a ferry): halve the block until the pairs
-            // across the gap stand alone, and those have no road.
-            Err(_) => return self.split_table(sources, targets, radius_m),
+            // island without a ferry), or some pair is beyond the server's
+            // matrix distance limit: halve the block until those pairs
+            // stand alone.
+            Err(code) => return self.split_table(sources, targets, radius_m, code),
         };
         let (n, m) = (sources.len(), targets.len());
         let bad = || {
