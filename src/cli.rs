@@ -72,6 +72,19 @@ enum Command {
         #[command(flatten)]
         road: RouterArgs,
     },
+    /// Fit the offline car model ([car] settings) to a road engine's drives.
+    Calibrate {
+        /// Dataset folder: the drives between its offices and children are fitted.
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        settings: Option<PathBuf>,
+        #[command(flatten)]
+        road: RouterArgs,
+        /// Also write the report as JSON to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Solve a VRP instance from export-vrp with tilsyn's own engine.
     SolveVrp {
         /// Instance file (JSON, from export-vrp).
@@ -238,6 +251,12 @@ pub fn run() -> ExitCode {
             settings,
             road,
         } => matrix(&data, settings.as_deref(), &road),
+        Command::Calibrate {
+            data,
+            settings,
+            road,
+            out,
+        } => calibrate(&data, settings.as_deref(), &road, out.as_deref()),
         Command::SolveVrp { instance, out } => solve_vrp(&instance, &out),
         Command::Generate {
             which:
@@ -344,6 +363,20 @@ fn plan(args: PlanArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `--router` and `--router-url` over the `[router]` settings.
+fn apply_router_args(router: &mut tilsyn::settings::Router, args: &RouterArgs) {
+    if let Some(kind) = &args.router {
+        router.engine = match kind.as_str() {
+            "osrm" => RouterKind::Osrm,
+            "valhalla" => RouterKind::Valhalla,
+            _ => RouterKind::GreatCircle,
+        };
+    }
+    if let Some(url) = &args.router_url {
+        router.url = Some(url.clone());
+    }
+}
+
 /// Where a run's road travel comes from: the matrix, and the engine with
 /// its cache for the trips' road geometry afterwards.
 struct Roads {
@@ -390,16 +423,7 @@ fn engine_failure(e: EngineError) -> Failure {
 /// give exit code 3, before anything is written.
 fn road_matrix(data: &mut Dataset, sites: &Sites, args: &RouterArgs) -> Result<Roads, Failure> {
     let router = &mut data.settings.router;
-    if let Some(kind) = &args.router {
-        router.engine = match kind.as_str() {
-            "osrm" => RouterKind::Osrm,
-            "valhalla" => RouterKind::Valhalla,
-            _ => RouterKind::GreatCircle,
-        };
-    }
-    if let Some(url) = &args.router_url {
-        router.url = Some(url.clone());
-    }
+    apply_router_args(router, args);
     let engine = match engine::connect(router) {
         Ok(Some(engine)) => engine,
         Ok(None) => {
@@ -461,6 +485,58 @@ fn matrix(data: &Path, settings: Option<&Path>, road: &RouterArgs) -> Result<(),
             "matrix cache: {}",
             engine::cache_dir(&dataset.settings.router).display()
         );
+    }
+    Ok(())
+}
+
+/// `tilsyn calibrate`: fits `[car]` to the engine's drives within the
+/// dataset's office groups and prints the report (no coordinates).
+fn calibrate(
+    data: &Path,
+    settings: Option<&Path>,
+    road: &RouterArgs,
+    out: Option<&Path>,
+) -> Result<(), Failure> {
+    use tilsyn::travel::calibrate;
+    let mut dataset = load(data, settings)?;
+    let mut router = dataset.settings.router.clone();
+    apply_router_args(&mut router, road);
+    if router.engine == RouterKind::GreatCircle {
+        return Err(Failure::input(
+            "error: calibrate fits the offline model (great-circle) to a road engine's drives, so it needs one: give --router osrm or valhalla and --router-url (or router.engine and router.url in the settings)",
+        ));
+    }
+    let sites = Sites::new(&dataset);
+    let roads = road_matrix(&mut dataset, &sites, road)?;
+    let sample = calibrate::sample(
+        &dataset,
+        &sites,
+        roads.matrix.as_ref(),
+        calibrate::MAX_PAIRS,
+    );
+    let Some(report) = calibrate::calibrate(&sample, &dataset.settings.car) else {
+        return Err(Failure::input(format!(
+            "error: {}: no drives to calibrate on: of {} ordered pairs of an office and its children's homes, {} are closer than {:.0} km and {} have no road (hint: calibrate on a dataset with homes spread over the area)",
+            data.display(),
+            sample.candidates,
+            sample.too_short,
+            calibrate::MIN_GREAT_CIRCLE_M / 1000.0,
+            sample.no_road
+        )));
+    };
+    let engine = format!(
+        "{} ({})",
+        dataset.settings.router.engine.name(),
+        dataset.settings.router.url.as_deref().unwrap_or("").trim()
+    );
+    print!("{}", report.text(&engine));
+    if let Some(out) = out {
+        let mut json = serde_json::to_value(&report).context("encoding the report")?;
+        json["engine"] = dataset.settings.router.engine.name().into();
+        json["url"] = dataset.settings.router.url.clone().into();
+        let text = serde_json::to_string_pretty(&json).context("encoding the report")?;
+        tilsyn::write::write_file_atomically(out, text.as_bytes())
+            .with_context(|| format!("writing {}", out.display()))?;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@
 
 use crate::diagnostics::Problem;
 use crate::units::{Minutes, Ore};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::path::Path;
 
 /// How strictly a child keeps its own caseworker.
@@ -133,7 +133,7 @@ impl Default for Visits {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Car {
     /// Road distance over great-circle distance, inland and along the E6.

@@ -726,3 +726,112 @@ fn matrix_command_warms_the_cache_for_offline_planning() {
     assert!(o.status.success(), "{}", text(&o));
     check(&run);
 }
+
+/// The `current` or `fitted` row of `tilsyn calibrate`'s table: detour,
+/// island, km/h, then mean, p90 and bias in km and in minutes.
+fn calibration_row(stdout: &str, name: &str) -> Vec<f64> {
+    let line = stdout
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(name))
+        .unwrap_or_else(|| panic!("no {name} row in:\n{stdout}"));
+    let values: Vec<f64> = line
+        .split_whitespace()
+        .skip(1)
+        .filter(|t| *t != "|")
+        .map(|t| t.parse().unwrap_or_else(|_| panic!("{t:?} in {line:?}")))
+        .collect();
+    assert_eq!(values.len(), 9, "{line}");
+    values
+}
+
+fn calibrate(run: &Run, settings: &Path, url: &str, out: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tilsyn"))
+        .args(["calibrate", "--data"])
+        .arg(&run.data)
+        .arg("--settings")
+        .arg(settings)
+        .args(["--router", "osrm", "--router-url", url, "--out"])
+        .arg(out)
+        .output()
+        .expect("tilsyn runs")
+}
+
+#[test]
+fn calibrate_fits_the_offline_model_to_osrm() {
+    let Some(env) = engines() else { return };
+    let net = network();
+    let server = start_osrm(&env, &net);
+    let run = setup(&net, 10.0, 1);
+    let json = run._tmp.path().join("calibration.json");
+    let o = calibrate(&run, &run.settings, &server.url, &json);
+    assert!(o.status.success(), "{}", text(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout).to_string();
+    let report: Value = serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    let (current, fitted) = (
+        calibration_row(&stdout, "current"),
+        calibration_row(&stdout, "fitted"),
+    );
+    // The defaults, measured against the engine, and the fit no worse.
+    assert_eq!(current[..3], [1.40, 1.75, 70.0], "{stdout}");
+    assert!(
+        fitted[6] <= current[6],
+        "minutes, fitted vs default:\n{stdout}"
+    );
+    assert!(fitted[3] <= current[3], "km, fitted vs default:\n{stdout}");
+    let minutes = |which: &str| {
+        report[which]["errors"]["minutes"]["mean_abs"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(minutes("fitted") <= minutes("current"), "{report}");
+    assert!(
+        (minutes("fitted") - fitted[6]).abs() < 0.051,
+        "{report}\n{stdout}"
+    );
+    // Office and homes, the island home left out (no road): 0 across water.
+    let count = |k: &str| report[k].as_u64().unwrap();
+    assert!(
+        count("pairs") >= 10 && count("island_pairs") == 0,
+        "{report}"
+    );
+    assert_eq!(count("no_road"), 2 * (run.ids.len() as u64), "{report}");
+    assert_eq!(report["engine"], "osrm");
+    // No coordinate anywhere in what it says or writes.
+    let all = format!("{}{}", text(&o), fs::read_to_string(&json).unwrap());
+    let named = [
+        ("office".to_string(), net.office.0, net.office.1),
+        ("island_home".to_string(), net.island.0, net.island.1),
+    ];
+    for (_, lat, lon) in net.homes.iter().chain(&named) {
+        for x in [lat, lon] {
+            assert!(!all.contains(&format!("{x:.4}")), "a coordinate in:\n{all}");
+        }
+    }
+    // The printed [car] block pastes into settings.toml: calibrating again
+    // from it measures what the first run said the fit would give.
+    let block = &stdout[stdout.find("[car]").expect("a [car] block")..];
+    let fitted_settings = run._tmp.path().join("fitted.toml");
+    fs::write(
+        &fitted_settings,
+        format!("{}\n{block}", fs::read_to_string(&run.settings).unwrap()),
+    )
+    .unwrap();
+    let again = run._tmp.path().join("again.json");
+    let o = calibrate(&run, &fitted_settings, &server.url, &again);
+    assert!(o.status.success(), "{}", text(&o));
+    let second: Value = serde_json::from_str(&fs::read_to_string(&again).unwrap()).unwrap();
+    assert_eq!(second["current"], report["fitted"], "{second}");
+    // Without an engine there is nothing to calibrate against: exit 2.
+    for router in [&["--router", "great-circle"][..], &[]] {
+        let o = Command::new(env!("CARGO_BIN_EXE_tilsyn"))
+            .args(["calibrate", "--data"])
+            .arg(&run.data)
+            .arg("--settings")
+            .arg(&run.settings)
+            .args(router)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains("needs one"), "{}", text(&o));
+    }
+}

@@ -38,18 +38,36 @@ impl TravelMatrix for GreatCircleCar {
         }
         let (a, island_a) = self.sites[from];
         let (b, island_b) = self.sites[to];
-        let factor = if island_a != island_b && (island_a.is_some() || island_b.is_some()) {
-            self.settings.island_detour_factor
-        } else {
-            self.settings.detour_factor
-        };
-        let road_m = great_circle_metres(a, b) * factor;
-        let minutes = self.settings.leg_overhead_minutes as f64
-            + road_m / 1000.0 / self.settings.speed_kmh * 60.0;
-        Drive {
-            metres: Metres(road_m.round() as i64),
-            minutes: Minutes(minutes.round() as i64),
-        }
+        model_drive(
+            &self.settings,
+            great_circle_metres(a, b),
+            across_water(island_a, island_b),
+        )
+    }
+}
+
+/// Whether a leg between places on these landmasses (`None`: the mainland,
+/// `Some(i)`: island `i` of [`geodata::island_of`]) takes the island
+/// factor: one end on an island, the other on another landmass.
+pub fn across_water(a: Option<usize>, b: Option<usize>) -> bool {
+    a != b && (a.is_some() || b.is_some())
+}
+
+/// The offline model's drive for a great-circle distance: the detour
+/// factor (the island factor `across_water`), the average speed, and the
+/// overhead of a leg. [`GreatCircleCar`] and the calibration share it.
+pub fn model_drive(settings: &Car, great_circle_m: f64, across_water: bool) -> Drive {
+    let factor = if across_water {
+        settings.island_detour_factor
+    } else {
+        settings.detour_factor
+    };
+    let road_m = great_circle_m * factor;
+    let minutes =
+        settings.leg_overhead_minutes as f64 + road_m / 1000.0 / settings.speed_kmh * 60.0;
+    Drive {
+        metres: Metres(road_m.round() as i64),
+        minutes: Minutes(minutes.round() as i64),
     }
 }
 

@@ -6,6 +6,7 @@
 //! great-circle model without the planner changing. Flights are the
 //! planner's own model ([`flights`]), whatever the road source.
 
+pub mod calibrate;
 pub mod car;
 pub mod engine;
 pub mod flights;
