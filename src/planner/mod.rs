@@ -258,3 +258,82 @@ fn try_colleagues(
     }
     Ok(false)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Child, LatLon};
+    use crate::plan::UnmetReason;
+    use crate::travel::car::GreatCircleCar;
+    use crate::travel::engine::NO_ROAD;
+    use crate::travel::{Drive, SiteKind};
+
+    /// The offline model, except that no road joins the child's home to
+    /// the office (nor to anything but an airport, when `airports` is set):
+    /// as a road engine sees a home on an island with an airport.
+    struct Island<'a> {
+        inner: GreatCircleCar,
+        sites: &'a Sites,
+        home: usize,
+        airports: bool,
+    }
+
+    impl TravelMatrix for Island<'_> {
+        fn drive(&self, from: usize, to: usize) -> Drive {
+            if self.reachable(from, to) {
+                self.inner.drive(from, to)
+            } else {
+                NO_ROAD
+            }
+        }
+        fn reachable(&self, from: usize, to: usize) -> bool {
+            let other = if from == self.home {
+                to
+            } else if to == self.home {
+                from
+            } else {
+                return true;
+            };
+            other == self.home
+                || (self.airports && matches!(self.sites.kind(other), SiteKind::Airport(_)))
+        }
+    }
+
+    fn plan_tromso(airports: bool) -> Plan {
+        let mut data = crate::check::fixture::dataset();
+        let child: Child = data.children[0].clone();
+        data.children = vec![Child {
+            location: LatLon::new(69.6496, 18.9560),
+            frequency: crate::model::Frequency::Quarterly,
+            last_visit: Some(chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()),
+            ..child
+        }];
+        let sites = Sites::new(&data);
+        let matrix = Island {
+            inner: GreatCircleCar::new(&sites, &data.settings.car),
+            sites: &sites,
+            home: sites.child(0),
+            airports,
+        };
+        let horizon = Horizon::quarter("2027Q1").unwrap();
+        let p = plan(&data, horizon, &sites, &matrix, &|_, _| {}).unwrap();
+        assert_eq!(p.visits_required, 1);
+        p
+    }
+
+    #[test]
+    fn a_home_no_road_reaches_is_unmet_with_no_road_access() {
+        let p = plan_tromso(false);
+        assert_eq!(p.visits.len(), 0);
+        assert_eq!(p.unmet.len(), 1);
+        assert_eq!(p.unmet[0].reason, UnmetReason::NoRoadAccess);
+    }
+
+    #[test]
+    fn a_home_only_an_airport_reaches_is_visited_by_plane() {
+        let p = plan_tromso(true);
+        assert!(p.unmet.is_empty(), "{:?}", p.unmet);
+        assert_eq!(p.visits.len(), 1);
+        assert_eq!(p.trips[0].modes(), "flight+car");
+    }
+}
