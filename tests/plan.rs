@@ -317,6 +317,39 @@ fn bad_arguments_exit_with_code_2() {
     }
 }
 
+#[test]
+fn road_engine_arguments_that_cannot_work_exit_with_code_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("plan");
+    let data = fixture("one_child");
+    for (road, says) in [
+        (&["--router", "osrm"][..], "router.url"),
+        (
+            &["--router", "graphhopper", "--router-url", "http://x"],
+            "graphhopper",
+        ),
+        (&["--offline"], "--offline"),
+    ] {
+        let mut args = vec![
+            "plan",
+            "--data",
+            data.to_str().unwrap(),
+            "--quarter",
+            "2027Q1",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(road);
+        let o = tilsyn(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{road:?}: {err}");
+        assert!(err.contains(says), "{road:?}: {err}");
+        assert!(!out.exists());
+    }
+    let o = tilsyn(&["calibrate", "--data", data.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
 /// A half-year in one run: both quarters planned and the plan accepted by
 /// `check`.
 #[test]
