@@ -397,12 +397,7 @@ impl RoadMatrix {
                 }
             }
             report.pairs_asked = planned.len();
-            cache.save().map_err(|e| EngineError::Cache {
-                path: cache
-                    .path()
-                    .map_or("(none)".into(), |p| p.display().to_string()),
-                detail: e.to_string(),
-            })?;
+            save(cache)?;
         }
         report.requests = requests.into_inner();
         let mut drives = HashMap::with_capacity(pair_set.len());
@@ -490,12 +485,7 @@ pub fn attach_shapes(
             cache.put_shape(*a, *b, polyline::encode(&route.geometry, 6), route.ferry);
         }
         report.asked = missing.len();
-        cache.save().map_err(|e| EngineError::Cache {
-            path: cache
-                .path()
-                .map_or("(none)".into(), |p| p.display().to_string()),
-            detail: e.to_string(),
-        })?;
+        save(cache)?;
     }
     for trip in &mut plan.trips {
         for i in 1..trip.stops.len() {
@@ -515,6 +505,16 @@ pub fn attach_shapes(
         }
     }
     Ok(report)
+}
+
+/// Saves what is new in the cache.
+fn save(cache: &mut Cache) -> Result<(), EngineError> {
+    cache.save().map_err(|e| EngineError::Cache {
+        path: cache
+            .path()
+            .map_or("(none)".into(), |p| p.display().to_string()),
+        detail: e.to_string(),
+    })
 }
 
 /// Per office: the sites its trips can touch: the office, the homes of
