@@ -62,6 +62,8 @@ enum Command {
         #[command(flatten)]
         road: RouterArgs,
     },
+    /// Report which children got their required follow-up visits, per quarter.
+    Compliance(ComplianceArgs),
     /// Fetch the road matrix of a dataset from a road engine into the cache.
     Matrix {
         /// Dataset folder.
@@ -149,6 +151,38 @@ struct RouterArgs {
     /// Plan from the matrix cache alone; fail (exit 3) naming what is missing.
     #[arg(long)]
     offline: bool,
+}
+
+#[derive(Args)]
+#[command(group(
+    clap::ArgGroup::new("period")
+        .required(true)
+        .args(["quarter", "half", "year"])
+))]
+struct ComplianceArgs {
+    /// Dataset folder.
+    #[arg(long)]
+    data: PathBuf,
+    /// Visits carried out: visits_done.csv (child_id, date, caseworker_id, note_kind).
+    #[arg(long)]
+    visits: PathBuf,
+    /// Quarter to report, e.g. 2027Q1.
+    #[arg(long)]
+    quarter: Option<String>,
+    /// Half-year to report, e.g. 2027H1 (its quarters, and the county governor's figures).
+    #[arg(long)]
+    half: Option<String>,
+    /// Year to report, e.g. 2027 (its quarters, and the county governor's figures).
+    #[arg(long)]
+    year: Option<String>,
+    /// The day the report is made, for days overdue (YYYY-MM-DD; default today).
+    #[arg(long)]
+    as_of: Option<String>,
+    /// Folder to write compliance.csv, not_met.csv, county_governor.csv and compliance.json.
+    #[arg(long)]
+    out: PathBuf,
+    #[arg(long)]
+    settings: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -251,6 +285,7 @@ pub fn run() -> ExitCode {
             settings,
             road,
         } => matrix(&data, settings.as_deref(), &road),
+        Command::Compliance(args) => compliance(args),
         Command::Calibrate {
             data,
             settings,
@@ -466,6 +501,66 @@ fn road_matrix(data: &mut Dataset, sites: &Sites, args: &RouterArgs) -> Result<R
         engine: Some((engine, cache)),
         offline: args.offline,
     })
+}
+
+/// `tilsyn compliance`: the report, on the terminal and as files.
+fn compliance(args: ComplianceArgs) -> Result<(), Failure> {
+    let horizon = if let Some(q) = &args.quarter {
+        Horizon::quarter(q).ok_or_else(|| {
+            Failure::input(format!(
+                "--quarter: \"{q}\" is not a quarter (hint: write e.g. 2027Q1)"
+            ))
+        })?
+    } else if let Some(h) = &args.half {
+        Horizon::half(h).ok_or_else(|| {
+            Failure::input(format!(
+                "--half: \"{h}\" is not a half-year (hint: write e.g. 2027H1)"
+            ))
+        })?
+    } else {
+        let y = args.year.as_deref().unwrap_or_default();
+        Horizon::year(y).ok_or_else(|| {
+            Failure::input(format!(
+                "--year: \"{y}\" is not a year (hint: write e.g. 2027)"
+            ))
+        })?
+    };
+    let as_of = match &args.as_of {
+        Some(d) => parse_date("as-of", d)?,
+        None => chrono::Local::now().date_naive(),
+    };
+    let data = load(&args.data, args.settings.as_deref())?;
+    let done = tilsyn::input::visits_done(&args.visits, &data).map_err(|problems| {
+        let n = problems.len();
+        Failure::input(format!(
+            "{problems}{}: {n} problem{} found; nothing was written.",
+            args.visits.display(),
+            if n == 1 { "" } else { "s" }
+        ))
+    })?;
+    let history = tilsyn::history::History::new(&data, &done);
+    let report = tilsyn::compliance::report(&data, &history, horizon, as_of);
+    let json = serde_json::to_string_pretty(&report).context("encoding the report")?;
+    tilsyn::write::write_folder_atomically(&args.out, |dir| {
+        use tilsyn::write::private_file;
+        private_file(
+            &dir.join("compliance.csv"),
+            &tilsyn::compliance::summary_csv(&report)?,
+        )?;
+        private_file(
+            &dir.join("not_met.csv"),
+            &tilsyn::compliance::not_met_csv(&report)?,
+        )?;
+        private_file(
+            &dir.join("county_governor.csv"),
+            &tilsyn::compliance::governor_csv(&report)?,
+        )?;
+        private_file(&dir.join("compliance.json"), json.as_bytes())
+    })
+    .with_context(|| format!("writing {}", args.out.display()))?;
+    print!("{}", tilsyn::compliance::table(&report));
+    println!("  -> {}", args.out.display());
+    Ok(())
 }
 
 /// `tilsyn matrix`: fetches what the planner will need into the cache.

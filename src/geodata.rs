@@ -5,7 +5,11 @@
 //! - `data/geodata/places_no.csv`: 624 Norwegian places with population
 //!   (GeoNames, CC BY 4.0), used to name and place hotels;
 //! - `data/geodata/norway_mainland_10m.geojson`: the outline of Norway
-//!   (Natural Earth, public domain), used to tell islands from the mainland.
+//!   (Natural Earth, public domain), used to tell islands from the mainland;
+//! - `data/geodata/postnummer_bolstad.tsv`: every Norwegian postcode with
+//!   its municipality and county (Erik Bolstad, CC BY 3.0,
+//!   <https://www.erikbolstad.no/postnummer/>), used to tell which
+//!   municipality a home lies in.
 
 use crate::model::LatLon;
 use geo::{Contains, Coord, LineString, MultiPolygon, Point, Polygon};
@@ -14,6 +18,39 @@ use std::sync::OnceLock;
 const AIRPORTS_CSV: &str = include_str!("../data/geodata/airports_no.csv");
 const PLACES_CSV: &str = include_str!("../data/geodata/places_no.csv");
 const OUTLINE_GEOJSON: &str = include_str!("../data/geodata/norway_mainland_10m.geojson");
+const POSTCODES_TSV: &str = include_str!("../data/geodata/postnummer_bolstad.tsv");
+
+/// A municipality and its county, by the postcode table's names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Municipality {
+    /// `KOMMNR` (Trondheim: 5001).
+    pub number: u32,
+    pub name: String,
+    pub county: String,
+}
+
+/// The municipality of the postcode nearest to `pos` (postcodes in use,
+/// by straight-line distance): where a home lies, near enough for counting
+/// children by municipality and county. `None` only if the table is empty.
+pub fn municipality_of(pos: LatLon) -> Option<Municipality> {
+    static CELL: OnceLock<Vec<crate::generate::postcodes::Postcode>> = OnceLock::new();
+    let postcodes = CELL.get_or_init(|| {
+        crate::generate::postcodes::parse_postcodes(POSTCODES_TSV.as_bytes())
+            .map(|rows| rows.into_iter().filter(|p| p.in_use()).collect())
+            .unwrap_or_default()
+    });
+    postcodes
+        .iter()
+        .min_by(|a, b| {
+            crate::travel::great_circle_metres(pos, a.location)
+                .total_cmp(&crate::travel::great_circle_metres(pos, b.location))
+        })
+        .map(|p| Municipality {
+            number: p.municipality_number,
+            name: p.municipality.clone(),
+            county: p.county.clone(),
+        })
+}
 
 #[derive(Debug, Clone)]
 pub struct Airport {
@@ -129,6 +166,20 @@ mod tests {
         assert_eq!(airports().len(), 49);
         assert!(hotel_towns().iter().any(|t| t.name == "Steinkjer"));
         assert!(outline().0.len() > 50);
+    }
+
+    #[test]
+    fn homes_are_placed_in_their_municipality_and_county() {
+        let trondheim = municipality_of(LatLon::new(63.4305, 10.3951)).unwrap();
+        assert_eq!(
+            (trondheim.number, trondheim.county.as_str()),
+            (5001, "Trøndelag")
+        );
+        let steinkjer = municipality_of(LatLon::new(64.0149, 11.4954)).unwrap();
+        assert_eq!(steinkjer.name, "Steinkjer");
+        assert_eq!(steinkjer.county, "Trøndelag");
+        let bergen = municipality_of(LatLon::new(60.3913, 5.3221)).unwrap();
+        assert_eq!(bergen.name, "Bergen");
     }
 
     #[test]

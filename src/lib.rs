@@ -18,11 +18,13 @@
 
 pub mod calendar;
 pub mod check;
+pub mod compliance;
 pub mod contract;
 pub mod demand;
 pub mod diagnostics;
 pub mod generate;
 pub mod geodata;
+pub mod history;
 pub mod input;
 pub mod model;
 pub mod plan;

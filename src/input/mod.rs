@@ -14,6 +14,9 @@ mod fields;
 mod keys;
 mod rows;
 mod table;
+mod visits;
+
+pub use visits::{visits_done, VISIT_COLUMNS};
 #[cfg(test)]
 mod tests;
 

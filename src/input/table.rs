@@ -169,7 +169,7 @@ fn wrong_field_count(table: &Table, row: &Row) -> Problem {
 /// Reports required columns the header lacks, and required columns that
 /// appear twice (which one was meant cannot be known). True when all is well.
 /// An empty file has no header and counts as a table without rows.
-fn check_columns(table: &Table, required: &[&str], problems: &mut Problems) -> bool {
+pub fn check_columns(table: &Table, required: &[&str], problems: &mut Problems) -> bool {
     if table.header.is_empty() {
         return true;
     }

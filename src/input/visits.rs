@@ -1,0 +1,121 @@
+//! `visits_done.csv`: the follow-up visits carried out, one row each.
+//!
+//! | column | meaning |
+//! | --- | --- |
+//! | `child_id` | a child of `children.csv` |
+//! | `date` | `YYYY-MM-DD`, the day of the visit |
+//! | `caseworker_id` | who made it, a caseworker of `caseworkers.csv` (may be empty) |
+//! | `note_kind` | optional, free text |
+//!
+//! Read with the same tolerant reader as the dataset (`;` or `,`, a BOM,
+//! blank lines, extra columns), every problem reported at its line and
+//! column.
+
+use super::fields::Cells;
+use super::table::{check_columns, parse_table};
+use crate::diagnostics::{Problem, Problems};
+use crate::history::DoneVisit;
+use crate::model::Dataset;
+use std::collections::HashMap;
+use std::path::Path;
+
+pub const VISIT_COLUMNS: &[&str] = &["child_id", "date", "caseworker_id"];
+
+/// Reads the visits file at `path` against `data`'s children and caseworkers.
+pub fn visits_done(path: &Path, data: &Dataset) -> Result<Vec<DoneVisit>, Problems> {
+    // Messages name the file as the user gave it; a reader's file name is
+    // static, and one run reads one history file.
+    let display: &'static str = Box::leak(path.display().to_string().into_boxed_str());
+    let mut problems = Problems::default();
+    let text = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let line = good.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+                problems.push(
+                    Problem::new(display, "unreadable_file", "the file is not UTF-8 text")
+                        .at_line(line)
+                        .hint("save it as UTF-8 (in Excel: \"CSV UTF-8\")"),
+                );
+                return Err(problems);
+            }
+        },
+        Err(e) => {
+            problems.push(Problem::new(display, "unreadable_file", e.to_string()));
+            return Err(problems);
+        }
+    };
+    let Some(table) = parse_table(display, &text, &mut problems) else {
+        return Err(problems);
+    };
+    if table.header.is_empty() {
+        problems.push(
+            Problem::new(display, "missing_column", "the file is empty")
+                .hint("the first line names the columns: child_id,date,caseworker_id"),
+        );
+        return Err(problems);
+    }
+    if !check_columns(&table, VISIT_COLUMNS, &mut problems) {
+        return Err(problems);
+    }
+    let children: HashMap<&str, usize> = data
+        .children
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let caseworkers: HashMap<&str, usize> = data
+        .caseworkers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let mut out = Vec::new();
+    for row in table.rows.iter().filter(|r| r.well_formed) {
+        let mut c = Cells::new(&table, row, &mut problems);
+        let child_id = c.text("child_id");
+        let date = c.date("date");
+        let caseworker_id = c.optional_text("caseworker_id");
+        let note_kind = c.optional_text("note_kind").to_string();
+        let child = child_id.and_then(|id| {
+            let found = children.get(id).copied();
+            if found.is_none() {
+                c.report(
+                    "child_id",
+                    "unknown_child",
+                    format!("`child_id` \"{id}\" is not in children.csv"),
+                    "a visit is counted for a child of the dataset; check the id".into(),
+                );
+            }
+            found
+        });
+        let caseworker = if caseworker_id.is_empty() {
+            Some(None)
+        } else {
+            let found = caseworkers.get(caseworker_id).copied();
+            if found.is_none() {
+                c.report(
+                    "caseworker_id",
+                    "unknown_caseworker",
+                    format!("`caseworker_id` \"{caseworker_id}\" is not in caseworkers.csv"),
+                    "leave it empty if the visit was made by someone outside the department".into(),
+                );
+            }
+            found.map(Some)
+        };
+        if let (Some(child), Some(date), Some(caseworker)) = (child, date, caseworker) {
+            out.push(DoneVisit {
+                child,
+                date,
+                caseworker,
+                note_kind,
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
