@@ -23,6 +23,7 @@ pub mod demand;
 pub mod diagnostics;
 pub mod generate;
 pub mod geodata;
+pub mod history;
 pub mod input;
 pub mod model;
 pub mod plan;
