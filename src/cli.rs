@@ -163,7 +163,7 @@ struct ComplianceArgs {
     /// Dataset folder.
     #[arg(long)]
     data: PathBuf,
-    /// Visits carried out: visits_done.csv (child_id, date, caseworker_id, note_kind).
+    /// Visits carried out: visits_done.csv (child_id, date, caseworker_id, note_kind), or the register's XML extract (.xml).
     #[arg(long)]
     visits: PathBuf,
     /// Quarter to report, e.g. 2027Q1.
@@ -530,7 +530,7 @@ fn compliance(args: ComplianceArgs) -> Result<(), Failure> {
         None => chrono::Local::now().date_naive(),
     };
     let data = load(&args.data, args.settings.as_deref())?;
-    let done = tilsyn::input::visits_done(&args.visits, &data).map_err(|problems| {
+    let history = tilsyn::history::load(&args.visits, &data).map_err(|problems| {
         let n = problems.len();
         Failure::input(format!(
             "{problems}{}: {n} problem{} found; nothing was written.",
@@ -538,7 +538,6 @@ fn compliance(args: ComplianceArgs) -> Result<(), Failure> {
             if n == 1 { "" } else { "s" }
         ))
     })?;
-    let history = tilsyn::history::History::new(&data, &done);
     let report = tilsyn::compliance::report(&data, &history, horizon, as_of);
     let json = serde_json::to_string_pretty(&report).context("encoding the report")?;
     tilsyn::write::write_folder_atomically(&args.out, |dir| {

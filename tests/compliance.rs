@@ -164,3 +164,67 @@ fn a_bad_visits_file_names_every_problem_and_writes_nothing() {
     );
     assert!(!out.exists());
 }
+
+/// The register's XML (`tests/fixtures/register/valid.xml`): visits and a
+/// frequency reduced from 4 to 2 a year on 1 July 2027 (TEST-0002), for a
+/// dataset whose child ids are the register's case numbers.
+#[test]
+fn the_register_xml_gives_visits_and_frequency_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    for f in ["offices.csv", "caseworkers.csv", "absences.csv"] {
+        std::fs::copy(fixture().join(f), data.join(f)).unwrap();
+    }
+    std::fs::write(
+        data.join("children.csv"),
+        "child_id,team,caseworker_id,placement,place,lat,lon,visits_per_year,placed_since,last_visit\n\
+         TEST-0001,barn,S1,fosterhjem,Trondheim,63.43,10.39,4,2026-05-02,\n\
+         TEST-0002,barn,S1,fosterhjem,Trondheim,63.42,10.40,4,2025-11-20,\n\
+         TEST-0003,ungdom,S2,fosterhjem,Trondheim,63.41,10.41,4,2027-01-15,\n",
+    )
+    .unwrap();
+    let register =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/register/valid.xml");
+    let out = tmp.path().join("report");
+    let o = Command::new(env!("CARGO_BIN_EXE_tilsyn"))
+        .args(["compliance", "--data", data.to_str().unwrap(), "--visits"])
+        .arg(&register)
+        .args([
+            "--year",
+            "2027",
+            "--as-of",
+            "2028-01-31",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let t = rows(&out.join("compliance.csv"));
+    // TEST-0001 visited every quarter; TEST-0002 in Q1, Q2 and (now on 2 a
+    // year) in H2, so it owes nothing in Q3; TEST-0003 never.
+    assert_eq!(figure(&t, "2027Q1", "all", "").0, 3);
+    assert_eq!(figure(&t, "2027Q1", "all", "").1, 2);
+    assert_eq!(figure(&t, "2027Q3", "all", ""), (2, 1, 1, "50.0".into()));
+    assert_eq!(figure(&t, "2027Q4", "all", ""), (3, 2, 1, "33.3".into()));
+    assert_eq!(figure(&t, "2027", "all", ""), (3, 2, 1, "33.3".into()));
+    // A register file with problems: exit 2, its line named.
+    let bad =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/register/bad_frequency.xml");
+    let o = Command::new(env!("CARGO_BIN_EXE_tilsyn"))
+        .args(["compliance", "--data", data.to_str().unwrap(), "--visits"])
+        .arg(&bad)
+        .args([
+            "--year",
+            "2027",
+            "--out",
+            tmp.path().join("bad").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("bad_frequency.xml:14:"), "{err}");
+    assert!(!tmp.path().join("bad").exists());
+}

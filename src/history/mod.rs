@@ -1,11 +1,98 @@
 //! Visits carried out: the history a compliance report counts and a new
 //! plan starts from. It comes from `visits_done.csv` (`child_id`, `date`,
 //! `caseworker_id`, optional `note_kind`), read by
-//! [`crate::input::visits_done`].
+//! [`crate::input::visits_done`], or from the national child-welfare
+//! register's XML extract (`Barnevern_v4.xsd`, Statistics Norway), read by
+//! [`xml::read_register`], which also gives the follow-up frequencies in
+//! force over time. Only case numbers, frequency codes and dates are read
+//! from the register; national identity numbers, names and birth dates in
+//! it are never touched.
 //!
 //! Where a child has history, it replaces the dataset's `last_visit`.
 
+pub mod xml;
+
+use crate::diagnostics::{Problem, Problems};
+use std::collections::HashMap;
+use std::path::Path;
+
 use crate::model::{Dataset, Frequency};
+
+/// Reads the history at `path`: the register's XML (`.xml`) or
+/// `visits_done.csv` (anything else), against `data`'s children.
+pub fn load(path: &Path, data: &Dataset) -> Result<History, Problems> {
+    let is_xml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml"));
+    if !is_xml {
+        let done = crate::input::visits_done(path, data)?;
+        return Ok(History::new(data, &done));
+    }
+    let display = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Problems(vec![Problem::new(
+            &display,
+            "unreadable_file",
+            e.to_string(),
+        )])
+    })?;
+    let register = xml::read_register(&text, &display).map_err(Problems)?;
+    let children: HashMap<&str, usize> = data
+        .children
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let mut problems = Problems::default();
+    let mut child = |id: &str, line: u64| {
+        let found = children.get(id).copied();
+        if found.is_none() {
+            problems.push(
+                Problem::new(
+                    &display,
+                    "unknown_child",
+                    "a case number (Sak@Journalnummer) is not a child_id of children.csv",
+                )
+                .at_line(line)
+                .hint("the register's case number must be the child's child_id"),
+            );
+        }
+        found
+    };
+    let done: Vec<DoneVisit> = register
+        .visits
+        .iter()
+        .filter_map(|v| {
+            Some(DoneVisit {
+                child: child(&v.child_id, v.line)?,
+                date: v.date,
+                caseworker: None,
+                note_kind: String::new(),
+            })
+        })
+        .collect();
+    let mut frequencies = vec![Vec::new(); data.children.len()];
+    for f in &register.frequencies {
+        let Some(c) = child(&f.child_id, f.line) else {
+            continue;
+        };
+        let freq = if f.per_year == 2 {
+            Frequency::HalfYearly
+        } else {
+            Frequency::Quarterly
+        };
+        frequencies[c].push((f.from, f.to, freq));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    for list in &mut frequencies {
+        list.sort_by_key(|(from, _, _)| *from);
+    }
+    let mut history = History::new(data, &done);
+    history.frequencies = frequencies;
+    Ok(history)
+}
 use chrono::NaiveDate;
 
 /// One follow-up visit carried out.
