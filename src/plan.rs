@@ -20,6 +20,8 @@ pub struct PlannedVisit {
     /// For calendar text: placement kind and place name (never an address).
     pub placement: String,
     pub place: String,
+    /// The child's team, for the team calendars.
+    pub team: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -102,6 +102,24 @@ fn one_child_gets_one_day_trip_by_car() {
     assert_eq!(&trips[0][7], "0", "no hotel night for Melhus");
     assert_eq!(rows(t.path(), "visits.csv").len(), 1);
     assert_eq!(summary(t.path())["visits_unmet"], 0);
+    // The team's calendar holds the same event (same UID), with the trip's
+    // legs for the caseworker to read.
+    let dir = t.path().join("plan");
+    let own =
+        fs::read_to_string(dir.join("calendars").join(format!("{}.ics", &trips[0][1]))).unwrap();
+    let teams: Vec<PathBuf> = fs::read_dir(dir.join("team_calendars"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(teams.len(), 1);
+    let team = fs::read_to_string(&teams[0]).unwrap();
+    let uid = |text: &str| {
+        text.lines()
+            .find(|l| l.starts_with("UID:"))
+            .map(str::to_string)
+    };
+    assert_eq!(uid(&own), uid(&team));
+    assert!(own.replace("\r\n ", "").contains("Reiserute:"), "{own}");
 }
 
 #[test]

@@ -117,6 +117,7 @@ impl<'a> Builder<'a> {
                     required: req.period.end() <= self.horizon.end,
                     placement: child.placement.as_str().to_string(),
                     place: child.place.clone(),
+                    team: child.team.clone(),
                 });
                 last_visit[c] = Some(first + Duration::days(start / DAY));
                 if child.caseworker != r.caseworker {

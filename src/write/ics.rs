@@ -1,11 +1,14 @@
-//! One RFC 5545 calendar per caseworker: one event per visit, in Europe/Oslo
+//! One RFC 5545 calendar per caseworker, and one per team (all its
+//! children's visits, to subscribe to): one event per visit, in Europe/Oslo
 //! time with its VTIMEZONE. An event's UID is the child and the period it
 //! answers for, so the same visit planned again keeps its UID and a calendar
 //! re-import updates it instead of doubling it. Events name the child by
-//! `child_id` only; they carry no names and no addresses.
+//! `child_id` only, with its placement kind, place name, the trip and the
+//! trip's legs (stops by id, IATA code or hotel town, times and modes);
+//! they carry no names and no addresses.
 
-use crate::plan::{Plan, PlannedVisit};
-use std::collections::BTreeMap;
+use crate::plan::{Plan, PlannedTrip, PlannedVisit, StopKindOut};
+use std::collections::{BTreeMap, HashMap};
 
 const VTIMEZONE: &str = "BEGIN:VTIMEZONE\r\nTZID:Europe/Oslo\r\n\
 BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\n\
@@ -16,32 +19,73 @@ END:VTIMEZONE\r\n";
 
 /// Calendar text per caseworker id, for every caseworker with a visit.
 pub fn calendars(plan: &Plan) -> BTreeMap<String, String> {
-    let mut by_caseworker: BTreeMap<String, Vec<&PlannedVisit>> = BTreeMap::new();
+    grouped(plan, |v| v.caseworker.to_string(), "Oppfølgingsbesøk")
+}
+
+/// Calendar text per team, for every team with a visit.
+pub fn team_calendars(plan: &Plan) -> BTreeMap<String, String> {
+    grouped(plan, |v| v.team.clone(), "Oppfølgingsbesøk team")
+}
+
+fn grouped(
+    plan: &Plan,
+    key: impl Fn(&PlannedVisit) -> String,
+    title: &str,
+) -> BTreeMap<String, String> {
+    let mut groups: BTreeMap<String, Vec<&PlannedVisit>> = BTreeMap::new();
     for v in &plan.visits {
-        by_caseworker
-            .entry(v.caseworker.to_string())
-            .or_default()
-            .push(v);
+        groups.entry(key(v)).or_default().push(v);
     }
+    let trips: HashMap<&str, &PlannedTrip> =
+        plan.trips.iter().map(|t| (t.id.as_str(), t)).collect();
     let stamp = plan.horizon.start.format("%Y%m%dT000000Z").to_string();
-    by_caseworker
+    groups
         .into_iter()
-        .map(|(cw, visits)| {
+        .map(|(name, visits)| {
             let mut out = String::new();
             out.push_str("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tilsyn//tilsyn 0.1//NB\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
-            line(&mut out, &format!("X-WR-CALNAME:{}", escape(&format!("Oppfølgingsbesøk {cw}"))));
+            line(&mut out, &format!("X-WR-CALNAME:{}", escape(&format!("{title} {name}"))));
             out.push_str("X-WR-TIMEZONE:Europe/Oslo\r\n");
             out.push_str(VTIMEZONE);
             for v in visits {
-                event(&mut out, v, &stamp);
+                event(&mut out, v, trips.get(v.trip_id.as_str()).copied(), &stamp);
             }
             out.push_str("END:VCALENDAR\r\n");
-            (cw, out)
+            (name, out)
         })
         .collect()
 }
 
-fn event(out: &mut String, v: &PlannedVisit, stamp: &str) {
+/// The trip's legs for people: each stop with its time, and how it was
+/// reached ("09:40 fly TRD"), by id, IATA code or hotel town only.
+fn legs(trip: &PlannedTrip) -> String {
+    trip.stops
+        .iter()
+        .map(|s| {
+            let at = s
+                .arrive
+                .or(s.depart)
+                .map(|t| t.format("%d.%m %H:%M").to_string());
+            let how = match s.mode_in {
+                Some("flight") => "fly ",
+                Some("ferry") => "ferje ",
+                Some(_) => "bil ",
+                None => "",
+            };
+            let what = match s.kind {
+                StopKindOut::Office => format!("kontor {}", s.reference),
+                StopKindOut::Child => format!("barn {}", s.reference),
+                StopKindOut::Airport => format!("flyplass {}", s.reference),
+                // The label already says "hotell <town>".
+                StopKindOut::Hotel => s.reference.clone(),
+            };
+            format!("{} {how}{what}", at.unwrap_or_default())
+        })
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+fn event(out: &mut String, v: &PlannedVisit, trip: Option<&PlannedTrip>, stamp: &str) {
     let fmt = "%Y%m%dT%H%M%S";
     out.push_str("BEGIN:VEVENT\r\n");
     line(out, &format!("UID:{}-{}@tilsyn", v.child, v.period));
@@ -59,14 +103,20 @@ fn event(out: &mut String, v: &PlannedVisit, stamp: &str) {
         out,
         &format!(
             "SUMMARY:{}",
-            escape(&format!("Oppfølgingsbesøk {}", v.child))
+            escape(&format!(
+                "Oppfølgingsbesøk {} ({}, {})",
+                v.child, v.placement, v.place
+            ))
         ),
     );
     let kind = if v.required { "påkrevd" } else { "tidlig" };
-    let description = format!(
-        "Barn {} ({}), {}. Periode {} ({kind}). Reise {}.",
-        v.child, v.placement, v.place, v.period, v.trip_id
+    let mut description = format!(
+        "Barn {} ({}), {}. Saksbehandler {}, team {}. Periode {} ({kind}). Reise {}.",
+        v.child, v.placement, v.place, v.caseworker, v.team, v.period, v.trip_id
     );
+    if let Some(t) = trip {
+        description.push_str(&format!("\nReiserute: {}.", legs(t)));
+    }
     line(out, &format!("DESCRIPTION:{}", escape(&description)));
     out.push_str("TRANSP:OPAQUE\r\nEND:VEVENT\r\n");
 }

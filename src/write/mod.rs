@@ -93,7 +93,35 @@ fn write_all(plan: &Plan, dir: &Path) -> std::io::Result<()> {
             text.as_bytes(),
         )?;
     }
+    let teams = dir.join("team_calendars");
+    private_dir(&teams)?;
+    for (team, text) in ics::team_calendars(plan) {
+        private_file(
+            &teams.join(format!("{}.ics", file_stem(&team))),
+            text.as_bytes(),
+        )?;
+    }
     Ok(())
+}
+
+/// A team name as a file name: letters, digits, `-` and `_` kept (Norwegian
+/// letters too), anything else `_`.
+fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if stem.is_empty() {
+        "team".into()
+    } else {
+        stem
+    }
 }
 
 fn swap_into_place(staging: &Path, out: &Path) -> std::io::Result<()> {
