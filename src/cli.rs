@@ -219,6 +219,11 @@ struct PlanArgs {
     /// Seed for every random choice (overrides planning.seed).
     #[arg(long)]
     seed: Option<u64>,
+    /// Visits carried out (visits_done.csv or the register's XML): the last
+    /// one before the horizon replaces a child's last_visit, and the
+    /// register's frequency in force then its visits_per_year.
+    #[arg(long)]
+    visits: Option<PathBuf>,
     #[command(flatten)]
     road: RouterArgs,
 }
@@ -371,6 +376,17 @@ fn plan(args: PlanArgs) -> Result<(), Failure> {
     if let Some(seed) = args.seed {
         data.settings.planning.seed = seed;
     }
+    if let Some(path) = &args.visits {
+        let history = load_history(path, &data)?;
+        let later = history.apply_before(&mut data, horizon.start);
+        if later > 0 {
+            eprintln!(
+                "note: {later} visits in {} fall on or after {}; plan starts from the visits before it",
+                path.display(),
+                horizon.start
+            );
+        }
+    }
     let started = Instant::now();
     let sites = Sites::new(&data);
     let mut roads = road_matrix(&mut data, &sites, &args.road)?;
@@ -503,6 +519,26 @@ fn road_matrix(data: &mut Dataset, sites: &Sites, args: &RouterArgs) -> Result<R
     })
 }
 
+/// The visit history at `path` (exit 2 on problems, each at its line).
+fn load_history(path: &Path, data: &Dataset) -> Result<tilsyn::history::History, Failure> {
+    let history = tilsyn::history::load(path, data).map_err(|problems| {
+        let n = problems.len();
+        Failure::input(format!(
+            "{problems}{}: {n} problem{} found; nothing was written.",
+            path.display(),
+            if n == 1 { "" } else { "s" }
+        ))
+    })?;
+    if history.cases_skipped > 0 {
+        eprintln!(
+            "note: {} cases in {} are not children of the dataset (no child_id equals their case number); skipped",
+            history.cases_skipped,
+            path.display()
+        );
+    }
+    Ok(history)
+}
+
 /// `tilsyn compliance`: the report, on the terminal and as files.
 fn compliance(args: ComplianceArgs) -> Result<(), Failure> {
     let horizon = if let Some(q) = &args.quarter {
@@ -530,14 +566,7 @@ fn compliance(args: ComplianceArgs) -> Result<(), Failure> {
         None => chrono::Local::now().date_naive(),
     };
     let data = load(&args.data, args.settings.as_deref())?;
-    let history = tilsyn::history::load(&args.visits, &data).map_err(|problems| {
-        let n = problems.len();
-        Failure::input(format!(
-            "{problems}{}: {n} problem{} found; nothing was written.",
-            args.visits.display(),
-            if n == 1 { "" } else { "s" }
-        ))
-    })?;
+    let history = load_history(&args.visits, &data)?;
     let report = tilsyn::compliance::report(&data, &history, horizon, as_of);
     let json = serde_json::to_string_pretty(&report).context("encoding the report")?;
     tilsyn::write::write_folder_atomically(&args.out, |dir| {

@@ -228,3 +228,47 @@ fn the_register_xml_gives_visits_and_frequency_changes() {
     assert!(err.contains("bad_frequency.xml:14:"), "{err}");
     assert!(!tmp.path().join("bad").exists());
 }
+
+/// `plan --visits`: the register's frequency in force replaces
+/// `visits_per_year` (TEST-0002 is on 2 a year from July 2027, so owes
+/// nothing in 2028Q1), and its last visit replaces `last_visit`.
+#[test]
+fn plan_starts_from_the_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    for f in ["offices.csv", "caseworkers.csv", "absences.csv"] {
+        std::fs::copy(fixture().join(f), data.join(f)).unwrap();
+    }
+    std::fs::write(
+        data.join("children.csv"),
+        "child_id,team,caseworker_id,placement,place,lat,lon,visits_per_year,placed_since,last_visit\n\
+         TEST-0001,barn,S1,fosterhjem,Trondheim,63.43,10.39,4,2026-05-02,2026-01-01\n\
+         TEST-0002,barn,S1,fosterhjem,Trondheim,63.42,10.40,4,2025-11-20,2026-01-01\n",
+    )
+    .unwrap();
+    let register =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/register/valid.xml");
+    let plan = |extra: &[&std::ffi::OsStr]| {
+        let out = tmp.path().join("plan");
+        let o = Command::new(env!("CARGO_BIN_EXE_tilsyn"))
+            .args([
+                "plan",
+                "--data",
+                data.to_str().unwrap(),
+                "--quarter",
+                "2028Q1",
+            ])
+            .args(["--out", out.to_str().unwrap()])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
+                .unwrap();
+        summary["visits_required"].as_u64().unwrap()
+    };
+    assert_eq!(plan(&[]), 2);
+    assert_eq!(plan(&["--visits".as_ref(), register.as_os_str()]), 1);
+}

@@ -43,19 +43,13 @@ pub fn load(path: &Path, data: &Dataset) -> Result<History, Problems> {
         .enumerate()
         .map(|(i, c)| (c.id.as_str(), i))
         .collect();
-    let mut problems = Problems::default();
-    let mut child = |id: &str, line: u64| {
+    // The register holds every case of the service, most of them children
+    // who are not placed: cases that are not in children.csv are skipped.
+    let mut unknown: std::collections::BTreeSet<String> = Default::default();
+    let mut child = |id: &str| {
         let found = children.get(id).copied();
         if found.is_none() {
-            problems.push(
-                Problem::new(
-                    &display,
-                    "unknown_child",
-                    "a case number (Sak@Journalnummer) is not a child_id of children.csv",
-                )
-                .at_line(line)
-                .hint("the register's case number must be the child's child_id"),
-            );
+            unknown.insert(id.to_string());
         }
         found
     };
@@ -64,7 +58,7 @@ pub fn load(path: &Path, data: &Dataset) -> Result<History, Problems> {
         .iter()
         .filter_map(|v| {
             Some(DoneVisit {
-                child: child(&v.child_id, v.line)?,
+                child: child(&v.child_id)?,
                 date: v.date,
                 caseworker: None,
                 note_kind: String::new(),
@@ -73,7 +67,7 @@ pub fn load(path: &Path, data: &Dataset) -> Result<History, Problems> {
         .collect();
     let mut frequencies = vec![Vec::new(); data.children.len()];
     for f in &register.frequencies {
-        let Some(c) = child(&f.child_id, f.line) else {
+        let Some(c) = child(&f.child_id) else {
             continue;
         };
         let freq = if f.per_year == 2 {
@@ -83,14 +77,12 @@ pub fn load(path: &Path, data: &Dataset) -> Result<History, Problems> {
         };
         frequencies[c].push((f.from, f.to, freq));
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
     for list in &mut frequencies {
         list.sort_by_key(|(from, _, _)| *from);
     }
     let mut history = History::new(data, &done);
     history.frequencies = frequencies;
+    history.cases_skipped = unknown.len();
     Ok(history)
 }
 use chrono::NaiveDate;
@@ -115,6 +107,9 @@ pub struct History {
     /// Per child: (from, to, frequency), in order of `from`; empty: the
     /// dataset's `visits_per_year` throughout.
     pub frequencies: Vec<Vec<(NaiveDate, Option<NaiveDate>, Frequency)>>,
+    /// Register cases whose case number is no `child_id` of the dataset
+    /// (children who are not placed, or not this department's): skipped.
+    pub cases_skipped: usize,
 }
 
 impl History {
@@ -130,7 +125,27 @@ impl History {
         Self {
             visits,
             frequencies: vec![Vec::new(); data.children.len()],
+            cases_skipped: 0,
         }
+    }
+
+    /// Sets each child's `last_visit` to its last visit before `start`
+    /// (where it has history) and its frequency to the one in force on
+    /// `start`; returns how many visits fall on or after `start`, which this
+    /// leaves to re-planning.
+    pub fn apply_before(&self, data: &mut Dataset, start: NaiveDate) -> usize {
+        let mut later = 0;
+        for c in 0..data.children.len() {
+            let frequency = self.frequency(data, c, start);
+            let list = &self.visits[c];
+            later += list.iter().filter(|d| **d >= start).count();
+            let child = &mut data.children[c];
+            if !list.is_empty() {
+                child.last_visit = list.iter().copied().filter(|d| *d < start).max();
+            }
+            child.frequency = frequency;
+        }
+        later
     }
 
     /// The child's frequency on `day`: the latest one in force from the
