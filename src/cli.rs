@@ -338,27 +338,43 @@ fn parse_date(flag: &str, text: &str) -> Result<NaiveDate, Failure> {
     })
 }
 
-fn horizon(args: &PlanArgs) -> Result<Horizon, Failure> {
-    if let Some(q) = &args.quarter {
-        return Horizon::quarter(q).ok_or_else(|| {
+/// The calendar period `--quarter`, `--half` or `--year` names, if one is given.
+fn named_period(
+    quarter: Option<&str>,
+    half: Option<&str>,
+    year: Option<&str>,
+) -> Result<Option<Horizon>, Failure> {
+    if let Some(q) = quarter {
+        return Horizon::quarter(q).map(Some).ok_or_else(|| {
             Failure::input(format!(
                 "--quarter: \"{q}\" is not a quarter (hint: write e.g. 2027Q1)"
             ))
         });
     }
-    if let Some(h) = &args.half {
-        return Horizon::half(h).ok_or_else(|| {
+    if let Some(h) = half {
+        return Horizon::half(h).map(Some).ok_or_else(|| {
             Failure::input(format!(
                 "--half: \"{h}\" is not a half-year (hint: write e.g. 2027H1)"
             ))
         });
     }
-    if let Some(y) = &args.year {
-        return Horizon::year(y).ok_or_else(|| {
+    if let Some(y) = year {
+        return Horizon::year(y).map(Some).ok_or_else(|| {
             Failure::input(format!(
                 "--year: \"{y}\" is not a year (hint: write e.g. 2027)"
             ))
         });
+    }
+    Ok(None)
+}
+
+fn horizon(args: &PlanArgs) -> Result<Horizon, Failure> {
+    if let Some(h) = named_period(
+        args.quarter.as_deref(),
+        args.half.as_deref(),
+        args.year.as_deref(),
+    )? {
+        return Ok(h);
     }
     let (Some(from), Some(to)) = (&args.from, &args.to) else {
         return Err(Failure::input(
@@ -541,26 +557,12 @@ fn load_history(path: &Path, data: &Dataset) -> Result<tilsyn::history::History,
 
 /// `tilsyn compliance`: the report, on the terminal and as files.
 fn compliance(args: ComplianceArgs) -> Result<(), Failure> {
-    let horizon = if let Some(q) = &args.quarter {
-        Horizon::quarter(q).ok_or_else(|| {
-            Failure::input(format!(
-                "--quarter: \"{q}\" is not a quarter (hint: write e.g. 2027Q1)"
-            ))
-        })?
-    } else if let Some(h) = &args.half {
-        Horizon::half(h).ok_or_else(|| {
-            Failure::input(format!(
-                "--half: \"{h}\" is not a half-year (hint: write e.g. 2027H1)"
-            ))
-        })?
-    } else {
-        let y = args.year.as_deref().unwrap_or_default();
-        Horizon::year(y).ok_or_else(|| {
-            Failure::input(format!(
-                "--year: \"{y}\" is not a year (hint: write e.g. 2027)"
-            ))
-        })?
-    };
+    let horizon = named_period(
+        args.quarter.as_deref(),
+        args.half.as_deref(),
+        args.year.as_deref(),
+    )?
+    .ok_or_else(|| Failure::input("give --quarter, --half or --year"))?;
     let as_of = match &args.as_of {
         Some(d) => parse_date("as-of", d)?,
         None => chrono::Local::now().date_naive(),

@@ -165,25 +165,32 @@ fn a_bad_visits_file_names_every_problem_and_writes_nothing() {
     assert!(!out.exists());
 }
 
+/// A dataset in `dir/data`: the fixture's office and caseworkers, and
+/// children whose ids are the register fixture's case numbers.
+fn register_dataset(dir: &Path, children: &str) -> PathBuf {
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    for f in ["offices.csv", "caseworkers.csv", "absences.csv"] {
+        std::fs::copy(fixture().join(f), data.join(f)).unwrap();
+    }
+    let header =
+        "child_id,team,caseworker_id,placement,place,lat,lon,visits_per_year,placed_since,last_visit\n";
+    std::fs::write(data.join("children.csv"), format!("{header}{children}")).unwrap();
+    data
+}
+
 /// The register's XML (`tests/fixtures/register/valid.xml`): visits and a
 /// frequency reduced from 4 to 2 a year on 1 July 2027 (TEST-0002), for a
 /// dataset whose child ids are the register's case numbers.
 #[test]
 fn the_register_xml_gives_visits_and_frequency_changes() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    std::fs::create_dir_all(&data).unwrap();
-    for f in ["offices.csv", "caseworkers.csv", "absences.csv"] {
-        std::fs::copy(fixture().join(f), data.join(f)).unwrap();
-    }
-    std::fs::write(
-        data.join("children.csv"),
-        "child_id,team,caseworker_id,placement,place,lat,lon,visits_per_year,placed_since,last_visit\n\
-         TEST-0001,barn,S1,fosterhjem,Trondheim,63.43,10.39,4,2026-05-02,\n\
+    let data = register_dataset(
+        tmp.path(),
+        "TEST-0001,barn,S1,fosterhjem,Trondheim,63.43,10.39,4,2026-05-02,\n\
          TEST-0002,barn,S1,fosterhjem,Trondheim,63.42,10.40,4,2025-11-20,\n\
          TEST-0003,ungdom,S2,fosterhjem,Trondheim,63.41,10.41,4,2027-01-15,\n",
-    )
-    .unwrap();
+    );
     let register =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/register/valid.xml");
     let out = tmp.path().join("report");
@@ -235,18 +242,11 @@ fn the_register_xml_gives_visits_and_frequency_changes() {
 #[test]
 fn plan_starts_from_the_history() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    std::fs::create_dir_all(&data).unwrap();
-    for f in ["offices.csv", "caseworkers.csv", "absences.csv"] {
-        std::fs::copy(fixture().join(f), data.join(f)).unwrap();
-    }
-    std::fs::write(
-        data.join("children.csv"),
-        "child_id,team,caseworker_id,placement,place,lat,lon,visits_per_year,placed_since,last_visit\n\
-         TEST-0001,barn,S1,fosterhjem,Trondheim,63.43,10.39,4,2026-05-02,2026-01-01\n\
+    let data = register_dataset(
+        tmp.path(),
+        "TEST-0001,barn,S1,fosterhjem,Trondheim,63.43,10.39,4,2026-05-02,2026-01-01\n\
          TEST-0002,barn,S1,fosterhjem,Trondheim,63.42,10.40,4,2025-11-20,2026-01-01\n",
-    )
-    .unwrap();
+    );
     let register =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/register/valid.xml");
     let plan = |extra: &[&std::ffi::OsStr]| {
