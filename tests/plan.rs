@@ -460,6 +460,50 @@ fn trondheim_first_quarter_plans_every_required_visit() {
     assert_eq!(s["gap_percent"], 0.0);
     assert_eq!(s["lower_bound_nok"], s["objective_nok"]);
     assert_eq!(s["uneven_week_penalty_nok"], 0.0, "no penalty unless set");
+    rfc7946(
+        &t.path().join("plan/routes.geojson"),
+        s["trips"].as_u64().unwrap(),
+    );
+}
+
+/// `routes.geojson` follows RFC 7946: a FeatureCollection of Features,
+/// each with a geometry of a known type and an object of properties;
+/// positions are [longitude, latitude] numbers in range, with no third
+/// value here; a LineString has two positions or more; no `crs` member
+/// (section 4); one LineString per trip of the plan.
+fn rfc7946(path: &Path, trips: u64) {
+    use serde_json::Value;
+    let doc: Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(doc["type"], "FeatureCollection");
+    assert!(doc.get("crs").is_none());
+    let position = |p: &Value| {
+        let p = p.as_array().expect("a position is an array");
+        assert_eq!(p.len(), 2, "{p:?}");
+        let (lon, lat) = (p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
+        assert!((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat));
+        // Norway, mainland and islands: the axis order is longitude first.
+        assert!(
+            (4.0..=32.0).contains(&lon) && (57.0..=72.0).contains(&lat),
+            "{p:?}"
+        );
+    };
+    let mut lines = 0;
+    for f in doc["features"].as_array().unwrap() {
+        assert_eq!(f["type"], "Feature");
+        assert!(f["properties"].is_object());
+        let g = &f["geometry"];
+        match g["type"].as_str().unwrap() {
+            "Point" => position(&g["coordinates"]),
+            "LineString" => {
+                let c = g["coordinates"].as_array().unwrap();
+                assert!(c.len() >= 2);
+                c.iter().for_each(position);
+                lines += 1;
+            }
+            other => panic!("unexpected geometry {other}"),
+        }
+    }
+    assert_eq!(lines, trips);
 }
 
 /// A copy of `data/trondheim` with `settings` as its settings.toml.
