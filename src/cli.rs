@@ -624,15 +624,13 @@ fn calibrate(
 ) -> Result<(), Failure> {
     use tilsyn::travel::calibrate;
     let mut dataset = load(data, settings)?;
-    let mut router = dataset.settings.router.clone();
-    apply_router_args(&mut router, road);
-    if router.engine == RouterKind::GreatCircle {
+    let sites = Sites::new(&dataset);
+    let roads = road_matrix(&mut dataset, &sites, road)?;
+    if roads.engine.is_none() {
         return Err(Failure::input(
             "error: calibrate fits the offline model (great-circle) to a road engine's drives, so it needs one: give --router osrm or valhalla and --router-url (or router.engine and router.url in the settings)",
         ));
     }
-    let sites = Sites::new(&dataset);
-    let roads = road_matrix(&mut dataset, &sites, road)?;
     let sample = calibrate::sample(
         &dataset,
         &sites,

@@ -174,6 +174,24 @@ impl Dataset {
         self.children.iter().position(|c| c.id.0 == id)
     }
 
+    /// Child id -> index, for reading many rows that name children.
+    pub fn child_ids(&self) -> std::collections::HashMap<&str, usize> {
+        self.children
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect()
+    }
+
+    /// Caseworker id -> index.
+    pub fn caseworker_ids(&self) -> std::collections::HashMap<&str, usize> {
+        self.caseworkers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect()
+    }
+
     /// Absences of one caseworker.
     pub fn absences_of(&self, caseworker: usize) -> impl Iterator<Item = &Absence> {
         self.absences

@@ -133,6 +133,11 @@ impl Default for Visits {
     }
 }
 
+/// The least detour factor the settings accept.
+pub const MIN_DETOUR_FACTOR: f64 = 1.0;
+/// `car.speed_kmh` must lie strictly between these.
+pub const SPEED_KMH_BOUNDS: (f64, f64) = (5.0, 200.0);
+
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Car {
@@ -467,12 +472,12 @@ impl Settings {
         );
         let c = &self.car;
         need(
-            c.detour_factor >= 1.0 && c.island_detour_factor >= 1.0,
+            c.detour_factor >= MIN_DETOUR_FACTOR && c.island_detour_factor >= MIN_DETOUR_FACTOR,
             "car.*detour_factor",
             "must be at least 1.0",
         );
         need(
-            c.speed_kmh > 5.0 && c.speed_kmh < 200.0,
+            c.speed_kmh > SPEED_KMH_BOUNDS.0 && c.speed_kmh < SPEED_KMH_BOUNDS.1,
             "car.speed_kmh",
             "must be between 5 and 200",
         );

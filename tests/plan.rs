@@ -64,10 +64,9 @@ fn rows(dir: &Path, file: &str) -> Vec<csv::StringRecord> {
     r.records().map(Result::unwrap).collect()
 }
 
-/// Plans 2027Q1 of `data` into `out`, expecting bad input: exit code 2;
-/// returns what it printed on stderr.
-fn plan_fails_on_input(data: &Path, out: &Path) -> String {
-    let o = tilsyn(&[
+/// `plan --data <data> --quarter 2027Q1 --out <out>`.
+fn plan_args<'a>(data: &'a Path, out: &'a Path) -> Vec<&'a str> {
+    vec![
         "plan",
         "--data",
         data.to_str().unwrap(),
@@ -75,7 +74,13 @@ fn plan_fails_on_input(data: &Path, out: &Path) -> String {
         "2027Q1",
         "--out",
         out.to_str().unwrap(),
-    ]);
+    ]
+}
+
+/// Plans 2027Q1 of `data` into `out`, expecting bad input: exit code 2;
+/// returns what it printed on stderr.
+fn plan_fails_on_input(data: &Path, out: &Path) -> String {
+    let o = tilsyn(&plan_args(data, out));
     assert_eq!(o.status.code(), Some(2));
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -348,15 +353,7 @@ fn road_engine_arguments_that_cannot_work_exit_with_code_2() {
         ),
         (&["--offline"], "--offline"),
     ] {
-        let mut args = vec![
-            "plan",
-            "--data",
-            data.to_str().unwrap(),
-            "--quarter",
-            "2027Q1",
-            "--out",
-            out.to_str().unwrap(),
-        ];
+        let mut args = plan_args(&data, &out);
         args.extend_from_slice(road);
         let o = tilsyn(&args);
         let err = String::from_utf8_lossy(&o.stderr);

@@ -134,18 +134,8 @@ pub(crate) struct Context<'a> {
 
 impl<'a> Context<'a> {
     fn new(data: &'a Dataset, files: &'a PlanFiles) -> Self {
-        let children = data
-            .children
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.as_str(), i))
-            .collect();
-        let caseworkers = data
-            .caseworkers
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.as_str(), i))
-            .collect();
+        let children = data.child_ids();
+        let caseworkers = data.caseworker_ids();
         let mut trips = HashMap::new();
         for t in &files.trips.rows {
             trips.entry(t.trip_id.as_str()).or_insert(t);

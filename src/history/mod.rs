@@ -13,7 +13,6 @@
 pub mod xml;
 
 use crate::diagnostics::{Problem, Problems};
-use std::collections::HashMap;
 use std::path::Path;
 
 use crate::model::{Dataset, Frequency};
@@ -37,12 +36,7 @@ pub fn load(path: &Path, data: &Dataset) -> Result<History, Problems> {
         )])
     })?;
     let register = xml::read_register(&text, &display).map_err(Problems)?;
-    let children: HashMap<&str, usize> = data
-        .children
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
+    let children = data.child_ids();
     // The register holds every case of the service, most of them children
     // who are not placed: cases that are not in children.csv are skipped.
     let mut unknown: std::collections::BTreeSet<String> = Default::default();

@@ -16,7 +16,6 @@ use super::table::{check_columns, parse_table};
 use crate::diagnostics::{Problem, Problems};
 use crate::history::DoneVisit;
 use crate::model::Dataset;
-use std::collections::HashMap;
 use std::path::Path;
 
 pub const VISIT_COLUMNS: &[&str] = &["child_id", "date", "caseworker_id"];
@@ -59,18 +58,8 @@ pub fn visits_done(path: &Path, data: &Dataset) -> Result<Vec<DoneVisit>, Proble
     if !check_columns(&table, VISIT_COLUMNS, &mut problems) {
         return Err(problems);
     }
-    let children: HashMap<&str, usize> = data
-        .children
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
-    let caseworkers: HashMap<&str, usize> = data
-        .caseworkers
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
+    let children = data.child_ids();
+    let caseworkers = data.caseworker_ids();
     let mut out = Vec::new();
     for row in table.rows.iter().filter(|r| r.well_formed) {
         let mut c = Cells::new(&table, row, &mut problems);

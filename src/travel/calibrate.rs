@@ -28,10 +28,13 @@ pub const MAX_PAIRS: usize = 20_000;
 /// Drives between places closer than this, straight line, are left out.
 pub const MIN_GREAT_CIRCLE_M: f64 = 1_000.0;
 /// The least detour factor `Settings` accepts.
-pub const MIN_FACTOR: f64 = 1.0;
-/// The whole km/h the fitted speed is kept within (`Settings` wants
-/// 5 < speed < 200).
-pub const SPEED_RANGE_KMH: (f64, f64) = (6.0, 199.0);
+pub const MIN_FACTOR: f64 = crate::settings::MIN_DETOUR_FACTOR;
+/// The whole km/h the fitted speed is kept within: the settings' bounds,
+/// which exclude their ends, one km/h inside.
+pub const SPEED_RANGE_KMH: (f64, f64) = (
+    crate::settings::SPEED_KMH_BOUNDS.0 + 1.0,
+    crate::settings::SPEED_KMH_BOUNDS.1 - 1.0,
+);
 /// Seed of the sample when there are more drives than [`MAX_PAIRS`].
 const SAMPLE_SEED: u64 = 0x7469_6c73_796e;
 

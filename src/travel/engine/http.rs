@@ -103,12 +103,10 @@ impl Http {
             });
             let error = match outcome {
                 Ok(answer) if answer.status < 500 => return Ok(answer),
-                Ok(answer) => EngineError::Failed {
-                    engine: self.engine,
-                    url: self.base.clone(),
-                    what: what.to_string(),
-                    detail: format!("HTTP {}: {}", answer.status, snippet(&answer.body)),
-                },
+                Ok(answer) => self.failed(
+                    what,
+                    format!("HTTP {}: {}", answer.status, snippet(&answer.body)),
+                ),
                 Err(e) if e.is_timeout() => EngineError::Timeout {
                     engine: self.engine,
                     url: self.base.clone(),
