@@ -312,7 +312,10 @@ impl Balance {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RouterKind {
-    /// The offline model (`[car]`): great-circle distance times a detour factor.
+    /// The offline model (`[car]`): great-circle distance times a detour
+    /// factor. Spelled `great_circle` or, as on the command line,
+    /// `great-circle`.
+    #[serde(alias = "great-circle")]
     GreatCircle,
     /// An OSRM server (`table`, `nearest` and `route` services).
     Osrm,
@@ -596,6 +599,14 @@ fn clock<'de, D: Deserializer<'de>>(d: D) -> Result<Minutes, D::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_offline_router_is_spelled_as_on_the_command_line_too() {
+        for name in ["great_circle", "great-circle"] {
+            let s = Settings::parse(&format!("[router]\nengine = \"{name}\"\n"), "s").unwrap();
+            assert_eq!(s.router.engine, RouterKind::GreatCircle);
+        }
+    }
 
     #[test]
     fn empty_file_gives_defaults() {
