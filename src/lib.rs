@@ -29,6 +29,7 @@ pub mod input;
 pub mod model;
 pub mod plan;
 pub mod planner;
+pub mod replan;
 pub mod settings;
 pub mod travel;
 pub mod units;

@@ -18,6 +18,8 @@ use crate::contract::{SUMMARY, TRIPS, TRIP_STOPS, UNMET, VISITS};
 
 /// The plan's trips and places as GeoJSON (beside the contract's files).
 pub const ROUTES: &str = "routes.geojson";
+/// A re-plan's changes against the plan before it.
+pub const CHANGES: &str = "changes.csv";
 use crate::plan::Plan;
 use std::fs;
 use std::io::Write;
@@ -85,6 +87,9 @@ fn write_all(plan: &Plan, dir: &Path) -> std::io::Result<()> {
     private_file(&dir.join(UNMET), &csv_files::unmet(plan)?)?;
     private_file(&dir.join(SUMMARY), summary_json(plan).as_bytes())?;
     private_file(&dir.join(ROUTES), &geojson::routes(plan))?;
+    if let Some(changes) = &plan.changes {
+        private_file(&dir.join(CHANGES), &csv_files::changes(changes)?)?;
+    }
     let calendars = dir.join("calendars");
     private_dir(&calendars)?;
     for (caseworker, text) in ics::calendars(plan) {
