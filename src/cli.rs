@@ -541,25 +541,32 @@ fn print_changes(plan: &Plan) {
         return;
     };
     println!("Changes per caseworker (changes.csv)");
-    println!(
-        "  {:<12} {:>5} {:>7} {:>5} {:>6} {:>10} {:>6}",
-        "caseworker", "done", "locked", "kept", "moved", "cancelled", "added"
-    );
-    let counts = tilsyn::replan::counts(changes);
-    let mut total = [0usize; 6];
-    for (cw, row) in &counts {
+    let line = |name: &str, row: &[String]| {
         println!(
-            "  {cw:<12} {:>5} {:>7} {:>5} {:>6} {:>10} {:>6}",
-            row[0], row[1], row[2], row[3], row[4], row[5]
+            "  {name:<12} {:>5} {:>7} {:>5} {:>6} {:>10} {:>6} {:>12}",
+            row[0], row[1], row[2], row[3], row[4], row[5], row[6]
         );
+    };
+    let heads = [
+        "done",
+        "locked",
+        "kept",
+        "moved",
+        "cancelled",
+        "added",
+        "handed over",
+    ];
+    line("caseworker", &heads.map(str::to_string));
+    let counts = tilsyn::replan::counts(changes);
+    let mut total = [0usize; 7];
+    for (cw, row) in &counts {
+        line(cw, &row.map(|n| n.to_string()));
         for (t, n) in total.iter_mut().zip(row) {
             *t += n;
         }
     }
-    println!(
-        "  {:<12} {:>5} {:>7} {:>5} {:>6} {:>10} {:>6}",
-        "all", total[0], total[1], total[2], total[3], total[4], total[5]
-    );
+    line("all", &total.map(|n| n.to_string()));
+    println!("  (moved: at another time or by a colleague; handed over: moved to a colleague)");
     let at = |side: &Option<(chrono::NaiveDateTime, tilsyn::model::CaseworkerId)>| {
         side.as_ref().map_or(String::new(), |(t, c)| {
             format!("{} ({c})", t.format("%Y-%m-%d %H:%M"))

@@ -526,9 +526,10 @@ fn cancel(v: &PlannedVisit, sequence: u32) -> CancelledVisit {
     }
 }
 
-/// Per caseworker, how many visits of each kind (in [`ChangeKind::ALL`] order).
-pub fn counts(changes: &[Change]) -> BTreeMap<String, [usize; 6]> {
-    let mut out: BTreeMap<String, [usize; 6]> = BTreeMap::new();
+/// Per caseworker, how many visits of each kind (in [`ChangeKind::ALL`]
+/// order), and last how many of theirs moved to a colleague.
+pub fn counts(changes: &[Change]) -> BTreeMap<String, [usize; 7]> {
+    let mut out: BTreeMap<String, [usize; 7]> = BTreeMap::new();
     for c in changes {
         let row = out.entry(c.caseworker.to_string()).or_default();
         let k = ChangeKind::ALL
@@ -536,6 +537,11 @@ pub fn counts(changes: &[Change]) -> BTreeMap<String, [usize; 6]> {
             .position(|k| *k == c.kind)
             .unwrap_or(0);
         row[k] += 1;
+        if let (Some((_, from)), Some((_, to))) = (&c.old, &c.new) {
+            if from != to {
+                out.entry(from.to_string()).or_default()[6] += 1;
+            }
+        }
     }
     out
 }
