@@ -229,19 +229,7 @@ fn scenario_with(settings: Option<&str>, sick_for: i64) -> Scenario {
     fs::write(data.join("children.csv"), children).unwrap();
 
     let new = tmp.path().join("new");
-    let stdout = ok(tilsyn(&[
-        "replan",
-        "--data",
-        data_s,
-        "--plan",
-        old.to_str().unwrap(),
-        "--visits",
-        history.to_str().unwrap(),
-        "--from",
-        &from.to_string(),
-        "--out",
-        new.to_str().unwrap(),
-    ]));
+    let stdout = ok(replan(&data, &old, &history, &from.to_string(), &new));
     Scenario {
         _tmp: tmp,
         data,
@@ -258,20 +246,48 @@ fn scenario_with(settings: Option<&str>, sick_for: i64) -> Scenario {
     }
 }
 
+impl Scenario {
+    /// `tilsyn check --visits` accepts the new plan.
+    fn check_new(&self) {
+        let out = ok(tilsyn(&[
+            "check",
+            "--data",
+            self.data.to_str().unwrap(),
+            "--plan",
+            self.new.to_str().unwrap(),
+            "--visits",
+            self.history.to_str().unwrap(),
+        ]));
+        assert!(out.trim_end().ends_with(": ok"), "{out}");
+    }
+
+    /// `tilsyn replan` of `plan` with `visits` from `from` into `out`.
+    fn replan(&self, plan: &Path, visits: &Path, from: &str, out: &Path) -> Output {
+        replan(&self.data, plan, visits, from, out)
+    }
+}
+
+fn replan(data: &Path, plan: &Path, visits: &Path, from: &str, out: &Path) -> Output {
+    tilsyn(&[
+        "replan",
+        "--data",
+        data.to_str().unwrap(),
+        "--plan",
+        plan.to_str().unwrap(),
+        "--visits",
+        visits.to_str().unwrap(),
+        "--from",
+        from,
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
 #[test]
 fn a_replan_keeps_what_stands_and_plans_the_rest() {
     let s = scenario();
     // The checker accepts the new plan, with the history.
-    let out = ok(tilsyn(&[
-        "check",
-        "--data",
-        s.data.to_str().unwrap(),
-        "--plan",
-        s.new.to_str().unwrap(),
-        "--visits",
-        s.history.to_str().unwrap(),
-    ]));
-    assert!(out.trim_end().ends_with(": ok"), "{out}");
+    s.check_new();
 
     let old = visits(&s.old);
     let new = visits(&s.new);
@@ -446,16 +462,7 @@ fn changes_and_calendars_say_exactly_what_moved() {
 fn visits_a_colleague_takes_over_leave_the_sick_caseworkers_calendar() {
     // Ill to the end of the quarter; colleagues in the team cover.
     let s = scenario_with(Some("[planning]\ncontinuity = \"cover_absence\"\n"), 60);
-    let out = ok(tilsyn(&[
-        "check",
-        "--data",
-        s.data.to_str().unwrap(),
-        "--plan",
-        s.new.to_str().unwrap(),
-        "--visits",
-        s.history.to_str().unwrap(),
-    ]));
-    assert!(out.trim_end().ends_with(": ok"), "{out}");
+    s.check_new();
     let old = visits(&s.old);
     let new = visits(&s.new);
     let handed: Vec<(&Visit, &Visit)> = old
@@ -491,19 +498,7 @@ fn visits_a_colleague_takes_over_leave_the_sick_caseworkers_calendar() {
 fn a_replan_of_its_own_output_changes_nothing_and_keeps_sequences() {
     let s = scenario();
     let again = s._tmp.path().join("again");
-    ok(tilsyn(&[
-        "replan",
-        "--data",
-        s.data.to_str().unwrap(),
-        "--plan",
-        s.new.to_str().unwrap(),
-        "--visits",
-        s.history.to_str().unwrap(),
-        "--from",
-        &s.from.to_string(),
-        "--out",
-        again.to_str().unwrap(),
-    ]));
+    ok(s.replan(&s.new, &s.history, &s.from.to_string(), &again));
     assert_eq!(visits(&s.new), visits(&again));
     let mut r = csv::Reader::from_path(again.join("changes.csv")).unwrap();
     for row in r.records() {
@@ -526,21 +521,7 @@ fn a_replan_of_its_own_output_changes_nothing_and_keeps_sequences() {
 fn bad_replan_input_exits_2_naming_the_line_and_writes_nothing() {
     let s = scenario();
     let out = s._tmp.path().join("bad");
-    let run = |visits: &Path, from: &str| {
-        tilsyn(&[
-            "replan",
-            "--data",
-            s.data.to_str().unwrap(),
-            "--plan",
-            s.old.to_str().unwrap(),
-            "--visits",
-            visits.to_str().unwrap(),
-            "--from",
-            from,
-            "--out",
-            out.to_str().unwrap(),
-        ])
-    };
+    let run = |visits: &Path, from: &str| s.replan(&s.old, visits, from, &out);
     // A confirmed visit the plan does not have.
     let bad = s._tmp.path().join("bad_visits.csv");
     fs::write(
@@ -574,19 +555,7 @@ fn bad_replan_input_exits_2_naming_the_line_and_writes_nothing() {
     let broken = s._tmp.path().join("broken");
     copy_dir(&s.old, &broken);
     fs::write(broken.join("trips.csv"), "trip_id,caseworker_id\nX,Y\n").unwrap();
-    let o = tilsyn(&[
-        "replan",
-        "--data",
-        s.data.to_str().unwrap(),
-        "--plan",
-        broken.to_str().unwrap(),
-        "--visits",
-        s.history.to_str().unwrap(),
-        "--from",
-        &s.from.to_string(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = s.replan(&broken, &s.history, &s.from.to_string(), &out);
     assert_eq!(
         o.status.code(),
         Some(2),

@@ -115,19 +115,8 @@ fn legs(trip: &PlannedTrip) -> String {
 }
 
 fn event(out: &mut String, v: &PlannedVisit, trip: Option<&PlannedTrip>, stamp: &str) {
-    let fmt = "%Y%m%dT%H%M%S";
-    out.push_str("BEGIN:VEVENT\r\n");
-    line(out, &format!("UID:{}-{}@tilsyn", v.child, v.period));
-    line(out, &format!("DTSTAMP:{stamp}"));
-    line(
-        out,
-        &format!("DTSTART;TZID=Europe/Oslo:{}", v.start.format(fmt)),
-    );
-    line(
-        out,
-        &format!("DTEND;TZID=Europe/Oslo:{}", v.end.format(fmt)),
-    );
-    line(out, &format!("SEQUENCE:{}", v.sequence));
+    let uid = format!("{}-{}", v.child, v.period);
+    event_head(out, &uid, stamp, (v.start, v.end), v.sequence);
     line(
         out,
         &format!(
@@ -150,22 +139,32 @@ fn event(out: &mut String, v: &PlannedVisit, trip: Option<&PlannedTrip>, stamp: 
     out.push_str("TRANSP:OPAQUE\r\nEND:VEVENT\r\n");
 }
 
-/// A visit no longer in this calendar: the same UID, a higher SEQUENCE and
-/// `STATUS:CANCELLED`, at the time it had.
-fn cancelled_event(out: &mut String, c: &CancelledVisit, stamp: &str) {
+/// An event's first lines: UID (`<uid>@tilsyn`), stamp, times in Oslo
+/// time and SEQUENCE.
+fn event_head(
+    out: &mut String,
+    uid: &str,
+    stamp: &str,
+    (start, end): (chrono::NaiveDateTime, chrono::NaiveDateTime),
+    sequence: u32,
+) {
     let fmt = "%Y%m%dT%H%M%S";
     out.push_str("BEGIN:VEVENT\r\n");
-    line(out, &format!("UID:{}-{}@tilsyn", c.child, c.period));
+    line(out, &format!("UID:{uid}@tilsyn"));
     line(out, &format!("DTSTAMP:{stamp}"));
     line(
         out,
-        &format!("DTSTART;TZID=Europe/Oslo:{}", c.start.format(fmt)),
+        &format!("DTSTART;TZID=Europe/Oslo:{}", start.format(fmt)),
     );
-    line(
-        out,
-        &format!("DTEND;TZID=Europe/Oslo:{}", c.end.format(fmt)),
-    );
-    line(out, &format!("SEQUENCE:{}", c.sequence));
+    line(out, &format!("DTEND;TZID=Europe/Oslo:{}", end.format(fmt)));
+    line(out, &format!("SEQUENCE:{sequence}"));
+}
+
+/// A visit no longer in this calendar: the same UID, a higher SEQUENCE and
+/// `STATUS:CANCELLED`, at the time it had.
+fn cancelled_event(out: &mut String, c: &CancelledVisit, stamp: &str) {
+    let uid = format!("{}-{}", c.child, c.period);
+    event_head(out, &uid, stamp, (c.start, c.end), c.sequence);
     out.push_str("STATUS:CANCELLED\r\n");
     line(
         out,
