@@ -13,14 +13,29 @@ use tilsyn::model::Dataset;
 use tilsyn::plan::Plan;
 use tilsyn::settings::Router;
 use tilsyn::settings::RouterKind;
+use tilsyn::tr;
 use tilsyn::travel::engine::{self, cache::Cache, Engine, EngineError, RoadMatrix};
 use tilsyn::travel::{car::GreatCircleCar, Sites, TravelMatrix};
+
+/// `println!` that ignores a closed stdout (`tilsyn plan ... | head`)
+/// instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
 
 #[derive(Parser)]
 #[command(name = "tilsyn", version, about = "Plans the follow-up visits a child-welfare department owes children in foster homes, institutions and lodgings.", long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Language of what people read (terminal, unmet sentences, calendars,
+    /// report, errors): nb (Norwegian bokmål, the default) or en. Also
+    /// TILSYN_LANG.
+    #[arg(long, global = true)]
+    lang: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -297,6 +312,18 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    let asked = cli.lang.or_else(|| std::env::var("TILSYN_LANG").ok());
+    match asked.as_deref().map(tilsyn::i18n::Lang::parse) {
+        None => tilsyn::i18n::set(tilsyn::i18n::Lang::Nb),
+        Some(Some(lang)) => tilsyn::i18n::set(lang),
+        Some(None) => {
+            eprintln!(
+                "--lang / TILSYN_LANG: \"{}\" is neither nb nor en (språket må være nb eller en)",
+                asked.unwrap_or_default()
+            );
+            return ExitCode::from(2);
+        }
+    }
     let result = match cli.command {
         Command::Plan(args) => plan(args),
         Command::Check {
@@ -307,7 +334,7 @@ pub fn run() -> ExitCode {
         } => check(&data, &plan, settings.as_deref(), visits.as_deref()),
         Command::Replan(args) => replan(args),
         Command::Validate { data, settings } => load(&data, settings.as_deref()).map(|d| {
-            println!(
+            outln!(
                 "{}: ok ({} offices, {} caseworkers, {} absences, {} children)",
                 data.display(),
                 d.offices.len(),
@@ -358,20 +385,32 @@ pub fn run() -> ExitCode {
 }
 
 fn load(data: &Path, settings: Option<&Path>) -> Result<Dataset, Failure> {
-    tilsyn::input::load_dataset(data, settings).map_err(|problems| {
-        let n = problems.len();
-        Failure::input(format!(
-            "{problems}{}: {n} problem{} found; nothing was planned or written.",
-            data.display(),
-            if n == 1 { "" } else { "s" }
-        ))
-    })
+    tilsyn::input::load_dataset(data, settings).map_err(|p| problems_found(data, p))
+}
+
+/// Every problem, then how many were found in `what` and that nothing was
+/// written (exit code 2).
+fn problems_found(what: &Path, problems: tilsyn::diagnostics::Problems) -> Failure {
+    let n = problems.len();
+    let what = what.display();
+    let tail = match n {
+        1 => tr!(
+            "{what}: 1 problem found; nothing was written.",
+            "{what}: 1 problem funnet; ingenting er skrevet."
+        ),
+        _ => tr!(
+            "{what}: {n} problems found; nothing was written.",
+            "{what}: {n} problemer funnet; ingenting er skrevet."
+        ),
+    };
+    Failure::input(format!("{problems}{tail}"))
 }
 
 fn parse_date(flag: &str, text: &str) -> Result<NaiveDate, Failure> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        Failure::input(format!(
-            "--{flag}: \"{text}\" is not a date (hint: write YYYY-MM-DD, e.g. 2027-01-04)"
+        Failure::input(tr!(
+            "--{flag}: \"{text}\" is not a date (hint: write YYYY-MM-DD, e.g. 2027-01-04)",
+            "--{flag}: «{text}» er ikke en dato (tips: skriv ÅÅÅÅ-MM-DD, f.eks. 2027-01-04)"
         ))
     })
 }
@@ -384,22 +423,25 @@ fn named_period(
 ) -> Result<Option<Horizon>, Failure> {
     if let Some(q) = quarter {
         return Horizon::quarter(q).map(Some).ok_or_else(|| {
-            Failure::input(format!(
-                "--quarter: \"{q}\" is not a quarter (hint: write e.g. 2027Q1)"
+            Failure::input(tr!(
+                "--quarter: \"{q}\" is not a quarter (hint: write e.g. 2027Q1)",
+                "--quarter: «{q}» er ikke et kvartal (tips: skriv f.eks. 2027Q1)"
             ))
         });
     }
     if let Some(h) = half {
         return Horizon::half(h).map(Some).ok_or_else(|| {
-            Failure::input(format!(
-                "--half: \"{h}\" is not a half-year (hint: write e.g. 2027H1)"
+            Failure::input(tr!(
+                "--half: \"{h}\" is not a half-year (hint: write e.g. 2027H1)",
+                "--half: «{h}» er ikke et halvår (tips: skriv f.eks. 2027H1)"
             ))
         });
     }
     if let Some(y) = year {
         return Horizon::year(y).map(Some).ok_or_else(|| {
-            Failure::input(format!(
-                "--year: \"{y}\" is not a year (hint: write e.g. 2027)"
+            Failure::input(tr!(
+                "--year: \"{y}\" is not a year (hint: write e.g. 2027)",
+                "--year: «{y}» er ikke et år (tips: skriv f.eks. 2027)"
             ))
         });
     }
@@ -434,10 +476,13 @@ fn plan(args: PlanArgs) -> Result<(), Failure> {
         let history = load_history(path, &data)?;
         let later = history.apply_before(&mut data, horizon.start);
         if later > 0 {
+            let (path, start) = (path.display(), tilsyn::i18n::date(horizon.start));
             eprintln!(
-                "note: {later} visits in {} fall on or after {}; plan starts from the visits before it",
-                path.display(),
-                horizon.start
+                "{}",
+                tr!(
+                    "note: {later} visits in {path} fall on or after {start}; the plan starts from the visits before it (tilsyn replan re-plans a quarter under way)",
+                    "merk: {later} besøk i {path} er {start} eller senere; planen bygger på besøkene før (tilsyn replan planlegger et kvartal som er i gang på nytt)"
+                )
             );
         }
     }
@@ -490,30 +535,17 @@ fn replan(args: ReplanArgs) -> Result<(), Failure> {
         data.settings.planning.seed = seed;
     }
     let history = load_history(&args.visits, &data)?;
-    if !args.plan.is_dir() {
-        return Err(Failure::input(format!(
-            "{}: missing_file: the plan folder was not found",
-            args.plan.display()
-        )));
-    }
-    let problems = |what: &Path, p: tilsyn::diagnostics::Problems| {
-        let n = p.len();
-        Failure::input(format!(
-            "{p}{}: {n} problem{} found; nothing was written.",
-            what.display(),
-            if n == 1 { "" } else { "s" }
-        ))
-    };
-    let prev =
-        tilsyn::replan::read_previous(&data, &args.plan).map_err(|p| problems(&args.plan, p))?;
+    plan_folder_exists(&args.plan)?;
+    let prev = tilsyn::replan::read_previous(&data, &args.plan)
+        .map_err(|p| problems_found(&args.plan, p))?;
     // The demand of the whole horizon, as `check --visits` re-derives it.
     let mut base = data.clone();
     history.apply_before(&mut base, prev.horizon.start);
     let shown = args.visits.display().to_string();
     let mut prepared = tilsyn::replan::prepare(&base, &prev, &history, &shown, from)
-        .map_err(|p| problems(&args.visits, p))?;
+        .map_err(|p| problems_found(&args.visits, p))?;
     for note in &prepared.notes {
-        eprintln!("note: {note}");
+        eprintln!("{} {note}", tr!("note:", "merk:"));
     }
     let sites = Sites::new(&prepared.data);
     let mut roads = road_matrix(&mut prepared.data, &sites, &args.road)?;
@@ -540,23 +572,43 @@ fn print_changes(plan: &Plan) {
     let Some(changes) = &plan.changes else {
         return;
     };
-    println!("Changes per caseworker (changes.csv)");
+    outln!(
+        "{}",
+        tr!(
+            "Changes per caseworker (changes.csv)",
+            "Endringer per saksbehandler (changes.csv)"
+        )
+    );
     let line = |name: &str, row: &[String]| {
-        println!(
-            "  {name:<12} {:>5} {:>7} {:>5} {:>6} {:>10} {:>6} {:>12}",
-            row[0], row[1], row[2], row[3], row[4], row[5], row[6]
+        outln!(
+            "  {name:<14} {:>5} {:>7} {:>5} {:>6} {:>10} {:>6} {:>12}",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            row[6]
         );
     };
-    let heads = [
-        "done",
-        "locked",
-        "kept",
-        "moved",
-        "cancelled",
-        "added",
-        "handed over",
-    ];
-    line("caseworker", &heads.map(str::to_string));
+    let heads = match tilsyn::i18n::current() {
+        tilsyn::i18n::Lang::En => [
+            "done",
+            "locked",
+            "kept",
+            "moved",
+            "cancelled",
+            "added",
+            "handed over",
+        ],
+        tilsyn::i18n::Lang::Nb => [
+            "utført", "låst", "beholdt", "flyttet", "avlyst", "nye", "overlatt",
+        ],
+    };
+    line(
+        &tr!("caseworker", "saksbehandler"),
+        &heads.map(str::to_string),
+    );
     let counts = tilsyn::replan::counts(changes);
     let mut total = [0usize; 7];
     for (cw, row) in &counts {
@@ -565,11 +617,21 @@ fn print_changes(plan: &Plan) {
             *t += n;
         }
     }
-    line("all", &total.map(|n| n.to_string()));
-    println!("  (moved: at another time or by a colleague; handed over: moved to a colleague)");
+    line(&tr!("all", "alle"), &total.map(|n| n.to_string()));
+    outln!(
+        "  {}",
+        tr!(
+            "(moved: at another time or by a colleague; handed over: moved to a colleague)",
+            "(flyttet: til et annet tidspunkt eller en kollega; overlatt: flyttet til en kollega)"
+        )
+    );
     let at = |side: &Option<(chrono::NaiveDateTime, tilsyn::model::CaseworkerId)>| {
         side.as_ref().map_or(String::new(), |(t, c)| {
-            format!("{} ({c})", t.format("%Y-%m-%d %H:%M"))
+            format!(
+                "{} {} ({c})",
+                tilsyn::i18n::date(t.date()),
+                t.format("%H:%M")
+            )
         })
     };
     for c in changes.iter().filter(|c| {
@@ -578,12 +640,13 @@ fn print_changes(plan: &Plan) {
             ChangeKind::Moved | ChangeKind::Cancelled | ChangeKind::Added
         )
     }) {
+        let (old, new) = (at(&c.old), at(&c.new));
         let what = match c.kind {
-            ChangeKind::Moved => format!("moved      {} -> {}", at(&c.old), at(&c.new)),
-            ChangeKind::Cancelled => format!("cancelled  {}", at(&c.old)),
-            _ => format!("added      {}", at(&c.new)),
+            ChangeKind::Moved => tr!("moved      {old} -> {new}", "flyttet    {old} -> {new}"),
+            ChangeKind::Cancelled => tr!("cancelled  {old}", "avlyst     {old}"),
+            _ => tr!("added      {new}", "ny         {new}"),
         };
-        println!("  {:<12} {:<10} {what}", c.caseworker, c.child);
+        outln!("  {:<14} {:<10} {what}", c.caseworker, c.child);
     }
 }
 
@@ -692,21 +755,29 @@ fn road_matrix(data: &mut Dataset, sites: &Sites, args: &RouterArgs) -> Result<R
     })
 }
 
+/// The plan folder must exist (exit 2).
+fn plan_folder_exists(dir: &Path) -> Result<(), Failure> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let dir = dir.display();
+    Err(Failure::input(tr!(
+        "{dir}: missing_file: the plan folder was not found",
+        "{dir}: missing_file: fant ikke planmappen"
+    )))
+}
+
 /// The visit history at `path` (exit 2 on problems, each at its line).
 fn load_history(path: &Path, data: &Dataset) -> Result<tilsyn::history::History, Failure> {
-    let history = tilsyn::history::load(path, data).map_err(|problems| {
-        let n = problems.len();
-        Failure::input(format!(
-            "{problems}{}: {n} problem{} found; nothing was written.",
-            path.display(),
-            if n == 1 { "" } else { "s" }
-        ))
-    })?;
+    let history = tilsyn::history::load(path, data).map_err(|p| problems_found(path, p))?;
     if history.cases_skipped > 0 {
+        let (n, path) = (history.cases_skipped, path.display());
         eprintln!(
-            "note: {} cases in {} are not children of the dataset (no child_id equals their case number); skipped",
-            history.cases_skipped,
-            path.display()
+            "{}",
+            tr!(
+                "note: {n} cases in {path} are not children of the dataset (no child_id equals their case number); skipped",
+                "merk: {n} saker i {path} er ikke barn i datasettet (ingen child_id er lik saksnummeret); hoppet over"
+            )
         );
     }
     Ok(history)
@@ -746,7 +817,7 @@ fn compliance(args: ComplianceArgs) -> Result<(), Failure> {
     })
     .with_context(|| format!("writing {}", args.out.display()))?;
     print!("{}", tilsyn::compliance::table(&report));
-    println!("  -> {}", args.out.display());
+    outln!("  -> {}", args.out.display());
     Ok(())
 }
 
@@ -761,9 +832,9 @@ fn matrix(data: &Path, settings: Option<&Path>, road: &RouterArgs) -> Result<(),
     let sites = Sites::new(&dataset);
     road_matrix(&mut dataset, &sites, road)?;
     if dataset.settings.router.engine == RouterKind::GreatCircle {
-        println!("router.engine is great-circle: there is nothing to fetch (give --router osrm or valhalla)");
+        outln!("router.engine is great-circle: there is nothing to fetch (give --router osrm or valhalla)");
     } else {
-        println!(
+        outln!(
             "matrix cache: {}",
             engine::cache_dir(&dataset.settings.router).display()
         );
@@ -822,71 +893,108 @@ fn calibrate(
 }
 
 fn print_summary(plan: &Plan, out: &Path) {
+    use tilsyn::i18n::{date, nok, number};
     let t = plan.totals();
-    println!(
-        "Plan {} .. {} -> {}",
-        plan.horizon.start,
-        plan.horizon.end,
-        out.display()
+    let (start, end, out) = (
+        date(plan.horizon.start),
+        date(plan.horizon.end),
+        out.display(),
     );
-    println!("  children            {}", plan.children);
-    println!("  visits required     {}", plan.visits_required);
-    println!(
-        "  visits planned      {} ({} early)",
-        t.visits_planned, t.visits_early
+    outln!(
+        "{}",
+        tr!(
+            "Plan {start} .. {end} -> {out}",
+            "Plan {start} .. {end} -> {out}"
+        )
     );
-    println!("  visits unmet        {}", t.visits_unmet);
+    let row = |label: String, value: String| outln!("  {label:<20}{value}");
+    row(tr!("children", "barn"), plan.children.to_string());
+    row(
+        tr!("visits required", "påkrevde besøk"),
+        plan.visits_required.to_string(),
+    );
+    let (planned, early) = (t.visits_planned, t.visits_early);
+    row(
+        tr!("visits planned", "planlagte besøk"),
+        tr!("{planned} ({early} early)", "{planned} ({early} tidlige)"),
+    );
+    row(
+        tr!("visits unmet", "besøk ikke nådd"),
+        t.visits_unmet.to_string(),
+    );
     let mut reasons: std::collections::BTreeMap<&str, usize> = Default::default();
     for u in &plan.unmet {
         *reasons.entry(u.reason.code()).or_default() += 1;
     }
     for (reason, n) in reasons {
-        println!("    {reason:<18}{n}");
+        outln!("    {reason:<18}{n}");
     }
-    println!("  trips               {}", plan.trips.len());
-    println!("  km by car           {:.1}", t.km_car);
-    println!("  flight legs         {}", t.flight_legs);
-    println!("  hotel nights        {}", t.hotel_nights);
-    println!(
-        "  travel hours        {:.1}",
-        t.travel_minutes as f64 / 60.0
+    row(tr!("trips", "reiser"), plan.trips.len().to_string());
+    row(tr!("km by car", "km med bil"), number(t.km_car, 1));
+    row(tr!("flight legs", "flyreiser"), t.flight_legs.to_string());
+    row(
+        tr!("hotel nights", "hotellnetter"),
+        t.hotel_nights.to_string(),
+    );
+    row(
+        tr!("travel hours", "reisetimer"),
+        number(t.travel_minutes as f64 / 60.0, 1),
     );
     let weekly = plan.weekly_visits();
-    println!(
-        "  visits a week       at most {} per caseworker (mean {:.2}, sd {:.2})",
-        weekly.most, weekly.mean, weekly.sd
+    let (most, mean, sd) = (weekly.most, number(weekly.mean, 2), number(weekly.sd, 2));
+    row(
+        tr!("visits a week", "besøk per uke"),
+        tr!(
+            "at most {most} per caseworker (mean {mean}, sd {sd})",
+            "høyst {most} per saksbehandler (snitt {mean}, standardavvik {sd})"
+        ),
     );
-    println!("  cost                NOK {:.0}", t.cost.nok());
+    row(tr!("cost", "kostnad"), nok(t.cost.nok(), 0));
     let naive = plan.naive_cost.nok();
     if naive > 0.0 {
-        println!(
-            "  naive plan cost     NOK {naive:.0} (saving {:.1} %)",
-            (naive - t.cost.nok()) / naive * 100.0
+        let (cost, saving) = (
+            nok(naive, 0),
+            number((naive - t.cost.nok()) / naive * 100.0, 1),
+        );
+        row(
+            tr!("naive plan cost", "kostnad enkeltturer"),
+            tr!("{cost} (saving {saving} %)", "{cost} (sparer {saving} %)"),
         );
     }
+    let penalty = nok(plan.uneven_week_penalty_nok, 0);
     let what = if plan.uneven_week_penalty_nok > 0.0 {
-        format!(
-            "cost less early visits' worth, plus NOK {:.0} uneven-week penalty",
-            plan.uneven_week_penalty_nok
+        tr!(
+            "cost less early visits' worth, plus {penalty} uneven-week penalty",
+            "kostnad minus verdien av tidlige besøk, pluss {penalty} straff for ujevne uker"
         )
     } else {
-        "cost less early visits' worth".to_string()
+        tr!(
+            "cost less early visits' worth",
+            "kostnad minus verdien av tidlige besøk"
+        )
     };
-    match (plan.lower_bound_nok, plan.gap_percent()) {
-        (Some(bound), Some(gap)) => println!(
-            "  objective           NOK {:.0} ({what}); lower bound NOK {bound:.0}, gap {gap:.2} %",
-            plan.objective_nok()
+    let objective = nok(plan.objective_nok(), 0);
+    let value = match (plan.lower_bound_nok, plan.gap_percent()) {
+        (Some(bound), Some(gap)) => {
+            let (bound, gap) = (nok(bound, 0), number(gap, 2));
+            tr!(
+                "{objective} ({what}); lower bound {bound}, gap {gap} %",
+                "{objective} ({what}); nedre grense {bound}, avstand {gap} %"
+            )
+        }
+        _ => tr!(
+            "{objective} ({what}); no proven bound",
+            "{objective} ({what}); ingen bevist grense"
         ),
-        _ => println!(
-            "  objective           NOK {:.0} ({what}); no proven bound",
-            plan.objective_nok()
-        ),
-    }
-    println!(
-        "  models proven       {} of {}",
-        plan.models_proven, plan.models
+    };
+    row(tr!("objective", "mål"), value);
+    let (proven, models) = (plan.models_proven, plan.models);
+    row(
+        tr!("models proven", "modeller bevist"),
+        tr!("{proven} of {models}", "{proven} av {models}"),
     );
-    println!("  solved in           {:.2} s", plan.solve_seconds);
+    let secs = number(plan.solve_seconds, 2);
+    row(tr!("solved in", "løst på"), format!("{secs} s"));
 }
 
 fn check(
@@ -897,28 +1005,30 @@ fn check(
 ) -> Result<(), Failure> {
     let dataset = load(data, settings)?;
     let history = visits.map(|v| load_history(v, &dataset)).transpose()?;
-    if !plan_dir.is_dir() {
-        return Err(Failure::input(format!(
-            "{}: missing_file: the plan folder was not found",
-            plan_dir.display()
-        )));
-    }
+    plan_folder_exists(plan_dir)?;
     let report = tilsyn::check::check_plan_with(&dataset, plan_dir, history.as_ref());
     for v in &report.violations {
-        println!("{v}");
+        outln!("{v}");
     }
-    println!(
-        "{}: {} visits, {} trips, {} unmet, {} required: {}",
+    let (dir, visits, trips, unmet, required) = (
         plan_dir.display(),
         report.visits,
         report.trips,
         report.unmet,
         report.required,
-        if report.is_ok() {
-            "ok".to_string()
-        } else {
-            format!("{} violations", report.violations.len())
-        }
+    );
+    let n = report.violations.len();
+    let verdict = if report.is_ok() {
+        "ok".to_string()
+    } else {
+        tr!("{n} violations", "{n} brudd")
+    };
+    outln!(
+        "{}",
+        tr!(
+            "{dir}: {visits} visits, {trips} trips, {unmet} unmet, {required} required: {verdict}",
+            "{dir}: {visits} besøk, {trips} reiser, {unmet} ikke nådd, {required} påkrevd: {verdict}"
+        )
     );
     if report.is_ok() {
         Ok(())
@@ -959,31 +1069,31 @@ fn export_vrp(
     for e in &inst.excluded {
         *reasons.entry(e.reason.as_str()).or_default() += 1;
     }
-    println!("Instance {} -> {}", inst.name, out.display());
-    println!(
+    outln!("Instance {} -> {}", inst.name, out.display());
+    outln!(
         "  clients (required visits, day trips)  {}",
         inst.clients.len()
     );
-    println!(
+    outln!(
         "  excluded required visits              {}",
         inst.excluded.len()
     );
     for (reason, n) in reasons {
-        println!("    {reason:<36}{n}");
+        outln!("    {reason:<36}{n}");
     }
-    println!(
+    outln!(
         "  caseworkers                           {}",
         inst.caseworkers.len()
     );
-    println!(
+    outln!(
         "  vehicles (caseworker-days)            {}",
         inst.vehicles.len()
     );
-    println!(
+    outln!(
         "  locations                             {}",
         inst.locations.len()
     );
-    println!(
+    outln!(
         "  one window per client exact          {}",
         if inst.rules.hull_is_exact {
             "yes"
@@ -1012,20 +1122,21 @@ fn solve_vrp(path: &Path, out: &Path) -> Result<(), Failure> {
     let json = serde_json::to_string_pretty(sol).context("encoding the solution")?;
     tilsyn::write::write_file_atomically(out, json.as_bytes())
         .with_context(|| format!("writing {}", out.display()))?;
-    println!("Solved {} -> {}", inst.name, out.display());
-    println!("  routes              {}", sol.routes.len());
-    println!(
+    outln!("Solved {} -> {}", inst.name, out.display());
+    outln!("  routes              {}", sol.routes.len());
+    outln!(
         "  clients served      {} of {}",
         inst.clients.len() - sol.unassigned.len(),
         inst.clients.len()
     );
-    println!(
+    outln!(
         "  day routes          {} enumerated, {} in a MILP (0: all by dynamic programming)",
-        solved.routes, solved.columns
+        solved.routes,
+        solved.columns
     );
-    println!("  cost                NOK {:.2}", sol.cost as f64 / 100.0);
+    outln!("  cost                NOK {:.2}", sol.cost as f64 / 100.0);
     match sol.lower_bound {
-        Some(b) => println!(
+        Some(b) => outln!(
             "  lower bound         NOK {:.2}{}",
             b as f64 / 100.0,
             if solved.proven {
@@ -1034,9 +1145,9 @@ fn solve_vrp(path: &Path, out: &Path) -> Result<(), Failure> {
                 ""
             }
         ),
-        None => println!("  lower bound         none"),
+        None => outln!("  lower bound         none"),
     }
-    println!("  solved in           {:.3} s", sol.seconds);
+    outln!("  solved in           {:.3} s", sol.seconds);
     Ok(())
 }
 
@@ -1061,7 +1172,7 @@ fn generate(seed: u64, postcodes: PathBuf, out: &Path) -> Result<(), Failure> {
     require_postcodes(&postcodes)?;
     let opts = tilsyn::generate::TrondheimOptions { seed, postcodes };
     let report = tilsyn::generate::generate_trondheim(&opts, out)?;
-    println!("{report}");
+    outln!("{report}");
     Ok(())
 }
 
@@ -1080,7 +1191,7 @@ fn generate_norway(args: NorwayArgs) -> Result<(), Failure> {
     .map_err(failure)?;
     require_postcodes(&opts.postcodes)?;
     let report = tilsyn::generate::generate_norway(&opts, &args.out).map_err(failure)?;
-    println!("{report}");
-    println!("  written to {}", args.out.display());
+    outln!("{report}");
+    outln!("  written to {}", args.out.display());
     Ok(())
 }

@@ -25,6 +25,7 @@ pub mod diagnostics;
 pub mod generate;
 pub mod geodata;
 pub mod history;
+pub mod i18n;
 pub mod input;
 pub mod model;
 pub mod plan;

@@ -694,7 +694,7 @@ fn a_weekly_limit_too_tight_leaves_visits_unmet_with_a_reason() {
     assert_eq!(unmet.len(), 2);
     for u in &unmet {
         assert_eq!(&u[4], "no_capacity");
-        assert!(u[5].contains("weekly visit"), "{}", &u[5]);
+        assert!(u[5].contains("besøk per uke"), "{}", &u[5]);
     }
     let weeks = workload(t.path()).per_week;
     assert_eq!(

@@ -318,7 +318,11 @@ fn a_replan_keeps_what_stands_and_plans_the_rest() {
     assert!(old
         .iter()
         .any(|v| v.caseworker == s.sick && v.date() >= s.sick_days.0 && v.date() <= s.sick_days.1));
-    assert!(s.stdout.contains("Changes per caseworker"), "{}", s.stdout);
+    assert!(
+        s.stdout.contains("Endringer per saksbehandler"),
+        "{}",
+        s.stdout
+    );
 }
 
 #[test]
@@ -483,7 +487,7 @@ fn visits_a_colleague_takes_over_leave_the_sick_caseworkers_calendar() {
         let theirs = events(&s.new.join(format!("calendars/{}.ics", n.caseworker)));
         assert_eq!(theirs.get(&uid), Some(&vec![(1, false)]), "{uid}");
     }
-    assert!(s.stdout.contains("handed over"), "{}", s.stdout);
+    assert!(s.stdout.contains("overlatt"), "{}", s.stdout);
     if let Some(python) = std::env::var_os("TILSYN_ICALENDAR_PYTHON") {
         let script = root().join("tests/ical/check_calendars.py");
         ok(Command::new(python)

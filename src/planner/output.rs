@@ -253,8 +253,9 @@ fn at_time(first: NaiveDate, minutes: i64) -> NaiveDateTime {
 }
 
 fn detail(reason: UnmetReason, ctx: &Context, r: &Requirement, cw: usize) -> String {
+    use crate::tr;
     let who = &ctx.data.caseworkers[cw].id;
-    let (from, by) = (r.due_from.format("%Y-%m-%d"), r.due_by.format("%Y-%m-%d"));
+    let (from, by) = (crate::i18n::date(r.due_from), crate::i18n::date(r.due_by));
     // Name the workload limits only where they are set, so a plan without
     // them reads as before.
     let b = &ctx.settings.balance;
@@ -262,22 +263,49 @@ fn detail(reason: UnmetReason, ctx: &Context, r: &Requirement, cw: usize) -> Str
         || b.max_visits_per_week.is_some()
         || b.max_hotel_nights_per_month.is_some()
     {
-        "the working-day, trip-length and workload (balance) limits"
+        tr!(
+            "the working-day, trip-length and workload (balance) limits",
+            "grensene for arbeidsdag, reiselengde og arbeidsmengde (balance)"
+        )
     } else {
-        "the working-day and trip-length limits"
+        tr!(
+            "the working-day and trip-length limits",
+            "grensene for arbeidsdag og reiselengde"
+        )
     };
     let room = if b.max_visits_per_week.is_some() || b.max_hotel_nights_per_month.is_some() {
-        "no free field day, or no room under the weekly visit or monthly hotel-night limits,"
+        tr!(
+            "no free field day, or no room under the weekly visit or monthly hotel-night limits,",
+            "ingen ledig reisedag, eller ikke plass under grensene for besøk per uke eller hotellnetter per måned,"
+        )
     } else {
-        "no free field day"
+        tr!("no free field day", "ingen ledig reisedag")
     };
     match reason {
-        UnmetReason::CaseworkerAbsent => format!("Caseworker {who} is away on every working day from {from} to {by}, when this visit had to happen."),
-        UnmetReason::NoWorkingDay => format!("There is no working day between {from} and {by}, when this visit had to happen."),
-        UnmetReason::MinGapConflict => format!("The last visit was too recent: the minimum gap between visits leaves no day before {by}."),
-        UnmetReason::NoFeasibleTrip => format!("No trip by car or plane reaches the home within {trip_limits} between {from} and {by}."),
-        UnmetReason::NoCapacity => format!("Caseworker {who} has {room} left for this visit between {from} and {by}."),
-        UnmetReason::NoRoadAccess => "The road engine finds no road to the home (off the road network within router.snap_radius_m, or no ferry or bridge), and no flight with a rental car reaches it.".to_string(),
+        UnmetReason::CaseworkerAbsent => tr!(
+            "Caseworker {who} is away on every working day from {from} to {by}, when this visit had to happen.",
+            "Saksbehandler {who} er borte hver arbeidsdag fra {from} til {by}, da dette besøket måtte skje."
+        ),
+        UnmetReason::NoWorkingDay => tr!(
+            "There is no working day between {from} and {by}, when this visit had to happen.",
+            "Det er ingen arbeidsdag mellom {from} og {by}, da dette besøket måtte skje."
+        ),
+        UnmetReason::MinGapConflict => tr!(
+            "The last visit was too recent: the minimum gap between visits leaves no day before {by}.",
+            "Forrige besøk var for nylig: minste avstand mellom besøk gir ingen dag før {by}."
+        ),
+        UnmetReason::NoFeasibleTrip => tr!(
+            "No trip by car or plane reaches the home within {trip_limits} between {from} and {by}.",
+            "Ingen reise med bil eller fly når hjemmet innenfor {trip_limits} mellom {from} og {by}."
+        ),
+        UnmetReason::NoCapacity => tr!(
+            "Caseworker {who} has {room} left for this visit between {from} and {by}.",
+            "Saksbehandler {who} har {room} igjen til dette besøket mellom {from} og {by}."
+        ),
+        UnmetReason::NoRoadAccess => tr!(
+            "The road engine finds no road to the home (off the road network within router.snap_radius_m, or no ferry or bridge), and no flight with a rental car reaches it.",
+            "Ruteberegneren finner ingen vei til hjemmet (utenfor veinettet innenfor router.snap_radius_m, eller uten ferje eller bro), og ingen flyreise med leiebil når det."
+        ),
     }
 }
 

@@ -13,6 +13,7 @@
 //! event instead of doubling it.
 
 use crate::plan::{CancelledVisit, Plan, PlannedTrip, PlannedVisit, StopKindOut};
+use crate::tr;
 use std::collections::{BTreeMap, HashMap};
 
 const VTIMEZONE: &str = "BEGIN:VTIMEZONE\r\nTZID:Europe/Oslo\r\n\
@@ -28,7 +29,7 @@ pub fn calendars(plan: &Plan) -> BTreeMap<String, String> {
         plan,
         |v| v.caseworker.to_string(),
         |c| c.caseworker.to_string(),
-        "Oppfølgingsbesøk",
+        &tr!("Follow-up visits", "Oppfølgingsbesøk"),
     )
 }
 
@@ -38,7 +39,7 @@ pub fn team_calendars(plan: &Plan) -> BTreeMap<String, String> {
         plan,
         |v| v.team.clone(),
         |c| c.team.clone(),
-        "Oppfølgingsbesøk team",
+        &tr!("Follow-up visits team", "Oppfølgingsbesøk team"),
     )
 }
 
@@ -91,20 +92,21 @@ fn legs(trip: &PlannedTrip) -> String {
     trip.stops
         .iter()
         .map(|s| {
-            let at = s
-                .arrive
-                .or(s.depart)
-                .map(|t| t.format("%d.%m %H:%M").to_string());
+            let at = s.arrive.or(s.depart).map(|t| match crate::i18n::current() {
+                crate::i18n::Lang::Nb => t.format("%d.%m %H:%M").to_string(),
+                crate::i18n::Lang::En => t.format("%m-%d %H:%M").to_string(),
+            });
             let how = match s.mode_in {
-                Some("flight") => "fly ",
-                Some("ferry") => "ferje ",
-                Some(_) => "bil ",
-                None => "",
+                Some("flight") => tr!("plane ", "fly "),
+                Some("ferry") => tr!("ferry ", "ferje "),
+                Some(_) => tr!("car ", "bil "),
+                None => String::new(),
             };
+            let r = &s.reference;
             let what = match s.kind {
-                StopKindOut::Office => format!("kontor {}", s.reference),
-                StopKindOut::Child => format!("barn {}", s.reference),
-                StopKindOut::Airport => format!("flyplass {}", s.reference),
+                StopKindOut::Office => tr!("office {r}", "kontor {r}"),
+                StopKindOut::Child => tr!("child {r}", "barn {r}"),
+                StopKindOut::Airport => tr!("airport {r}", "flyplass {r}"),
                 // The label already says "hotell <town>".
                 StopKindOut::Hotel => s.reference.clone(),
             };
@@ -117,23 +119,25 @@ fn legs(trip: &PlannedTrip) -> String {
 fn event(out: &mut String, v: &PlannedVisit, trip: Option<&PlannedTrip>, stamp: &str) {
     let uid = format!("{}-{}", v.child, v.period);
     event_head(out, &uid, stamp, (v.start, v.end), v.sequence);
-    line(
-        out,
-        &format!(
-            "SUMMARY:{}",
-            escape(&format!(
-                "Oppfølgingsbesøk {} ({}, {})",
-                v.child, v.placement, v.place
-            ))
-        ),
+    let (child, placement, place) = (&v.child, &v.placement, &v.place);
+    let (caseworker, team, period, trip_id) = (&v.caseworker, &v.team, v.period, &v.trip_id);
+    let summary = tr!(
+        "Follow-up visit {child} ({placement}, {place})",
+        "Oppfølgingsbesøk {child} ({placement}, {place})"
     );
-    let kind = if v.required { "påkrevd" } else { "tidlig" };
-    let mut description = format!(
-        "Barn {} ({}), {}. Saksbehandler {}, team {}. Periode {} ({kind}). Reise {}.",
-        v.child, v.placement, v.place, v.caseworker, v.team, v.period, v.trip_id
+    line(out, &format!("SUMMARY:{}", escape(&summary)));
+    let kind = if v.required {
+        tr!("required", "påkrevd")
+    } else {
+        tr!("early", "tidlig")
+    };
+    let mut description = tr!(
+        "Child {child} ({placement}), {place}. Caseworker {caseworker}, team {team}. Period {period} ({kind}). Trip {trip_id}.",
+        "Barn {child} ({placement}), {place}. Saksbehandler {caseworker}, team {team}. Periode {period} ({kind}). Reise {trip_id}."
     );
     if let Some(t) = trip {
-        description.push_str(&format!("\nReiserute: {}.", legs(t)));
+        let legs = legs(t);
+        description.push_str(&tr!("\nRoute: {legs}.", "\nReiserute: {legs}."));
     }
     line(out, &format!("DESCRIPTION:{}", escape(&description)));
     out.push_str("TRANSP:OPAQUE\r\nEND:VEVENT\r\n");
@@ -166,19 +170,16 @@ fn cancelled_event(out: &mut String, c: &CancelledVisit, stamp: &str) {
     let uid = format!("{}-{}", c.child, c.period);
     event_head(out, &uid, stamp, (c.start, c.end), c.sequence);
     out.push_str("STATUS:CANCELLED\r\n");
-    line(
-        out,
-        &format!(
-            "SUMMARY:{}",
-            escape(&format!(
-                "Avlyst: oppfølgingsbesøk {} ({}, {})",
-                c.child, c.placement, c.place
-            ))
-        ),
+    let (child, placement, place) = (&c.child, &c.placement, &c.place);
+    let (period, caseworker) = (c.period, &c.caseworker);
+    let summary = tr!(
+        "Cancelled: follow-up visit {child} ({placement}, {place})",
+        "Avlyst: oppfølgingsbesøk {child} ({placement}, {place})"
     );
-    let description = format!(
-        "Besøket hos barn {} i periode {} er tatt ut av kalenderen til {} ved ny planlegging.",
-        c.child, c.period, c.caseworker
+    line(out, &format!("SUMMARY:{}", escape(&summary)));
+    let description = tr!(
+        "The visit to child {child} for period {period} was taken out of {caseworker}'s calendar when the plan was made again.",
+        "Besøket hos barn {child} i periode {period} er tatt ut av kalenderen til {caseworker} ved ny planlegging."
     );
     line(out, &format!("DESCRIPTION:{}", escape(&description)));
     out.push_str("TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n");
