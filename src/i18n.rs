@@ -44,6 +44,11 @@ impl Lang {
 
 static CURRENT: AtomicU8 = AtomicU8::new(1);
 
+thread_local! {
+    /// A language for this thread only ([`with_lang`]), over the run's.
+    static OVERRIDE: std::cell::Cell<Option<Lang>> = const { std::cell::Cell::new(None) };
+}
+
 /// Sets the language for the rest of the run.
 pub fn set(lang: Lang) {
     CURRENT.store(if lang == Lang::Nb { 0 } else { 1 }, Ordering::Relaxed);
@@ -51,11 +56,23 @@ pub fn set(lang: Lang) {
 
 /// The language texts are written in now.
 pub fn current() -> Lang {
+    if let Some(lang) = OVERRIDE.with(|o| o.get()) {
+        return lang;
+    }
     if CURRENT.load(Ordering::Relaxed) == 0 {
         Lang::Nb
     } else {
         Lang::En
     }
+}
+
+/// Runs `f` with texts in `lang` on this thread (tests of both languages
+/// run side by side without touching the run's language).
+pub fn with_lang<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+    let before = OVERRIDE.with(|o| o.replace(Some(lang)));
+    let out = f();
+    OVERRIDE.with(|o| o.set(before));
+    out
 }
 
 /// One text in both languages, `format!`-style with captured names only:
@@ -148,6 +165,16 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2027, 3, 12).unwrap();
         assert_eq!(date_in(Lang::Nb, d), "12.03.2027");
         assert_eq!(date_in(Lang::En, d), "2027-03-12");
+    }
+
+    #[test]
+    fn a_thread_can_write_in_the_other_language() {
+        let who = "S01";
+        let nb = with_lang(Lang::Nb, || crate::tr!("away {who}", "borte {who}"));
+        let en = with_lang(Lang::En, || crate::tr!("away {who}", "borte {who}"));
+        assert_eq!((nb.as_str(), en.as_str()), ("borte S01", "away S01"));
+        let d = NaiveDate::from_ymd_opt(2027, 3, 12).unwrap();
+        assert_eq!(with_lang(Lang::Nb, || date(d)), "12.03.2027");
     }
 
     #[test]
