@@ -370,36 +370,54 @@ pub fn governor_csv(r: &Report) -> std::io::Result<Vec<u8>> {
     w.into_inner().map_err(|e| e.into_error())
 }
 
-/// The terminal table: per period, due, met, not met and the share.
+/// The terminal table: per period, due, met, not met and the share, in
+/// the run's language.
 pub fn table(r: &Report) -> String {
-    let mut out = format!(
-        "Compliance {} .. {} (as of {})\n  {:<24} {:>6} {:>6} {:>8} {:>9}\n",
-        r.horizon_start, r.horizon_end, r.as_of, "period", "due", "met", "not met", "share"
+    use crate::i18n::{date, number};
+    use crate::tr;
+    let (start, end, as_of) = (date(r.horizon_start), date(r.horizon_end), date(r.as_of));
+    let heads = [
+        tr!("period", "periode"),
+        tr!("due", "skyldig"),
+        tr!("met", "oppfylt"),
+        tr!("not met", "ikke oppfylt"),
+        tr!("share", "andel"),
+    ];
+    let mut out = tr!(
+        "Compliance {start} .. {end} (as of {as_of})",
+        "Oppfølging {start} .. {end} (per {as_of})"
     );
-    for p in &r.periods {
+    out.push_str(&format!(
+        "\n  {:<24} {:>7} {:>7} {:>12} {:>8}\n",
+        heads[0], heads[1], heads[2], heads[3], heads[4]
+    ));
+    let row = |out: &mut String, indent: usize, name: &str, c: &Count| {
         out.push_str(&format!(
-            "  {:<24} {:>6} {:>6} {:>8} {:>8.1}%\n",
-            p.period,
-            p.all.due,
-            p.all.met,
-            p.all.not_met(),
-            p.all.share_not_met()
+            "{:indent$}{:<w$} {:>7} {:>7} {:>12} {:>7} %\n",
+            "",
+            name,
+            c.due,
+            c.met,
+            c.not_met(),
+            number(c.share_not_met(), 1),
+            w = 26 - indent,
         ));
+    };
+    for p in &r.periods {
+        row(&mut out, 2, &p.period, &p.all);
         for (g, c) in &p.by_region {
-            out.push_str(&format!(
-                "    {:<22} {:>6} {:>6} {:>8} {:>8.1}%\n",
-                g,
-                c.due,
-                c.met,
-                c.not_met(),
-                c.share_not_met()
-            ));
+            row(&mut out, 4, g, c);
         }
     }
     for g in &r.county_governor {
-        out.push_str(&format!(
-            "  county governor {}: {} children in foster homes, {} without the required follow-up visits\n",
-            g.half_year, g.foster_home_children, g.without_required_visits
+        let (half, children, without) = (
+            &g.half_year,
+            g.foster_home_children,
+            g.without_required_visits,
+        );
+        out.push_str(&tr!(
+            "  county governor {half}: {children} children in foster homes, {without} without the required follow-up visits\n",
+            "  statsforvalteren {half}: {children} barn i fosterhjem, {without} uten lovpålagte oppfølgingsbesøk\n"
         ));
     }
     out

@@ -131,7 +131,9 @@ fn a_year_of_history_gives_the_hand_computed_figures() {
     assert_eq!(json["periods"].as_array().unwrap().len(), 5);
     let terminal = String::from_utf8_lossy(&o.stdout);
     assert!(
-        terminal.contains("2027Q2") && terminal.contains("20.0%"),
+        terminal.contains("2027Q2")
+            && terminal.contains("20,0 %")
+            && terminal.contains("statsforvalteren"),
         "{terminal}"
     );
 }
