@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use tilsyn::demand::Horizon;
+use tilsyn::lang::Lang;
 use tilsyn::model::Dataset;
 use tilsyn::plan::Plan;
 use tilsyn::settings::Router;
@@ -64,6 +65,8 @@ enum Command {
     },
     /// Report which children got their required follow-up visits, per quarter.
     Compliance(ComplianceArgs),
+    /// Write report.html (map, charts, tables) for a written plan folder.
+    Report(ReportArgs),
     /// Fetch the road matrix of a dataset from a road engine into the cache.
     Matrix {
         /// Dataset folder.
@@ -186,6 +189,33 @@ struct ComplianceArgs {
 }
 
 #[derive(Args)]
+struct ReportArgs {
+    /// Dataset folder the plan was made from.
+    #[arg(long)]
+    data: PathBuf,
+    /// Plan folder to report on.
+    #[arg(long)]
+    plan: PathBuf,
+    /// File to write (default <PLAN>/report.html).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Visits carried out (visits_done.csv or the register's XML), for the compliance chart.
+    #[arg(long)]
+    visits: Option<PathBuf>,
+    /// Language of the report: nb (Norwegian bokmål) or en.
+    #[arg(long, default_value = "nb", value_parser = parse_lang)]
+    lang: Lang,
+    /// Settings file used for the plan, instead of <DATA>/settings.toml.
+    #[arg(long)]
+    settings: Option<PathBuf>,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    s.parse()
+        .map_err(|e: tilsyn::lang::UnknownLang| e.to_string())
+}
+
+#[derive(Args)]
 #[command(group(
     clap::ArgGroup::new("span")
         .required(true)
@@ -224,6 +254,9 @@ struct PlanArgs {
     /// register's frequency in force then its visits_per_year.
     #[arg(long)]
     visits: Option<PathBuf>,
+    /// Language of report.html: nb (Norwegian bokmål) or en.
+    #[arg(long, default_value = "nb", value_parser = parse_lang)]
+    lang: Lang,
     #[command(flatten)]
     road: RouterArgs,
 }
@@ -291,6 +324,7 @@ pub fn run() -> ExitCode {
             road,
         } => matrix(&data, settings.as_deref(), &road),
         Command::Compliance(args) => compliance(args),
+        Command::Report(args) => report(args),
         Command::Calibrate {
             data,
             settings,
@@ -392,8 +426,16 @@ fn plan(args: PlanArgs) -> Result<(), Failure> {
     if let Some(seed) = args.seed {
         data.settings.planning.seed = seed;
     }
-    if let Some(path) = &args.visits {
-        let history = load_history(path, &data)?;
+    let history = match &args.visits {
+        Some(path) => Some(load_history(path, &data)?),
+        None => None,
+    };
+    let report = tilsyn::report::ReportInput::new(&data, args.lang).with_history(
+        &data,
+        history.as_ref(),
+        horizon.start,
+    );
+    if let (Some(path), Some(history)) = (&args.visits, &history) {
         let later = history.apply_before(&mut data, horizon.start);
         if later > 0 {
             eprintln!(
@@ -424,7 +466,7 @@ fn plan(args: PlanArgs) -> Result<(), Failure> {
         .map_err(|e| anyhow!("planning failed: {e}"))?;
     bar.finish_and_clear();
     roads.shape(&mut plan, &data.settings.router)?;
-    tilsyn::write::write_plan(&plan, &args.out)
+    tilsyn::write::write_plan(&plan, &report, &args.out)
         .with_context(|| format!("writing the plan to {}", args.out.display()))?;
     print_summary(&plan, &args.out);
     Ok(())
@@ -590,6 +632,43 @@ fn compliance(args: ComplianceArgs) -> Result<(), Failure> {
     .with_context(|| format!("writing {}", args.out.display()))?;
     print!("{}", tilsyn::compliance::table(&report));
     println!("  -> {}", args.out.display());
+    Ok(())
+}
+
+/// `tilsyn report`: report.html for a written plan folder, written
+/// atomically (owner-only) to `--out` or into the folder.
+fn report(args: ReportArgs) -> Result<(), Failure> {
+    let data = load(&args.data, args.settings.as_deref())?;
+    if !args.plan.is_dir() {
+        return Err(Failure::input(format!(
+            "{}: missing_file: the plan folder was not found",
+            args.plan.display()
+        )));
+    }
+    let history = match &args.visits {
+        Some(path) => Some(load_history(path, &data)?),
+        None => None,
+    };
+    let html = tilsyn::report::from_folder(&data, &args.plan, history.as_ref(), args.lang)
+        .map_err(|problems| {
+            let n = problems.0.len();
+            let list: String = problems
+                .0
+                .iter()
+                .map(|p| format!("{}: {p}\n", args.plan.display()))
+                .collect();
+            Failure::input(format!(
+                "{list}{}: {n} problem{} found; nothing was written.",
+                args.plan.display(),
+                if n == 1 { "" } else { "s" }
+            ))
+        })?;
+    let out = args
+        .out
+        .unwrap_or_else(|| args.plan.join(tilsyn::report::REPORT));
+    tilsyn::write::write_file_atomically(&out, html.as_bytes())
+        .with_context(|| format!("writing {}", out.display()))?;
+    println!("Report -> {} ({} kB)", out.display(), html.len() / 1024);
     Ok(())
 }
 

@@ -814,7 +814,8 @@ mod random_datasets {
                 prop_assert!(bound <= plan.objective_nok() + 1e-3, "bound {} above objective {}", bound, plan.objective_nok());
             }
             let out = tmp.path().join("plan");
-            tilsyn::write::write_plan(&plan, &out).unwrap();
+            let input = tilsyn::report::ReportInput::new(&data, tilsyn::lang::Lang::Nb);
+            tilsyn::write::write_plan(&plan, &input, &out).unwrap();
             let report = check_plan(&data, &out);
             prop_assert!(report.is_ok(), "{:?}", report.violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());
         }
