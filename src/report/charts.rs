@@ -151,6 +151,10 @@ struct Columns<'a> {
     tops: Vec<String>,
     /// The unit of the axis (`%`), or empty.
     unit: &'a str,
+    /// Under the first category label, what the categories are (`uke`).
+    axis_title: &'a str,
+    /// A second line under each category label, or none.
+    sublabels: Vec<String>,
 }
 
 fn columns(c: Columns, lang: Lang) -> String {
@@ -158,7 +162,7 @@ fn columns(c: Columns, lang: Lang) -> String {
     let col = (640.0 / n as f64).clamp(8.0, 56.0);
     let (left, top, plot_h) = (44.0, 22.0, 170.0);
     let w = left + col * n as f64 + 10.0;
-    let h = top + plot_h + 52.0;
+    let h = top + plot_h + 52.0 + if c.sublabels.is_empty() { 0.0 } else { 14.0 };
     let sums: Vec<f64> = (0..n)
         .map(|i| {
             c.series
@@ -177,15 +181,18 @@ fn columns(c: Columns, lang: Lang) -> String {
     while tick <= axis_max + 1e-9 {
         let _ = write!(
             s,
-            r#"<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"/><text class="axis" x="{}" y="{}" text-anchor="end">{}{}</text>"#,
+            r#"<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"/><text class="axis" x="{}" y="{}" text-anchor="end">{}</text>"#,
             num(left),
             num(y_of(tick)),
             num(w - 10.0),
             num(y_of(tick)),
             num(left - 6.0),
             num(y_of(tick) + 4.0),
-            esc(&lang.number(tick, 0)),
-            esc(c.unit)
+            esc(&if c.unit == "%" {
+                lang.percent(tick, 0)
+            } else {
+                format!("{}{}", lang.number(tick, 0), c.unit)
+            }),
         );
         tick += step;
     }
@@ -236,13 +243,31 @@ fn columns(c: Columns, lang: Lang) -> String {
                 num(top + plot_h + 16.0),
                 esc(category)
             );
+            if let Some(sub) = c.sublabels.get(i) {
+                let _ = write!(
+                    s,
+                    r#"<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>"#,
+                    num(x + col / 2.0),
+                    num(top + plot_h + 30.0),
+                    esc(sub)
+                );
+            }
         }
+    }
+    if !c.axis_title.is_empty() {
+        let _ = write!(
+            s,
+            r#"<text class="axis" x="{}" y="{}" text-anchor="end">{}</text>"#,
+            num(left - 6.0),
+            num(top + plot_h + 16.0),
+            esc(c.axis_title)
+        );
     }
     // Series key under the axis when there is more than one.
     if c.series.len() > 1 {
         for (j, (name, colour, _)) in c.series.iter().enumerate() {
             let x = left + j as f64 * 120.0;
-            let y = top + plot_h + 34.0;
+            let y = top + plot_h + if c.sublabels.is_empty() { 34.0 } else { 48.0 };
             let _ = write!(
                 s,
                 r#"<rect x="{}" y="{}" width="12" height="12" fill="{colour}"/><text x="{}" y="{}">{}</text>"#,
@@ -274,7 +299,14 @@ pub fn visits_per_week(plan: &Plan, lang: Lang, t: &Text) -> String {
         }
     }
     let tops = (0..weeks.len())
-        .map(|i| lang.number(required[i] + early[i], 0))
+        .map(|i| {
+            let n = required[i] + early[i];
+            if n > 0.0 {
+                lang.number(n, 0)
+            } else {
+                String::new()
+            }
+        })
         .collect();
     let mut series = vec![(t.required, "#3b6ea5", required)];
     if early.iter().any(|v| *v > 0.0) {
@@ -289,6 +321,8 @@ pub fn visits_per_week(plan: &Plan, lang: Lang, t: &Text) -> String {
             series,
             tops,
             unit: "",
+            axis_title: t.week,
+            sublabels: Vec::new(),
         },
         lang,
     )
@@ -317,7 +351,7 @@ pub fn workload(
         }
     }
     let most = rows.values().flatten().copied().max().unwrap_or(0).max(1);
-    let cell = (620.0 / weeks.len().max(1) as f64).clamp(9.0, 34.0);
+    let cell = (620.0 / weeks.len().max(1) as f64).clamp(9.0, 40.0);
     let (left, top, row_h) = (130.0, 30.0, 20.0);
     let w = left + cell * weeks.len() as f64 + 56.0;
     let h = top + row_h * rows.len() as f64 + 8.0;
@@ -417,15 +451,11 @@ pub fn compliance(input: &ReportInput, lang: Lang, t: &Text) -> Option<String> {
     let shares: Vec<f64> = quarters.iter().map(|p| p.all.share_not_met()).collect();
     let tops = quarters
         .iter()
-        .map(|p| {
-            format!(
-                "{} ({} {} {})",
-                lang.percent(p.all.share_not_met(), 0),
-                p.all.not_met(),
-                t.not_met_of_due,
-                p.all.due
-            )
-        })
+        .map(|p| lang.percent(p.all.share_not_met(), 0))
+        .collect();
+    let sublabels = quarters
+        .iter()
+        .map(|p| format!("{}/{}", p.all.not_met(), p.all.due))
         .collect();
     Some(columns(
         Columns {
@@ -436,6 +466,8 @@ pub fn compliance(input: &ReportInput, lang: Lang, t: &Text) -> Option<String> {
             series: vec![(t.visits_unmet, "#c0392b", shares)],
             tops,
             unit: "%",
+            axis_title: "",
+            sublabels,
         },
         lang,
     ))
@@ -465,6 +497,8 @@ mod tests {
                 series: vec![("s\"", "#000", vec![1.0, 3.0])],
                 tops: vec!["1".into(), "3".into()],
                 unit: "",
+                axis_title: "",
+                sublabels: Vec::new(),
             },
             Lang::En,
         );

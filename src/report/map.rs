@@ -379,7 +379,8 @@ fn draw_panel(
         num(w),
         num(h)
     );
-    place_labels(s, panel, if detail { 14 } else { 6 });
+    let offices: Vec<Xy> = layers.offices.iter().map(|o| o.1).collect();
+    place_labels(s, panel, &offices, if detail { 14 } else { 6 });
     s.push_str(r#"<g class="trips">"#);
     for trip in &layers.trips {
         let colour = colours.get(&trip.caseworker).map_or("#555", String::as_str);
@@ -497,7 +498,7 @@ fn num_fine(x: f64) -> String {
 
 /// The largest towns inside the panel, as grey labels for orientation
 /// (GeoNames places; public geography, no one's home).
-fn place_labels(s: &mut String, panel: &Panel, most: usize) {
+fn place_labels(s: &mut String, panel: &Panel, offices: &[Xy], most: usize) {
     let k = panel.km_per_px();
     let f = panel.frame;
     let mut towns: Vec<(&crate::geodata::Town, Xy)> = crate::geodata::hotel_towns()
@@ -512,16 +513,15 @@ fn place_labels(s: &mut String, panel: &Panel, most: usize) {
         .collect();
     towns.sort_by_key(|t| std::cmp::Reverse(t.0.population));
     let mut placed: Vec<Xy> = Vec::new();
+    let apart =
+        |q: &Xy, p: &Xy, px: f64| ((q.0 - p.0).powi(2) + (q.1 - p.1).powi(2)).sqrt() < px * k;
     s.push_str(r#"<g class="places">"#);
     for (town, p) in towns {
         if placed.len() >= most {
             break;
         }
-        // Keep labels apart: at least 70 px between two.
-        if placed
-            .iter()
-            .any(|q| ((q.0 - p.0).powi(2) + (q.1 - p.1).powi(2)).sqrt() < 70.0 * k)
-        {
+        // Keep labels apart (70 px) and off the offices' labels (40 px).
+        if placed.iter().any(|q| apart(q, &p, 70.0)) || offices.iter().any(|q| apart(q, &p, 40.0)) {
             continue;
         }
         placed.push(p);

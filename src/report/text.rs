@@ -80,7 +80,6 @@ pub struct Text {
     pub visits: &'static str,
     pub compliance: &'static str,
     pub compliance_note: &'static str,
-    pub not_met_of_due: &'static str,
 
     // Trips per caseworker.
     pub trips_heading: &'static str,
@@ -170,8 +169,7 @@ const NB: Text = Text {
     total: "Sum",
     visits: "besøk",
     compliance: "Andel barn uten påkrevd besøk per kvartal",
-    compliance_note: "Fra besøkshistorikken (--visits), som i årsrapporten for 2019.",
-    not_met_of_due: "ikke oppfylt av",
+    compliance_note: "Fra besøkshistorikken (--visits), som i årsrapporten for 2019. Under kvartalet: barn uten påkrevd besøk / barn med besøk som forfalt.",
 
     trips_heading: "Reiser per saksbehandler",
     trip: "Reise",
@@ -259,8 +257,7 @@ const EN: Text = Text {
     total: "Total",
     visits: "visits",
     compliance: "Share of children without a required visit, per quarter",
-    compliance_note: "From the visit history (--visits), as in the 2019 annual report.",
-    not_met_of_due: "not met of",
+    compliance_note: "From the visit history (--visits), as in the 2019 annual report. Under each quarter: children without their required visit / children with a visit due.",
 
     trips_heading: "Trips per caseworker",
     trip: "Trip",
