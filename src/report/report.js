@@ -31,5 +31,10 @@
       pick(cw === current ? '' : cw);
     });
   }
+  // A link may name the caseworker to highlight: report.html#cw=S01.
+  var named = /^#cw=(.+)$/.exec(window.location.hash);
+  if (named) {
+    pick(decodeURIComponent(named[1]));
+  }
   root.setAttribute('data-report-ready', '1');
 })();

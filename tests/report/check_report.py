@@ -88,10 +88,10 @@ def static_checks(html):
     print("ok: self-contained (no external scripts, styles, images or links)")
 
 
-def render(chromium, path):
+def render(chromium, path, fragment=""):
     profile = tempfile.mkdtemp(prefix="tilsyn-chromium-")
     try:
-        url = "file://" + os.path.abspath(path)
+        url = "file://" + os.path.abspath(path) + fragment
         proc = subprocess.run(
             [chromium, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", url],
             capture_output=True,
@@ -131,6 +131,18 @@ def browser_checks(chromium, path):
         raise Failure("the map has no children's dots")
     print(f"ok: the DOM has the map ({trips} trips, {dots} dots), charts and tables: "
           + ", ".join(REQUIRED_IDS))
+    # Highlighting: the first caseworker of the legend, named in the link.
+    key = re.search(r'<button type="button" class="cw-key" data-cw="([^"]+)"', dom)
+    if key:
+        cw = key.group(1)
+        dom, log = render(chromium, path, "#cw=" + cw)
+        root = re.search(r"<html\b[^>]*>", dom).group(0)
+        if "picked" not in root:
+            raise Failure(f"highlighting {cw} did not mark the page: {root}")
+        on = re.findall(rf'data-cw="{re.escape(cw)}"[^>]*class="[^"]*\bon\b|class="[^"]*\bon\b[^"]*"[^>]*data-cw="{re.escape(cw)}"', dom)
+        if not on:
+            raise Failure(f"highlighting {cw} marked none of their trips")
+        print(f"ok: highlighting caseworker {cw} marks {len(on)} elements")
 
 
 def check(chromium, path):
