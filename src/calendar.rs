@@ -119,6 +119,11 @@ impl WorkCalendar {
         self.away[caseworker][day]
     }
 
+    /// Takes the day from the caseworker (a trip a re-plan keeps is on it).
+    pub fn set_away(&mut self, caseworker: usize, day: usize) {
+        self.away[caseworker][day] = true;
+    }
+
     /// The caseworker can work in the field this day.
     pub fn can_work(&self, caseworker: usize, day: usize) -> bool {
         self.office_day[day] && !self.away[caseworker][day]

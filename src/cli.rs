@@ -39,7 +39,15 @@ enum Command {
         /// Settings file used for the plan, instead of <DATA>/settings.toml.
         #[arg(long)]
         settings: Option<PathBuf>,
+        /// The visit history the plan was made from (plan --visits, replan):
+        /// its visits before the horizon stand for last_visit, and those
+        /// inside it meet requirements as planned visits do.
+        #[arg(long)]
+        visits: Option<PathBuf>,
     },
+    /// Re-plan the rest of a planned horizon: visits done and confirmed
+    /// stay, trips before --from stay, the rest is planned again.
+    Replan(ReplanArgs),
     /// Validate a dataset folder and report every problem.
     Validate {
         #[arg(long)]
@@ -261,6 +269,34 @@ struct PlanArgs {
     road: RouterArgs,
 }
 
+#[derive(Args)]
+struct ReplanArgs {
+    /// Dataset folder, as it is now (sick leave added to absences.csv).
+    #[arg(long)]
+    data: PathBuf,
+    /// The plan folder to re-plan (as tilsyn wrote it, calendars included).
+    #[arg(long)]
+    plan: PathBuf,
+    /// Visits carried out and confirmed: visits_done.csv (child_id, date,
+    /// caseworker_id, note_kind, status done|confirmed) or the register's XML.
+    #[arg(long)]
+    visits: PathBuf,
+    /// First day to plan again (YYYY-MM-DD); trips leaving before it stay.
+    #[arg(long)]
+    from: String,
+    /// Folder for the new plan (may be the old one: it is replaced as a whole).
+    #[arg(long)]
+    out: PathBuf,
+    /// Settings file instead of <DATA>/settings.toml.
+    #[arg(long)]
+    settings: Option<PathBuf>,
+    /// Seed for every random choice (overrides planning.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    #[command(flatten)]
+    road: RouterArgs,
+}
+
 /// An error with the exit code it should give.
 struct Failure {
     code: u8,
@@ -300,7 +336,9 @@ pub fn run() -> ExitCode {
             data,
             plan,
             settings,
-        } => check(&data, &plan, settings.as_deref()),
+            visits,
+        } => check(&data, &plan, settings.as_deref(), visits.as_deref()),
+        Command::Replan(args) => replan(args),
         Command::Validate { data, settings } => load(&data, settings.as_deref()).map(|d| {
             println!(
                 "{}: ok ({} offices, {} caseworkers, {} absences, {} children)",
@@ -445,9 +483,26 @@ fn plan(args: PlanArgs) -> Result<(), Failure> {
             );
         }
     }
-    let started = Instant::now();
     let sites = Sites::new(&data);
     let mut roads = road_matrix(&mut data, &sites, &args.road)?;
+    let fixed = tilsyn::planner::Fixed::default();
+    let mut plan = run_planner(&data, horizon, &sites, roads.matrix.as_ref(), &fixed)?;
+    roads.shape(&mut plan, &data.settings.router)?;
+    tilsyn::write::write_plan(&plan, &report, &args.out)
+        .with_context(|| format!("writing the plan to {}", args.out.display()))?;
+    print_summary(&plan, &args.out);
+    Ok(())
+}
+
+/// Plans with a progress bar on the terminal once it takes over a second.
+fn run_planner(
+    data: &Dataset,
+    horizon: Horizon,
+    sites: &Sites,
+    matrix: &dyn TravelMatrix,
+    fixed: &tilsyn::planner::Fixed,
+) -> Result<Plan, Failure> {
+    let started = Instant::now();
     let bar = ProgressBar::hidden();
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} caseworkers")
@@ -462,14 +517,121 @@ fn plan(args: PlanArgs) -> Result<(), Failure> {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     };
-    let mut plan = tilsyn::planner::plan(&data, horizon, &sites, roads.matrix.as_ref(), &progress)
+    let plan = tilsyn::planner::plan_with(data, horizon, sites, matrix, fixed, &progress)
         .map_err(|e| anyhow!("planning failed: {e}"))?;
     bar.finish_and_clear();
-    roads.shape(&mut plan, &data.settings.router)?;
+    Ok(plan)
+}
+
+/// `tilsyn replan`: the old plan, the history and the dataset as it is now
+/// into a new plan for the rest of the horizon, with its changes.
+fn replan(args: ReplanArgs) -> Result<(), Failure> {
+    let from = parse_date("from", &args.from)?;
+    let mut data = load(&args.data, args.settings.as_deref())?;
+    if let Some(seed) = args.seed {
+        data.settings.planning.seed = seed;
+    }
+    let history = load_history(&args.visits, &data)?;
+    if !args.plan.is_dir() {
+        return Err(Failure::input(format!(
+            "{}: missing_file: the plan folder was not found",
+            args.plan.display()
+        )));
+    }
+    let problems = |what: &Path, p: tilsyn::diagnostics::Problems| {
+        let n = p.len();
+        Failure::input(format!(
+            "{p}{}: {n} problem{} found; nothing was written.",
+            what.display(),
+            if n == 1 { "" } else { "s" }
+        ))
+    };
+    let prev =
+        tilsyn::replan::read_previous(&data, &args.plan).map_err(|p| problems(&args.plan, p))?;
+    // The demand of the whole horizon, as `check --visits` re-derives it.
+    let mut base = data.clone();
+    history.apply_before(&mut base, prev.horizon.start);
+    let shown = args.visits.display().to_string();
+    let mut prepared = tilsyn::replan::prepare(&base, &prev, &history, &shown, from)
+        .map_err(|p| problems(&args.visits, p))?;
+    for note in &prepared.notes {
+        eprintln!("note: {note}");
+    }
+    let sites = Sites::new(&prepared.data);
+    let mut roads = road_matrix(&mut prepared.data, &sites, &args.road)?;
+    let fresh = run_planner(
+        &prepared.data,
+        prepared.horizon,
+        &sites,
+        roads.matrix.as_ref(),
+        &prepared.fixed,
+    )?;
+    let mut plan = tilsyn::replan::merge(&base, &prev, &prepared, fresh, from);
+    roads.shape(&mut plan, &prepared.data.settings.router)?;
+    let report = tilsyn::report::ReportInput::new(&data, Lang::default()).with_history(
+        &data,
+        Some(&history),
+        plan.horizon.start,
+    );
     tilsyn::write::write_plan(&plan, &report, &args.out)
         .with_context(|| format!("writing the plan to {}", args.out.display()))?;
     print_summary(&plan, &args.out);
+    print_changes(&plan);
     Ok(())
+}
+
+/// The re-plan's changes: a count per caseworker, then every visit moved,
+/// cancelled or added.
+fn print_changes(plan: &Plan) {
+    use tilsyn::replan::ChangeKind;
+    let Some(changes) = &plan.changes else {
+        return;
+    };
+    println!("Changes per caseworker (changes.csv)");
+    let line = |name: &str, row: &[String]| {
+        println!(
+            "  {name:<12} {:>5} {:>7} {:>5} {:>6} {:>10} {:>6} {:>12}",
+            row[0], row[1], row[2], row[3], row[4], row[5], row[6]
+        );
+    };
+    let heads = [
+        "done",
+        "locked",
+        "kept",
+        "moved",
+        "cancelled",
+        "added",
+        "handed over",
+    ];
+    line("caseworker", &heads.map(str::to_string));
+    let counts = tilsyn::replan::counts(changes);
+    let mut total = [0usize; 7];
+    for (cw, row) in &counts {
+        line(cw, &row.map(|n| n.to_string()));
+        for (t, n) in total.iter_mut().zip(row) {
+            *t += n;
+        }
+    }
+    line("all", &total.map(|n| n.to_string()));
+    println!("  (moved: at another time or by a colleague; handed over: moved to a colleague)");
+    let at = |side: &Option<(chrono::NaiveDateTime, tilsyn::model::CaseworkerId)>| {
+        side.as_ref().map_or(String::new(), |(t, c)| {
+            format!("{} ({c})", t.format("%Y-%m-%d %H:%M"))
+        })
+    };
+    for c in changes.iter().filter(|c| {
+        matches!(
+            c.kind,
+            ChangeKind::Moved | ChangeKind::Cancelled | ChangeKind::Added
+        )
+    }) {
+        let what = match c.kind {
+            ChangeKind::Moved => format!("moved      {} -> {}", at(&c.old), at(&c.new)),
+            ChangeKind::Cancelled => format!("cancelled  {}", at(&c.old)),
+            _ => format!("added      {}", at(&c.new)),
+        };
+        println!("  {:<12} {:<10} {what}", c.caseworker, c.child);
+    }
 }
 
 /// `--router` and `--router-url` over the `[router]` settings.
@@ -811,15 +973,21 @@ fn print_summary(plan: &Plan, out: &Path) {
     println!("  solved in           {:.2} s", plan.solve_seconds);
 }
 
-fn check(data: &Path, plan_dir: &Path, settings: Option<&Path>) -> Result<(), Failure> {
+fn check(
+    data: &Path,
+    plan_dir: &Path,
+    settings: Option<&Path>,
+    visits: Option<&Path>,
+) -> Result<(), Failure> {
     let dataset = load(data, settings)?;
+    let history = visits.map(|v| load_history(v, &dataset)).transpose()?;
     if !plan_dir.is_dir() {
         return Err(Failure::input(format!(
             "{}: missing_file: the plan folder was not found",
             plan_dir.display()
         )));
     }
-    let report = tilsyn::check::check_plan(&dataset, plan_dir);
+    let report = tilsyn::check::check_plan_with(&dataset, plan_dir, history.as_ref());
     for v in &report.violations {
         println!("{v}");
     }

@@ -30,6 +30,7 @@ pub mod lang;
 pub mod model;
 pub mod plan;
 pub mod planner;
+pub mod replan;
 pub mod report;
 pub mod settings;
 pub mod travel;

@@ -22,6 +22,26 @@ pub struct PlannedVisit {
     pub place: String,
     /// The child's team, for the team calendars.
     pub team: String,
+    /// The calendar event's SEQUENCE: 0 when first planned, one more each
+    /// time a re-plan moves it.
+    pub sequence: u32,
+}
+
+/// A visit a re-plan dropped from someone's calendar: written as a
+/// `STATUS:CANCELLED` event with the visit's UID, so a re-import removes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CancelledVisit {
+    pub child: ChildId,
+    /// Whose calendar it leaves.
+    pub caseworker: CaseworkerId,
+    pub team: String,
+    pub period: Period,
+    /// When it was planned.
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+    pub sequence: u32,
+    pub placement: String,
+    pub place: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +156,20 @@ pub enum UnmetReason {
 }
 
 impl UnmetReason {
+    pub const ALL: [UnmetReason; 6] = [
+        UnmetReason::CaseworkerAbsent,
+        UnmetReason::NoWorkingDay,
+        UnmetReason::MinGapConflict,
+        UnmetReason::NoFeasibleTrip,
+        UnmetReason::NoRoadAccess,
+        UnmetReason::NoCapacity,
+    ];
+
+    /// The reason a code names, as [`UnmetReason::code`] writes it.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             UnmetReason::CaseworkerAbsent => "caseworker_absent",
@@ -189,6 +223,13 @@ pub struct Plan {
     /// The uneven-week penalty of the plan, NOK (`balance.uneven_week_penalty_nok`;
     /// see `planner::balance`): a soft cost in the objective, not money.
     pub uneven_week_penalty_nok: f64,
+    /// Calendar events a re-plan cancelled (empty for a fresh plan).
+    pub cancelled: Vec<CancelledVisit>,
+    /// When the plan was made, for the calendars' DTSTAMP: the horizon's
+    /// first day for a fresh plan, the re-plan's `--from` day for a re-plan.
+    pub issued: NaiveDate,
+    /// A re-plan's changes against the plan before it (`changes.csv`).
+    pub changes: Option<Vec<crate::replan::Change>>,
 }
 
 /// Totals over the plan's rows: what summary.json and the terminal report say.

@@ -7,6 +7,12 @@
 //! the child with the same `due_by` (the planner may narrow `due_from` as it
 //! plans chunk by chunk, so only `due_by` identifies the period). Spacing is
 //! checked over the sorted visit dates of each child, `last_visit` included.
+//!
+//! With a visit history (`tilsyn check --visits`), a visit done inside the
+//! horizon meets a requirement as a planned one does, and counts for the
+//! spacing, unless the plan has a visit of the child in the same period
+//! (then the two are one visit: the plan's, as reported). Line 0 marks such
+//! a history visit.
 
 use super::read::{UNMET, VISITS};
 use super::{Context, Violation};
@@ -39,9 +45,20 @@ fn visit_dates(ctx: &Context) -> HashMap<usize, Vec<(NaiveDate, u64)>> {
                 .push((v.start.date(), v.line));
         }
     }
+    for (child, done) in ctx.history.iter().enumerate() {
+        let freq = ctx.data.children[child].frequency;
+        for &d in done {
+            let period = crate::demand::Period::containing(freq, d);
+            let list = dates.entry(child).or_default();
+            if !list.iter().any(|(p, _)| period.contains(*p)) {
+                list.push((d, 0));
+            }
+        }
+    }
     for list in dates.values_mut() {
         list.sort();
     }
+    dates.retain(|_, list| !list.is_empty());
     dates
 }
 
@@ -196,16 +213,19 @@ fn check_spacing(
         for &(date, line) in &dates[&child_index] {
             if let Some((before, before_line)) = previous {
                 let days = (date - before).num_days();
-                if days < gap {
+                // Two visits of the history are not the plan's to space.
+                if days < gap && (line != 0 || before_line.is_some_and(|l| l != 0)) {
                     let what = match before_line {
                         None => format!("last_visit {before}"),
+                        Some(0) => format!("the visit done on {before}"),
                         Some(l) => format!("the visit on {before} (line {l})"),
                     };
                     let message = format!(
                         "the visit to {} on {date} is {days} days after {what}; at least {gap} are required",
                         child.id
                     );
-                    out.push(Violation::new("min_gap", VISITS, Some(line), message));
+                    let line = (line != 0).then_some(line).or(before_line);
+                    out.push(Violation::new("min_gap", VISITS, line, message));
                 }
             }
             previous = Some((date, Some(line)));

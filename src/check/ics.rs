@@ -23,11 +23,22 @@ struct Property {
     value: String,
 }
 
-struct Event {
-    line: u64,
-    uid: Option<String>,
-    start: Option<Result<NaiveDateTime, String>>,
-    end: Option<Result<NaiveDateTime, String>>,
+/// One VEVENT, as far as the rules (and a re-plan reading the calendars
+/// before it) need.
+pub(crate) struct Event {
+    pub line: u64,
+    pub uid: Option<String>,
+    pub start: Option<Result<NaiveDateTime, String>>,
+    pub end: Option<Result<NaiveDateTime, String>>,
+    /// `SEQUENCE`, when given and a number.
+    pub sequence: Option<u32>,
+    /// `STATUS:CANCELLED`: a visit a re-plan dropped from this calendar.
+    pub cancelled: bool,
+}
+
+/// The events of a calendar's text.
+pub(crate) fn read_events(text: &str) -> Vec<Event> {
+    collect_events(&unfold(text))
 }
 
 pub fn check(ctx: &Context, plan_dir: &Path, out: &mut Vec<Violation>) {
@@ -51,11 +62,24 @@ pub fn check(ctx: &Context, plan_dir: &Path, out: &mut Vec<Violation>) {
         };
         let properties = unfold(&text);
         check_privacy(ctx, &file, &properties, out);
-        let events = check_structure(&file, &properties, out);
+        let (events, cancelled): (Vec<Event>, Vec<Event>) =
+            check_structure(&file, &properties, out)
+                .into_iter()
+                .partition(|e| !e.cancelled);
         for e in &events {
             if let Some(uid) = &e.uid {
                 if let Some(other) = uids.insert(uid.clone(), file.clone()) {
                     let message = format!("UID {uid} is also used in {other}");
+                    out.push(Violation::new("calendar", &file, Some(e.line), message));
+                }
+            }
+        }
+        // A cancelled event takes a visit out of this calendar; the same UID
+        // may live on in a colleague's, but not beside it here.
+        for e in &cancelled {
+            if let Some(uid) = &e.uid {
+                if events.iter().any(|a| a.uid.as_ref() == Some(uid)) {
+                    let message = format!("UID {uid} is both cancelled and planned here");
                     out.push(Violation::new("calendar", &file, Some(e.line), message));
                 }
             }
@@ -196,6 +220,8 @@ fn collect_events(props: &[Property]) -> Vec<Event> {
                     uid: None,
                     start: None,
                     end: None,
+                    sequence: None,
+                    cancelled: false,
                 });
             }
             ("END", Some(_)) if value.eq_ignore_ascii_case("VEVENT") => {
@@ -204,6 +230,8 @@ fn collect_events(props: &[Property]) -> Vec<Event> {
             ("UID", Some(e)) if !value.is_empty() => e.uid = Some(value.to_string()),
             ("DTSTART", Some(e)) => e.start = Some(parse_time(&p.params, value)),
             ("DTEND", Some(e)) => e.end = Some(parse_time(&p.params, value)),
+            ("SEQUENCE", Some(e)) => e.sequence = value.parse().ok(),
+            ("STATUS", Some(e)) => e.cancelled = value.eq_ignore_ascii_case("CANCELLED"),
             _ => {}
         }
     }
@@ -235,7 +263,7 @@ fn parse_time(params: &str, value: &str) -> Result<NaiveDateTime, String> {
 }
 
 /// One event per visit (plus, optionally, one per trip), and each visit at
-/// its own start and end.
+/// its own start and end; cancelled events are not counted.
 fn check_events(
     file: &str,
     events: &[Event],

@@ -22,10 +22,10 @@
 
 mod balance;
 mod coverage;
-mod ics;
-mod read;
+pub(crate) mod ics;
+pub(crate) mod read;
 mod summary;
-mod summary_json;
+pub(crate) mod summary_json;
 mod trips;
 mod visits;
 
@@ -99,9 +99,45 @@ impl CheckReport {
 
 /// Reads the plan folder and checks it against the dataset and the contract.
 pub fn check_plan(data: &Dataset, plan_dir: &Path) -> CheckReport {
+    check_plan_with(data, plan_dir, None)
+}
+
+/// [`check_plan`] for a plan made from a visit history (`plan --visits`,
+/// `replan`): the history's last visit before the horizon stands for
+/// `last_visit` and its frequency then for `visits_per_year` (as
+/// [`crate::history::History::apply_before`] gives them), and its visits
+/// inside the horizon meet requirements as planned visits do.
+pub fn check_plan_with(
+    data: &Dataset,
+    plan_dir: &Path,
+    history: Option<&crate::history::History>,
+) -> CheckReport {
     let mut out = Vec::new();
     let files = read::read_plan(plan_dir, &mut out);
-    let ctx = Context::new(data, &files);
+    let horizon = files
+        .summary
+        .as_ref()
+        .and_then(|s| Horizon::new(s.horizon_start?, s.horizon_end?));
+    let mut with_history;
+    let mut data = data;
+    if let (Some(h), Some(horizon)) = (history, horizon) {
+        with_history = data.clone();
+        h.apply_before(&mut with_history, horizon.start);
+        data = &with_history;
+    }
+    let mut ctx = Context::new(data, &files);
+    if let (Some(h), Some(horizon)) = (history, horizon) {
+        ctx.history = (0..data.children.len())
+            .map(|c| {
+                let list = h.visits.get(c).map_or(&[][..], Vec::as_slice);
+                list.iter()
+                    .copied()
+                    .filter(|d| horizon.contains(*d))
+                    .collect()
+            })
+            .collect();
+    }
+    let ctx = ctx;
     summary::check(&ctx, &mut out);
     coverage::check(&ctx, &mut out);
     visits::check(&ctx, &mut out);
@@ -130,6 +166,8 @@ pub(crate) struct Context<'a> {
     pub stops: HashMap<&'a str, Vec<&'a StopRow>>,
     /// Re-derived demand; `None` when the summary gives no usable horizon.
     pub requirements: Option<Vec<Requirement>>,
+    /// Per child (or empty): visits done inside the horizon, from a history.
+    pub history: Vec<Vec<chrono::NaiveDate>>,
 }
 
 impl<'a> Context<'a> {
@@ -160,6 +198,7 @@ impl<'a> Context<'a> {
             trips,
             stops,
             requirements,
+            history: Vec::new(),
         }
     }
 

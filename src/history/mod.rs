@@ -56,6 +56,9 @@ pub fn load(path: &Path, data: &Dataset) -> Result<History, Problems> {
                 date: v.date,
                 caseworker: None,
                 note_kind: String::new(),
+                status: VisitStatus::Done,
+                line: 0,
+                status_column: 0,
             })
         })
         .collect();
@@ -91,6 +94,20 @@ pub struct DoneVisit {
     pub caseworker: Option<usize>,
     /// Free text (e.g. `hjemmebesøk`, `samtale`); not interpreted.
     pub note_kind: String,
+    pub status: VisitStatus,
+    /// Line of the row in `visits_done.csv` (0 for the register's XML), and
+    /// the 1-based column of `status` (0 without one), for messages.
+    pub line: u64,
+    pub status_column: u64,
+}
+
+/// Whether a history row is a visit made, or a planned visit agreed with
+/// the home (which a re-plan keeps, and which counts as made by nobody
+/// else: compliance and plans count only `Done`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisitStatus {
+    Done,
+    Confirmed,
 }
 
 /// The visits carried out, per child, in date order, and the follow-up
@@ -104,12 +121,14 @@ pub struct History {
     /// Register cases whose case number is no `child_id` of the dataset
     /// (children who are not placed, or not this department's): skipped.
     pub cases_skipped: usize,
+    /// Every row as read, confirmed ones included, in file order.
+    pub rows: Vec<DoneVisit>,
 }
 
 impl History {
     pub fn new(data: &Dataset, done: &[DoneVisit]) -> Self {
         let mut visits = vec![Vec::new(); data.children.len()];
-        for v in done {
+        for v in done.iter().filter(|v| v.status == VisitStatus::Done) {
             visits[v.child].push(v.date);
         }
         for list in &mut visits {
@@ -120,6 +139,7 @@ impl History {
             visits,
             frequencies: vec![Vec::new(); data.children.len()],
             cases_skipped: 0,
+            rows: done.to_vec(),
         }
     }
 

@@ -6,6 +6,7 @@
 //! | `date` | `YYYY-MM-DD`, the day of the visit |
 //! | `caseworker_id` | who made it, a caseworker of `caseworkers.csv` (may be empty) |
 //! | `note_kind` | optional, free text |
+//! | `status` | optional: `done` (the default when empty) or `confirmed`: a planned visit agreed with the home, which `tilsyn replan` keeps where it is |
 //!
 //! Read with the same tolerant reader as the dataset (`;` or `,`, a BOM,
 //! blank lines, extra columns), every problem reported at its line and
@@ -14,7 +15,7 @@
 use super::fields::Cells;
 use super::table::{check_columns, parse_table};
 use crate::diagnostics::{Problem, Problems};
-use crate::history::DoneVisit;
+use crate::history::{DoneVisit, VisitStatus};
 use crate::model::Dataset;
 use std::path::Path;
 
@@ -67,6 +68,20 @@ pub fn visits_done(path: &Path, data: &Dataset) -> Result<Vec<DoneVisit>, Proble
         let date = c.date("date");
         let caseworker_id = c.optional_text("caseworker_id");
         let note_kind = c.optional_text("note_kind").to_string();
+        let status = match c.optional_text("status").to_lowercase().as_str() {
+            "" | "done" | "utført" | "utfort" => Some(VisitStatus::Done),
+            "confirmed" | "bekreftet" => Some(VisitStatus::Confirmed),
+            other => {
+                c.report(
+                    "status",
+                    "bad_value",
+                    format!("`status` \"{other}\" is neither done nor confirmed"),
+                    "leave it empty or write done for a visit made, confirmed for a planned visit agreed with the home".into(),
+                );
+                None
+            }
+        };
+        let status_column = table.column("status").map_or(0, |i| i as u64 + 1);
         let child = child_id.and_then(|id| {
             let found = children.get(id).copied();
             if found.is_none() {
@@ -93,12 +108,17 @@ pub fn visits_done(path: &Path, data: &Dataset) -> Result<Vec<DoneVisit>, Proble
             }
             found.map(Some)
         };
-        if let (Some(child), Some(date), Some(caseworker)) = (child, date, caseworker) {
+        if let (Some(child), Some(date), Some(caseworker), Some(status)) =
+            (child, date, caseworker, status)
+        {
             out.push(DoneVisit {
                 child,
                 date,
                 caseworker,
                 note_kind,
+                status,
+                line: row.line,
+                status_column,
             });
         }
     }

@@ -328,6 +328,7 @@ impl GroupPlanner<'_> {
             limits: self.limits,
             weights: &self.weights,
             booked: &self.booked,
+            preferred: &[],
         };
         let mut attempt = 0;
         let mut bound = None;
@@ -346,6 +347,11 @@ impl GroupPlanner<'_> {
                 });
             }
             let chosen: Vec<&Candidate> = selection.trips.iter().map(|&t| &candidates[t]).collect();
+            let preferred = previous_days(ctx, cal, &chosen, &due);
+            let rules = schedule::Rules {
+                preferred: &preferred,
+                ..rules
+            };
             let placed = schedule::assign_days(&chosen, cal, &rules)?;
             if placed.iter().all(Option::is_some) || attempt == MAX_RESELECT {
                 // After the last attempt, the visits of trips no day could
@@ -540,4 +546,28 @@ fn field_days(
     free.iter()
         .map(|(w, n)| (*n).min(limit.saturating_sub(used.get(w).copied().unwrap_or(0))))
         .sum()
+}
+
+/// Per trip: the first day its visits had in the plan before a re-plan
+/// (where a trip of several days started), when any had one.
+fn previous_days(
+    ctx: &Context,
+    cal: &WorkCalendar,
+    trips: &[&Candidate],
+    due: &[DueVisit],
+) -> Vec<Option<f64>> {
+    if ctx.previous_day.is_empty() {
+        return Vec::new();
+    }
+    trips
+        .iter()
+        .map(|c| {
+            c.visits
+                .iter()
+                .filter_map(|&v| ctx.previous_day.get(due[v].child).copied().flatten())
+                .filter_map(|d| cal.day(d))
+                .min()
+                .map(|d| d as f64)
+        })
+        .collect()
 }

@@ -41,6 +41,12 @@ pub struct Context<'a> {
     pub home_airport: Vec<Option<usize>>,
     /// Per child: arrival airports worth flying to, by the child's caseworker's office.
     pub air_access: Vec<Vec<AirAccess>>,
+    /// Per child: visits that stand inside the horizon whatever is planned
+    /// (done, or locked by a re-plan), sorted; empty for a fresh plan.
+    pub fixed_visits: Vec<Vec<chrono::NaiveDate>>,
+    /// Per child (or empty): the day the plan before a re-plan had its
+    /// visit on; trips aim for it, so a re-plan moves no more than it must.
+    pub previous_day: Vec<Option<chrono::NaiveDate>>,
 }
 
 impl<'a> Context<'a> {
@@ -87,6 +93,8 @@ impl<'a> Context<'a> {
             to_hotel,
             home_airport,
             air_access: Vec::new(),
+            fixed_visits: vec![Vec::new(); data.children.len()],
+            previous_day: Vec::new(),
         };
         ctx.air_access = (0..data.children.len())
             .map(|c| ctx.find_air_access(c))

@@ -32,7 +32,7 @@ use crate::travel::{Sites, TravelMatrix};
 use balance::Booking;
 use candidates::{Candidate, DueVisit};
 use caseworker::{plan_visits, ChunkDays};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use context::Context;
 use std::time::Instant;
 
@@ -44,17 +44,88 @@ pub fn plan(
     matrix: &dyn TravelMatrix,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Plan, String> {
+    plan_with(data, horizon, sites, matrix, &Fixed::default(), progress)
+}
+
+/// What a re-plan keeps from the plan before it: visits that stand and the
+/// trips that carry them.
+#[derive(Debug, Clone, Default)]
+pub struct Fixed {
+    /// Per child (empty or one list per child): visit dates on or after the
+    /// horizon start that stand whatever is planned (done, or locked), sorted.
+    /// A period holding one needs no visit, and planned visits keep their
+    /// spacing from them.
+    pub visits: Vec<Vec<NaiveDate>>,
+    /// Kept trips: their days are taken from their caseworker and they count
+    /// towards the weekly and monthly limits.
+    pub trips: Vec<FixedTrip>,
+    /// Per child (or empty): the day of its visit in the plan before, which
+    /// a trip holding the visit aims for (a re-plan moves no more than it must).
+    pub previous_day: Vec<Option<NaiveDate>>,
+}
+
+/// A kept trip, as far as days and limits are concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FixedTrip {
+    pub caseworker: usize,
+    pub first: NaiveDate,
+    pub days: u32,
+    pub visits: u32,
+    pub nights: u32,
+}
+
+/// [`plan`], keeping what `fixed` says stands.
+pub fn plan_with(
+    data: &Dataset,
+    horizon: Horizon,
+    sites: &Sites,
+    matrix: &dyn TravelMatrix,
+    fixed: &Fixed,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Plan, String> {
     let started = Instant::now();
-    let ctx = Context::new(data, sites, matrix);
-    let cal = WorkCalendar::new(data, horizon.start, horizon.end);
+    let mut ctx = Context::new(data, sites, matrix);
+    if fixed.visits.len() == data.children.len() {
+        ctx.fixed_visits.clone_from(&fixed.visits);
+        for list in &mut ctx.fixed_visits {
+            list.sort_unstable();
+        }
+    }
+    if fixed.previous_day.len() == data.children.len() {
+        ctx.previous_day.clone_from(&fixed.previous_day);
+    }
+    // The calendar starts with the week and the month of the horizon's
+    // first day, so kept trips before it count towards their limits.
+    let week_start = horizon.start
+        - chrono::Duration::days(horizon.start.weekday().num_days_from_monday().into());
+    let month_start = horizon.start.with_day(1).unwrap_or(horizon.start);
+    let cal_start = week_start.min(month_start);
+    let mut cal = WorkCalendar::new(data, cal_start, horizon.end);
+    let mut kept: Vec<Vec<Booking>> = vec![Vec::new(); data.caseworkers.len()];
+    for t in &fixed.trips {
+        let (Some(start), Some(list)) = (cal.day(t.first), kept.get_mut(t.caseworker)) else {
+            continue;
+        };
+        for d in start..(start + t.days as usize).min(cal.len()) {
+            cal.set_away(t.caseworker, d);
+        }
+        list.push(Booking {
+            start,
+            days: t.days,
+            visits: t.visits,
+            nights: t.nights,
+        });
+    }
+    let (ctx, cal) = (ctx, cal);
     let horizon_reqs = demand::requirements(data, horizon);
     let mut out = output::Builder::new(&ctx, &cal, horizon, &horizon_reqs);
     let mut last_visit: Vec<Option<NaiveDate>> =
         data.children.iter().map(|c| c.last_visit).collect();
     let chunks = horizon.quarter_chunks();
     let total = chunks.len() * data.caseworkers.len();
-    // Per caseworker: trips of the chunk before, for weeks that straddle.
-    let mut earlier: Vec<Vec<Booking>> = vec![Vec::new(); data.caseworkers.len()];
+    // Per caseworker: trips of the chunk before, for weeks that straddle,
+    // and kept trips.
+    let mut earlier: Vec<Vec<Booking>> = kept.clone();
     for (k, chunk) in chunks.iter().enumerate() {
         let days = ChunkDays {
             span: (
@@ -76,18 +147,19 @@ pub fn plan(
             // Colleagues' plans now depend on each other.
             out.forget_bound();
         }
-        let mut next: Vec<Vec<Booking>> = vec![Vec::new(); data.caseworkers.len()];
+        let mut next: Vec<Vec<Booking>> = kept.clone();
         for result in results {
             let cw = result.caseworker;
             out.add_penalty(result.penalty_nok);
             // Only the last week of the chunk can share a week with the
             // next; months never straddle quarters.
-            next[cw] = result
-                .trips
-                .iter()
-                .filter(|(_, day)| days.span.1 < day + 7)
-                .map(|(c, day)| Booking::of(c, *day))
-                .collect();
+            next[cw].extend(
+                result
+                    .trips
+                    .iter()
+                    .filter(|(_, day)| days.span.1 < day + 7)
+                    .map(|(c, day)| Booking::of(c, *day)),
+            );
             out.add(result, &mut last_visit);
         }
         earlier = next;
@@ -159,6 +231,9 @@ fn plan_caseworkers(
 }
 
 /// The visits a caseworker's own children need (or may take early) in a chunk.
+/// A period that holds a fixed visit needs none, the fixed visits up to the
+/// chunk's end count as the last visit, and a window closes `min_gap` days
+/// before the next fixed visit after the chunk.
 fn own_requirements(
     ctx: &Context,
     chunk: Horizon,
@@ -174,7 +249,22 @@ fn own_requirements(
         .enumerate()
         .filter(|(_, c)| c.caseworker == cw)
     {
-        for r in demand::child_requirements(i, child, last_visit[i], chunk, s) {
+        let fixed = &ctx.fixed_visits[i];
+        let last = fixed
+            .iter()
+            .copied()
+            .filter(|d| *d <= chunk.end)
+            .chain(last_visit[i])
+            .max();
+        let next = fixed.iter().copied().find(|d| *d > chunk.end);
+        let gap = demand::min_gap_days(s, child.frequency);
+        for mut r in demand::child_requirements(i, child, last, chunk, s) {
+            if fixed.iter().any(|d| r.period.contains(*d)) {
+                continue;
+            }
+            if let Some(next) = next {
+                r.due_by = r.due_by.min(next - chrono::Duration::days(gap));
+            }
             if r.required || (s.visits.early_visits && !r.window_is_empty()) {
                 out.push(r);
             }

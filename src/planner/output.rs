@@ -44,6 +44,9 @@ impl<'a> Builder<'a> {
             models: 0,
             visits_by_colleague: 0,
             uneven_week_penalty_nok: 0.0,
+            cancelled: Vec::new(),
+            issued: horizon.start,
+            changes: None,
         };
         Self {
             ctx,
@@ -118,6 +121,7 @@ impl<'a> Builder<'a> {
                     placement: child.placement.as_str().to_string(),
                     place: child.place.clone(),
                     team: child.team.clone(),
+                    sequence: 0,
                 });
                 last_visit[c] = Some(first + Duration::days(start / DAY));
                 if child.caseworker != r.caseworker {

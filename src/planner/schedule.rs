@@ -43,6 +43,9 @@ pub struct Rules<'a> {
     pub weights: &'a BTreeMap<Week, f64>,
     /// Trips already on days: of earlier groups, and of earlier chunks.
     pub booked: &'a [Booking],
+    /// Per trip (or empty): a target day of its own, instead of the even
+    /// spread (a re-plan aims each trip at its visits' days in the plan before).
+    pub preferred: &'a [Option<f64>],
 }
 
 impl Rules<'_> {
@@ -112,7 +115,7 @@ impl<'a> Board<'a> {
             trips,
             cal,
             rules,
-            targets: spread_targets(trips, rules.chunk),
+            targets: targets(trips, rules),
             placed: vec![None; trips.len()],
             day_taken,
             load,
@@ -271,7 +274,7 @@ fn assign_days_exactly(
     }
     let (used, booked_visits) = rules.booked_load(cal);
     let limits = &rules.limits;
-    let targets = spread_targets(trips, rules.chunk);
+    let targets = targets(trips, rules);
     let mut vars = ProblemVariables::new();
     let z: Vec<Vec<(usize, Variable)>> = trips
         .iter()
@@ -377,6 +380,17 @@ fn assign_days_exactly(
         .collect())
 }
 
+/// Each trip's target day: its preferred day, else the even spread.
+fn targets(trips: &[&Candidate], rules: &Rules) -> Vec<f64> {
+    let mut out = spread_targets(trips, rules.chunk);
+    for (t, p) in out.iter_mut().zip(rules.preferred) {
+        if let Some(p) = p {
+            *t = *p;
+        }
+    }
+    out
+}
+
 /// Evenly spaced target days, in order of each trip's earliest start.
 fn spread_targets(trips: &[&Candidate], chunk: (usize, usize)) -> Vec<f64> {
     let mut order: Vec<usize> = (0..trips.len()).collect();
@@ -436,6 +450,7 @@ mod tests {
             limits,
             weights: &weights,
             booked,
+            preferred: &[],
         };
         let refs: Vec<&Candidate> = trips.iter().collect();
         assign_days(&refs, &cal, &rules).unwrap()

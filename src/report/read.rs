@@ -414,6 +414,8 @@ pub fn read_plan(dir: &Path, data: &Dataset) -> Result<Plan, Problems> {
             placement: child.placement.as_str().to_string(),
             place: child.place.clone(),
             team: child.team.clone(),
+            // The calendars' SEQUENCE; the report does not show it.
+            sequence: 0,
         })
     });
 
@@ -545,6 +547,10 @@ pub fn read_plan(dir: &Path, data: &Dataset) -> Result<Plan, Problems> {
         models: s.models,
         visits_by_colleague: s.visits_by_colleague,
         uneven_week_penalty_nok: s.uneven_week_penalty_nok,
+        // Re-plan bookkeeping the report does not show.
+        cancelled: Vec::new(),
+        issued: horizon.start,
+        changes: None,
     })
 }
 
@@ -627,7 +633,7 @@ fn parse_stop(f: &mut Fields) -> Option<(String, u32, PlannedStop)> {
 
 /// A trip's cost by kind from the settings, for folders written without
 /// the cost columns: the car takes the rest, so the parts sum to the cost.
-fn estimate_parts(trip: &PlannedTrip, data: &Dataset) -> CostParts {
+pub fn estimate_parts(trip: &PlannedTrip, data: &Dataset) -> CostParts {
     let k = &data.settings.costs;
     let airports = crate::geodata::airports();
     let index = |iata: &str| airports.iter().position(|a| a.iata == iata);

@@ -102,3 +102,41 @@ pub fn unmet(plan: &Plan) -> std::io::Result<Vec<u8>> {
     }
     finish(w)
 }
+
+/// A re-plan's `changes.csv`: per caseworker, each visit done, locked,
+/// kept, moved, cancelled or added, with its old and new start and
+/// caseworker.
+pub fn changes(changes: &[crate::replan::Change]) -> std::io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "caseworker_id",
+        "child_id",
+        "period",
+        "change",
+        "old_start",
+        "new_start",
+        "old_caseworker_id",
+        "new_caseworker_id",
+    ])?;
+    let part = |side: &Option<(NaiveDateTime, crate::model::CaseworkerId)>| {
+        side.as_ref()
+            .map_or((String::new(), String::new()), |(t, c)| {
+                (time(*t), c.to_string())
+            })
+    };
+    for c in changes {
+        let (old_start, old_cw) = part(&c.old);
+        let (new_start, new_cw) = part(&c.new);
+        w.write_record([
+            c.caseworker.as_str(),
+            c.child.as_str(),
+            &c.period.to_string(),
+            c.kind.code(),
+            &old_start,
+            &new_start,
+            &old_cw,
+            &new_cw,
+        ])?;
+    }
+    finish(w)
+}

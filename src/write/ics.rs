@@ -6,8 +6,13 @@
 //! `child_id` only, with its placement kind, place name, the trip and the
 //! trip's legs (stops by id, IATA code or hotel town, times and modes);
 //! they carry no names and no addresses.
+//!
+//! A re-plan keeps each visit's UID, gives a moved visit the next SEQUENCE,
+//! and writes a dropped visit as a `STATUS:CANCELLED` event with its UID
+//! (in the calendar it leaves), so a re-import updates or removes the
+//! event instead of doubling it.
 
-use crate::plan::{Plan, PlannedTrip, PlannedVisit, StopKindOut};
+use crate::plan::{CancelledVisit, Plan, PlannedTrip, PlannedVisit, StopKindOut};
 use std::collections::{BTreeMap, HashMap};
 
 const VTIMEZONE: &str = "BEGIN:VTIMEZONE\r\nTZID:Europe/Oslo\r\n\
@@ -19,29 +24,50 @@ END:VTIMEZONE\r\n";
 
 /// Calendar text per caseworker id, for every caseworker with a visit.
 pub fn calendars(plan: &Plan) -> BTreeMap<String, String> {
-    grouped(plan, |v| v.caseworker.to_string(), "Oppfølgingsbesøk")
+    grouped(
+        plan,
+        |v| v.caseworker.to_string(),
+        |c| c.caseworker.to_string(),
+        "Oppfølgingsbesøk",
+    )
 }
 
 /// Calendar text per team, for every team with a visit.
 pub fn team_calendars(plan: &Plan) -> BTreeMap<String, String> {
-    grouped(plan, |v| v.team.clone(), "Oppfølgingsbesøk team")
+    grouped(
+        plan,
+        |v| v.team.clone(),
+        |c| c.team.clone(),
+        "Oppfølgingsbesøk team",
+    )
 }
 
 fn grouped(
     plan: &Plan,
     key: impl Fn(&PlannedVisit) -> String,
+    cancelled_key: impl Fn(&CancelledVisit) -> String,
     title: &str,
 ) -> BTreeMap<String, String> {
-    let mut groups: BTreeMap<String, Vec<&PlannedVisit>> = BTreeMap::new();
+    let mut groups: BTreeMap<String, (Vec<&PlannedVisit>, Vec<&CancelledVisit>)> = BTreeMap::new();
     for v in &plan.visits {
-        groups.entry(key(v)).or_default().push(v);
+        groups.entry(key(v)).or_default().0.push(v);
+    }
+    for c in &plan.cancelled {
+        let (active, cancelled) = groups.entry(cancelled_key(c)).or_default();
+        // A visit moved within the calendar's group stays as its new event.
+        if !active
+            .iter()
+            .any(|v| v.child == c.child && v.period == c.period)
+        {
+            cancelled.push(c);
+        }
     }
     let trips: HashMap<&str, &PlannedTrip> =
         plan.trips.iter().map(|t| (t.id.as_str(), t)).collect();
-    let stamp = plan.horizon.start.format("%Y%m%dT000000Z").to_string();
+    let stamp = plan.issued.format("%Y%m%dT000000Z").to_string();
     groups
         .into_iter()
-        .map(|(name, visits)| {
+        .map(|(name, (visits, cancelled))| {
             let mut out = String::new();
             out.push_str("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tilsyn//tilsyn 0.1//NB\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
             line(&mut out, &format!("X-WR-CALNAME:{}", escape(&format!("{title} {name}"))));
@@ -49,6 +75,9 @@ fn grouped(
             out.push_str(VTIMEZONE);
             for v in visits {
                 event(&mut out, v, trips.get(v.trip_id.as_str()).copied(), &stamp);
+            }
+            for c in cancelled {
+                cancelled_event(&mut out, c, &stamp);
             }
             out.push_str("END:VCALENDAR\r\n");
             (name, out)
@@ -86,19 +115,8 @@ fn legs(trip: &PlannedTrip) -> String {
 }
 
 fn event(out: &mut String, v: &PlannedVisit, trip: Option<&PlannedTrip>, stamp: &str) {
-    let fmt = "%Y%m%dT%H%M%S";
-    out.push_str("BEGIN:VEVENT\r\n");
-    line(out, &format!("UID:{}-{}@tilsyn", v.child, v.period));
-    line(out, &format!("DTSTAMP:{stamp}"));
-    line(
-        out,
-        &format!("DTSTART;TZID=Europe/Oslo:{}", v.start.format(fmt)),
-    );
-    line(
-        out,
-        &format!("DTEND;TZID=Europe/Oslo:{}", v.end.format(fmt)),
-    );
-    out.push_str("SEQUENCE:0\r\n");
+    let uid = format!("{}-{}", v.child, v.period);
+    event_head(out, &uid, stamp, (v.start, v.end), v.sequence);
     line(
         out,
         &format!(
@@ -119,6 +137,51 @@ fn event(out: &mut String, v: &PlannedVisit, trip: Option<&PlannedTrip>, stamp: 
     }
     line(out, &format!("DESCRIPTION:{}", escape(&description)));
     out.push_str("TRANSP:OPAQUE\r\nEND:VEVENT\r\n");
+}
+
+/// An event's first lines: UID (`<uid>@tilsyn`), stamp, times in Oslo
+/// time and SEQUENCE.
+fn event_head(
+    out: &mut String,
+    uid: &str,
+    stamp: &str,
+    (start, end): (chrono::NaiveDateTime, chrono::NaiveDateTime),
+    sequence: u32,
+) {
+    let fmt = "%Y%m%dT%H%M%S";
+    out.push_str("BEGIN:VEVENT\r\n");
+    line(out, &format!("UID:{uid}@tilsyn"));
+    line(out, &format!("DTSTAMP:{stamp}"));
+    line(
+        out,
+        &format!("DTSTART;TZID=Europe/Oslo:{}", start.format(fmt)),
+    );
+    line(out, &format!("DTEND;TZID=Europe/Oslo:{}", end.format(fmt)));
+    line(out, &format!("SEQUENCE:{sequence}"));
+}
+
+/// A visit no longer in this calendar: the same UID, a higher SEQUENCE and
+/// `STATUS:CANCELLED`, at the time it had.
+fn cancelled_event(out: &mut String, c: &CancelledVisit, stamp: &str) {
+    let uid = format!("{}-{}", c.child, c.period);
+    event_head(out, &uid, stamp, (c.start, c.end), c.sequence);
+    out.push_str("STATUS:CANCELLED\r\n");
+    line(
+        out,
+        &format!(
+            "SUMMARY:{}",
+            escape(&format!(
+                "Avlyst: oppfølgingsbesøk {} ({}, {})",
+                c.child, c.placement, c.place
+            ))
+        ),
+    );
+    let description = format!(
+        "Besøket hos barn {} i periode {} er tatt ut av kalenderen til {} ved ny planlegging.",
+        c.child, c.period, c.caseworker
+    );
+    line(out, &format!("DESCRIPTION:{}", escape(&description)));
+    out.push_str("TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n");
 }
 
 /// Escapes TEXT values (RFC 5545, 3.3.11).

@@ -18,6 +18,8 @@ use crate::contract::{SUMMARY, TRIPS, TRIP_STOPS, UNMET, VISITS};
 
 /// The plan's trips and places as GeoJSON (beside the contract's files).
 pub const ROUTES: &str = "routes.geojson";
+/// A re-plan's changes against the plan before it.
+pub const CHANGES: &str = "changes.csv";
 use crate::plan::Plan;
 use crate::report::{ReportInput, REPORT};
 use std::fs;
@@ -92,6 +94,9 @@ fn write_all(plan: &Plan, input: &ReportInput, dir: &Path) -> std::io::Result<()
         &dir.join(REPORT),
         crate::report::render(plan, input).as_bytes(),
     )?;
+    if let Some(changes) = &plan.changes {
+        private_file(&dir.join(CHANGES), &csv_files::changes(changes)?)?;
+    }
     let calendars = dir.join("calendars");
     private_dir(&calendars)?;
     for (caseworker, text) in ics::calendars(plan) {
