@@ -32,8 +32,11 @@ fn plan_trondheim(c: &mut Criterion) {
     let matrix = GreatCircleCar::new(&sites, &data.settings.car);
     let plan = tilsyn::planner::plan(&data, horizon, &sites, &matrix, &|_, _| {}).expect("plans");
     let tmp = tempfile::tempdir().expect("a temp dir");
+    let input = tilsyn::report::ReportInput::new(&data, tilsyn::lang::Lang::Nb);
     group.bench_function("write_plan_2027Q1", |b| {
-        b.iter(|| tilsyn::write::write_plan(&plan, &tmp.path().join("plan")).expect("writes"))
+        b.iter(|| {
+            tilsyn::write::write_plan(&plan, &input, &tmp.path().join("plan")).expect("writes")
+        })
     });
     group.finish();
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use tilsyn::demand::Horizon;
+use tilsyn::lang::Lang;
 use tilsyn::model::Dataset;
 use tilsyn::plan::Plan;
 use tilsyn::settings::Router;
@@ -87,6 +88,8 @@ enum Command {
     },
     /// Report which children got their required follow-up visits, per quarter.
     Compliance(ComplianceArgs),
+    /// Write report.html (map, charts, tables) for a written plan folder.
+    Report(ReportArgs),
     /// Fetch the road matrix of a dataset from a road engine into the cache.
     Matrix {
         /// Dataset folder.
@@ -209,6 +212,25 @@ struct ComplianceArgs {
 }
 
 #[derive(Args)]
+struct ReportArgs {
+    /// Dataset folder the plan was made from.
+    #[arg(long)]
+    data: PathBuf,
+    /// Plan folder to report on.
+    #[arg(long)]
+    plan: PathBuf,
+    /// File to write (default <PLAN>/report.html).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Visits carried out (visits_done.csv or the register's XML), for the compliance chart.
+    #[arg(long)]
+    visits: Option<PathBuf>,
+    /// Settings file used for the plan, instead of <DATA>/settings.toml.
+    #[arg(long)]
+    settings: Option<PathBuf>,
+}
+
+#[derive(Args)]
 #[command(group(
     clap::ArgGroup::new("span")
         .required(true)
@@ -313,14 +335,11 @@ pub fn run() -> ExitCode {
         }
     };
     let asked = cli.lang.or_else(|| std::env::var("TILSYN_LANG").ok());
-    match asked.as_deref().map(tilsyn::i18n::Lang::parse) {
-        None => tilsyn::i18n::set(tilsyn::i18n::Lang::Nb),
-        Some(Some(lang)) => tilsyn::i18n::set(lang),
-        Some(None) => {
-            eprintln!(
-                "--lang / TILSYN_LANG: \"{}\" is neither nb nor en (språket må være nb eller en)",
-                asked.unwrap_or_default()
-            );
+    match asked.as_deref().map(str::parse::<Lang>) {
+        None => tilsyn::i18n::set(Lang::Nb),
+        Some(Ok(lang)) => tilsyn::i18n::set(lang),
+        Some(Err(e)) => {
+            eprintln!("--lang / TILSYN_LANG: {e} (språket må være nb eller en)");
             return ExitCode::from(2);
         }
     }
@@ -356,6 +375,7 @@ pub fn run() -> ExitCode {
             road,
         } => matrix(&data, settings.as_deref(), &road),
         Command::Compliance(args) => compliance(args),
+        Command::Report(args) => report(args),
         Command::Calibrate {
             data,
             settings,
@@ -472,8 +492,16 @@ fn plan(args: PlanArgs) -> Result<(), Failure> {
     if let Some(seed) = args.seed {
         data.settings.planning.seed = seed;
     }
-    if let Some(path) = &args.visits {
-        let history = load_history(path, &data)?;
+    let history = match &args.visits {
+        Some(path) => Some(load_history(path, &data)?),
+        None => None,
+    };
+    let report = tilsyn::report::ReportInput::new(&data, tilsyn::i18n::current()).with_history(
+        &data,
+        history.as_ref(),
+        horizon.start,
+    );
+    if let (Some(path), Some(history)) = (&args.visits, &history) {
         let later = history.apply_before(&mut data, horizon.start);
         if later > 0 {
             let (path, start) = (path.display(), tilsyn::i18n::date(horizon.start));
@@ -491,7 +519,7 @@ fn plan(args: PlanArgs) -> Result<(), Failure> {
     let fixed = tilsyn::planner::Fixed::default();
     let mut plan = run_planner(&data, horizon, &sites, roads.matrix.as_ref(), &fixed)?;
     roads.shape(&mut plan, &data.settings.router)?;
-    tilsyn::write::write_plan(&plan, &args.out)
+    tilsyn::write::write_plan(&plan, &report, &args.out)
         .with_context(|| format!("writing the plan to {}", args.out.display()))?;
     print_summary(&plan, &args.out);
     Ok(())
@@ -558,7 +586,12 @@ fn replan(args: ReplanArgs) -> Result<(), Failure> {
     )?;
     let mut plan = tilsyn::replan::merge(&base, &prev, &prepared, fresh, from);
     roads.shape(&mut plan, &prepared.data.settings.router)?;
-    tilsyn::write::write_plan(&plan, &args.out)
+    let report = tilsyn::report::ReportInput::new(&data, tilsyn::i18n::current()).with_history(
+        &data,
+        Some(&history),
+        plan.horizon.start,
+    );
+    tilsyn::write::write_plan(&plan, &report, &args.out)
         .with_context(|| format!("writing the plan to {}", args.out.display()))?;
     print_summary(&plan, &args.out);
     print_changes(&plan);
@@ -818,6 +851,44 @@ fn compliance(args: ComplianceArgs) -> Result<(), Failure> {
     .with_context(|| format!("writing {}", args.out.display()))?;
     print!("{}", tilsyn::compliance::table(&report));
     outln!("  -> {}", args.out.display());
+    Ok(())
+}
+
+/// `tilsyn report`: report.html for a written plan folder, written
+/// atomically (owner-only) to `--out` or into the folder.
+fn report(args: ReportArgs) -> Result<(), Failure> {
+    let data = load(&args.data, args.settings.as_deref())?;
+    if !args.plan.is_dir() {
+        return Err(Failure::input(format!(
+            "{}: missing_file: the plan folder was not found",
+            args.plan.display()
+        )));
+    }
+    let history = match &args.visits {
+        Some(path) => Some(load_history(path, &data)?),
+        None => None,
+    };
+    let html =
+        tilsyn::report::from_folder(&data, &args.plan, history.as_ref(), tilsyn::i18n::current())
+            .map_err(|problems| {
+            let n = problems.0.len();
+            let list: String = problems
+                .0
+                .iter()
+                .map(|p| format!("{}: {p}\n", args.plan.display()))
+                .collect();
+            Failure::input(format!(
+                "{list}{}: {n} problem{} found; nothing was written.",
+                args.plan.display(),
+                if n == 1 { "" } else { "s" }
+            ))
+        })?;
+    let out = args
+        .out
+        .unwrap_or_else(|| args.plan.join(tilsyn::report::REPORT));
+    tilsyn::write::write_file_atomically(&out, html.as_bytes())
+        .with_context(|| format!("writing {}", out.display()))?;
+    println!("Report -> {} ({} kB)", out.display(), html.len() / 1024);
     Ok(())
 }
 

@@ -42,6 +42,16 @@ pub const TRIP_COLUMNS: &[&str] = &[
     "travel_minutes",
     "cost_nok",
 ];
+/// trips.csv's optional columns after the contract's (tilsyn writes them,
+/// readers need not): the trip's cost by kind, NOK, summing to `cost_nok`
+/// (see [`crate::plan::CostParts`]).
+pub const TRIP_COST_COLUMNS: &[&str] = &[
+    "cost_car_nok",
+    "cost_flight_nok",
+    "cost_hotel_nok",
+    "cost_allowance_nok",
+    "cost_time_nok",
+];
 pub const STOP_COLUMNS: &[&str] = &[
     "trip_id", "seq", "kind", "ref", "lat", "lon", "arrive", "depart", "mode_in",
 ];

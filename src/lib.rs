@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! input rows -> validated model -> visit requirements -> solver problem
-//!            -> solution -> plan -> writers (CSV, iCalendar, JSON)
+//!            -> solution -> plan -> writers (CSV, iCalendar, JSON, GeoJSON, HTML)
 //! ```
 //!
 //! The solver never sees string ids or dates; writers never see solver
@@ -27,10 +27,12 @@ pub mod geodata;
 pub mod history;
 pub mod i18n;
 pub mod input;
+pub mod lang;
 pub mod model;
 pub mod plan;
 pub mod planner;
 pub mod replan;
+pub mod report;
 pub mod settings;
 pub mod travel;
 pub mod units;

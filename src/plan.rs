@@ -88,9 +88,42 @@ pub struct PlannedTrip {
     pub nights: u32,
     pub travel: Minutes,
     pub cost: Ore,
+    /// What `cost` is made of; the parts sum to `cost`.
+    pub cost_parts: CostParts,
     /// Per stop: the road geometry of the leg into it, as a road engine
     /// gave it; `None` on the first stop, for flights, and without an engine.
     pub leg_shapes: Vec<Option<Vec<LatLon>>>,
+}
+
+/// A trip's cost by kind, as the planner adds it up (`planner::trip`);
+/// the parts sum to the trip's cost exactly.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CostParts {
+    /// Own car per km, and a rental car's days and km.
+    pub car: Ore,
+    /// Air fares.
+    pub flight: Ore,
+    pub hotel: Ore,
+    /// Meal allowance.
+    pub allowance: Ore,
+    /// Staff time while travelling.
+    pub time: Ore,
+}
+
+impl CostParts {
+    pub fn total(&self) -> Ore {
+        self.car + self.flight + self.hotel + self.allowance + self.time
+    }
+}
+
+impl std::ops::AddAssign for CostParts {
+    fn add_assign(&mut self, o: Self) {
+        self.car += o.car;
+        self.flight += o.flight;
+        self.hotel += o.hotel;
+        self.allowance += o.allowance;
+        self.time += o.time;
+    }
 }
 
 impl PlannedTrip {

@@ -265,6 +265,9 @@ fn tromso_is_reached_by_plane_and_rental_car() {
         .filter_map(|f| f["properties"]["kind"].as_str())
         .collect();
     assert_eq!(kinds, ["trip", "child", "office"]);
+    let child = &features[1]["properties"];
+    assert_eq!(child["status"], "planned");
+    assert_eq!(child["visits"], 1);
 }
 
 #[test]
@@ -461,6 +464,34 @@ fn trondheim_first_quarter_plans_every_required_visit() {
         &t.path().join("plan/routes.geojson"),
         s["trips"].as_u64().unwrap(),
     );
+    // Every child is a Point with its status, placement and own caseworker
+    // (ids only): visited, or not due this quarter (half-yearly children
+    // seen in the autumn), none unmet.
+    let doc: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(t.path().join("plan/routes.geojson")).unwrap())
+            .unwrap();
+    let mut by_status: BTreeMap<String, u64> = BTreeMap::new();
+    for f in doc["features"].as_array().unwrap() {
+        let p = &f["properties"];
+        if p["kind"] != "child" {
+            continue;
+        }
+        assert!(
+            p["child_id"].is_string() && p["caseworker_id"].is_string(),
+            "{p}"
+        );
+        assert!(p["placement"].is_string() && p["visits"].is_u64(), "{p}");
+        let status = p["status"].as_str().unwrap().to_string();
+        assert_eq!(
+            status == "planned",
+            p["visits"].as_u64().unwrap() > 0,
+            "{p}"
+        );
+        *by_status.entry(status).or_default() += 1;
+    }
+    assert_eq!(by_status.values().sum::<u64>(), 358);
+    assert!(by_status["not_due"] > 0, "{by_status:?}");
+    assert!(!by_status.contains_key("unmet"), "{by_status:?}");
 }
 
 /// `routes.geojson` follows RFC 7946: a FeatureCollection of Features,
@@ -814,7 +845,8 @@ mod random_datasets {
                 prop_assert!(bound <= plan.objective_nok() + 1e-3, "bound {} above objective {}", bound, plan.objective_nok());
             }
             let out = tmp.path().join("plan");
-            tilsyn::write::write_plan(&plan, &out).unwrap();
+            let input = tilsyn::report::ReportInput::new(&data, tilsyn::lang::Lang::Nb);
+            tilsyn::write::write_plan(&plan, &input, &out).unwrap();
             let report = check_plan(&data, &out);
             prop_assert!(report.is_ok(), "{:?}", report.violations.iter().map(|v| v.to_string()).collect::<Vec<_>>());
         }

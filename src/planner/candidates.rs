@@ -53,6 +53,10 @@ impl Candidate {
                 nights: days - 1,
                 travel: crate::units::Minutes(0),
                 cost: Ore::from_nok(nok),
+                cost_parts: crate::plan::CostParts {
+                    time: Ore::from_nok(nok),
+                    ..Default::default()
+                },
             },
             start_days,
         }

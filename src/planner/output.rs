@@ -142,6 +142,7 @@ impl<'a> Builder<'a> {
                 nights: shape.nights,
                 travel: shape.travel,
                 cost: shape.cost,
+                cost_parts: shape.cost_parts,
             });
         }
         for (v, reason) in &r.unmet {

@@ -17,6 +17,7 @@
 //! it could not be put on any day otherwise.
 
 use super::context::{AirAccess, Context};
+use crate::plan::CostParts;
 use crate::travel::flights;
 use crate::units::{Metres, Minutes, Ore};
 
@@ -58,6 +59,8 @@ pub struct TripShape {
     pub nights: u32,
     pub travel: Minutes,
     pub cost: Ore,
+    /// What `cost` is made of (the parts sum to it).
+    pub cost_parts: CostParts,
 }
 
 impl TripShape {
@@ -414,16 +417,20 @@ impl<'c> Builder<'c> {
         let depart = self.stops[0].depart?;
         let ret = self.stops.last()?.arrive?;
         let rental = !legs.is_empty();
-        let mut cost = Ore::from_nok(self.own_m as f64 / 1000.0 * k.km_rate_nok) + fares;
+        let mut car = Ore::from_nok(self.own_m as f64 / 1000.0 * k.km_rate_nok);
         if rental {
-            cost += Ore::from_nok(
+            car += Ore::from_nok(
                 days as f64 * k.rental_car_day_nok
                     + self.rental_m as f64 / 1000.0 * k.rental_car_km_nok,
             );
         }
-        cost += Ore::from_nok(nights as f64 * k.hotel_night_nok);
-        cost += allowance(ret - depart, nights, k);
-        cost += Ore::from_nok(travel as f64 / 60.0 * k.staff_hour_nok);
+        let parts = CostParts {
+            car,
+            flight: fares,
+            hotel: Ore::from_nok(nights as f64 * k.hotel_night_nok),
+            allowance: allowance(ret - depart, nights, k),
+            time: Ore::from_nok(travel as f64 / 60.0 * k.staff_hour_nok),
+        };
         Some(TripShape {
             days,
             stops: self.stops,
@@ -431,7 +438,8 @@ impl<'c> Builder<'c> {
             flight_legs: legs.len() as u32,
             nights,
             travel: Minutes(travel),
-            cost,
+            cost: parts.total(),
+            cost_parts: parts,
         })
     }
 }
@@ -439,7 +447,7 @@ impl<'c> Builder<'c> {
 /// Meal allowance under the state travel rules, simplified: a day trip over
 /// 6 hours gets the day rate; with an overnight stay, every 24 hours and a
 /// last part over 6 hours each get the overnight rate.
-fn allowance(minutes: i64, nights: u32, k: &crate::settings::Costs) -> Ore {
+pub fn allowance(minutes: i64, nights: u32, k: &crate::settings::Costs) -> Ore {
     if nights == 0 {
         return if minutes > 6 * 60 {
             Ore::from_nok(k.allowance_day_trip_nok)
@@ -505,6 +513,8 @@ mod tests {
         assert_eq!(visits_per_day(&capped), vec![2, 2]);
         assert_eq!(capped.nights, 1);
         assert!(capped.cost > free.cost, "a hotel night costs");
+        assert_eq!(capped.cost_parts.total(), capped.cost);
+        assert!(capped.cost_parts.hotel.0 > 0 && free.cost_parts.hotel.0 == 0);
     }
 
     #[test]

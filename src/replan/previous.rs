@@ -200,7 +200,12 @@ pub fn read_previous(data: &Dataset, dir: &Path) -> Result<Previous, Problems> {
             nights: t.nights,
             travel: Minutes(t.travel_minutes.round() as i64),
             cost: Ore::from_nok(t.cost_nok),
+            cost_parts: Default::default(),
         });
+        // The cost by kind from the settings (the car takes the rest).
+        if let Some(trip) = trips.last_mut() {
+            trip.cost_parts = crate::report::read::estimate_parts(trip, data);
+        }
     }
     let mut unmet = Vec::new();
     for u in &files.unmet.rows {

@@ -1,7 +1,10 @@
 //! The plan's CSV files, columns exactly as the data contract names them
-//! (visits.csv adds the optional `period` and `kind` columns).
+//! (visits.csv adds the optional `period` and `kind` columns, trips.csv the
+//! cost by kind, [`TRIP_COST_COLUMNS`]).
 
-use crate::contract::{STOP_COLUMNS, TRIP_COLUMNS, UNMET_COLUMNS, VISIT_COLUMNS};
+use crate::contract::{
+    STOP_COLUMNS, TRIP_COLUMNS, TRIP_COST_COLUMNS, UNMET_COLUMNS, VISIT_COLUMNS,
+};
 use crate::plan::{round_km, Plan};
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -38,8 +41,10 @@ pub fn visits(plan: &Plan) -> std::io::Result<Vec<u8>> {
 
 pub fn trips(plan: &Plan) -> std::io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(TRIP_COLUMNS)?;
+    w.write_record(TRIP_COLUMNS.iter().chain(TRIP_COST_COLUMNS))?;
     for t in &plan.trips {
+        let p = &t.cost_parts;
+        let nok = |o: crate::units::Ore| format!("{:.2}", o.nok());
         w.write_record([
             t.id.clone(),
             t.caseworker.to_string(),
@@ -51,6 +56,11 @@ pub fn trips(plan: &Plan) -> std::io::Result<Vec<u8>> {
             t.nights.to_string(),
             t.travel.0.to_string(),
             format!("{:.2}", t.cost.nok()),
+            nok(p.car),
+            nok(p.flight),
+            nok(p.hotel),
+            nok(p.allowance),
+            nok(p.time),
         ])?;
     }
     finish(w)

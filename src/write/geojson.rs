@@ -1,11 +1,15 @@
 //! `routes.geojson` (RFC 7946): each trip as a LineString along its road
 //! legs (the engine's road geometry where a road engine gave it, straight
-//! otherwise; flights straight), and the offices and the homes visited as
-//! Points, so the plan opens in QGIS or geojson.io. Positions are
-//! `[longitude, latitude]` in WGS 84 with 6 decimals (about 0.1 m).
+//! otherwise; flights straight), the offices as Points, and every child of
+//! the dataset as a Point with its `status` (`planned`, `unmet` or
+//! `not_due`, see [`crate::report::Status`]), `placement` and own
+//! `caseworker_id` — ids only, never a name or address — so the plan opens
+//! in QGIS or geojson.io. Positions are `[longitude, latitude]` in WGS 84
+//! with 6 decimals (about 0.1 m).
 
 use crate::model::LatLon;
 use crate::plan::{Plan, PlannedTrip, StopKindOut};
+use crate::report::{statuses, ReportInput, Status};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -39,7 +43,7 @@ fn line(trip: &PlannedTrip) -> (Vec<LatLon>, bool) {
     (out, all_road)
 }
 
-pub fn routes(plan: &Plan) -> Vec<u8> {
+pub fn routes(plan: &Plan, input: &ReportInput) -> Vec<u8> {
     let mut features: Vec<Value> = Vec::new();
     let mut points: BTreeMap<(&'static str, String), (LatLon, usize)> = BTreeMap::new();
     for trip in &plan.trips {
@@ -78,11 +82,36 @@ pub fn routes(plan: &Plan) -> Vec<u8> {
             }
         }
     }
+    // Offices no trip left from, and children not visited (unmet or not due).
+    for office in &input.offices {
+        points
+            .entry(("office", office.id.clone()))
+            .or_insert((office.location, 0));
+    }
+    for child in &input.children {
+        points
+            .entry(("child", child.id.clone()))
+            .or_insert((child.location, 0));
+    }
+    let status = statuses(plan, input);
+    let known: BTreeMap<&str, &crate::report::ChildPoint> =
+        input.children.iter().map(|c| (c.id.as_str(), c)).collect();
     for ((kind, reference), (at, visits)) in points {
         let properties = if kind == "office" {
             json!({"kind": "office", "office_id": reference})
         } else {
-            json!({"kind": "child", "child_id": reference, "visits": visits})
+            let s = status.get(&reference).copied().unwrap_or(Status::Planned);
+            let mut p = json!({
+                "kind": "child",
+                "child_id": reference,
+                "visits": visits,
+                "status": s.code(),
+            });
+            if let Some(c) = known.get(reference.as_str()) {
+                p["placement"] = json!(c.placement);
+                p["caseworker_id"] = json!(c.caseworker);
+            }
+            p
         };
         features.push(json!({
             "type": "Feature",

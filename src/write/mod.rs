@@ -21,13 +21,16 @@ pub const ROUTES: &str = "routes.geojson";
 /// A re-plan's changes against the plan before it.
 pub const CHANGES: &str = "changes.csv";
 use crate::plan::Plan;
+use crate::report::{ReportInput, REPORT};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Writes the plan folder `out` atomically.
-pub fn write_plan(plan: &Plan, out: &Path) -> std::io::Result<()> {
-    write_folder_atomically(out, |dir| write_all(plan, dir))
+/// Writes the plan folder `out` atomically. `input` brings what the plan
+/// does not hold for `routes.geojson` and `report.html`: the dataset's
+/// children and offices, the teams, the language and any visit history.
+pub fn write_plan(plan: &Plan, input: &ReportInput, out: &Path) -> std::io::Result<()> {
+    write_folder_atomically(out, |dir| write_all(plan, input, dir))
 }
 
 /// Creates the folder `out` all or nothing: `fill` writes into a fresh
@@ -80,13 +83,17 @@ fn staging_beside(target: &Path, fallback: &str) -> std::io::Result<PathBuf> {
     Ok(parent.join(format!(".{name}.tilsyn-{}", std::process::id())))
 }
 
-fn write_all(plan: &Plan, dir: &Path) -> std::io::Result<()> {
+fn write_all(plan: &Plan, input: &ReportInput, dir: &Path) -> std::io::Result<()> {
     private_file(&dir.join(VISITS), &csv_files::visits(plan)?)?;
     private_file(&dir.join(TRIPS), &csv_files::trips(plan)?)?;
     private_file(&dir.join(TRIP_STOPS), &csv_files::trip_stops(plan)?)?;
     private_file(&dir.join(UNMET), &csv_files::unmet(plan)?)?;
     private_file(&dir.join(SUMMARY), summary_json(plan).as_bytes())?;
-    private_file(&dir.join(ROUTES), &geojson::routes(plan))?;
+    private_file(&dir.join(ROUTES), &geojson::routes(plan, input))?;
+    private_file(
+        &dir.join(REPORT),
+        crate::report::render(plan, input).as_bytes(),
+    )?;
     if let Some(changes) = &plan.changes {
         private_file(&dir.join(CHANGES), &csv_files::changes(changes)?)?;
     }
