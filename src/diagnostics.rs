@@ -61,9 +61,23 @@ impl fmt::Display for Problem {
         }
         write!(f, ": {}: {}", self.code, self.message)?;
         if let Some(hint) = &self.hint {
-            write!(f, " (hint: {hint})")?;
+            let label = crate::tr!("hint", "tips");
+            write!(f, " ({label}: {hint})")?;
         }
         Ok(())
+    }
+}
+
+/// An error reading a file, for people: the operating system's own words in
+/// English (as before), a sentence in bokmål for the common cases.
+pub fn io_error(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let detail = e.to_string();
+    match e.kind() {
+        ErrorKind::NotFound => crate::tr!("{detail}", "filen finnes ikke"),
+        ErrorKind::PermissionDenied => crate::tr!("{detail}", "ingen tilgang til å lese filen"),
+        ErrorKind::InvalidData => crate::tr!("{detail}", "filen er ikke UTF-8-tekst"),
+        _ => crate::tr!("{detail}", "filen kan ikke leses: {detail}"),
     }
 }
 
@@ -100,6 +114,7 @@ impl std::error::Error for Problems {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{with_lang, Lang};
 
     #[test]
     fn problem_prints_file_line_column_code_and_hint() {
@@ -116,5 +131,41 @@ mod tests {
         );
         let q = Problem::new("offices.csv", "missing_file", "not found");
         assert_eq!(q.to_string(), "offices.csv: missing_file: not found");
+    }
+
+    fn sample() -> Problem {
+        Problem::new("children.csv", "invalid_number", "lat «6x» er ikke et tall")
+            .at(4, 6)
+            .hint("skriv et desimaltall som 63.43")
+    }
+
+    #[test]
+    fn the_hint_is_called_tips_in_bokmal_and_the_shape_stays() {
+        let text = with_lang(Lang::Nb, || sample().to_string());
+        assert_eq!(
+            text,
+            "children.csv:4:6: invalid_number: lat «6x» er ikke et tall \
+             (tips: skriv et desimaltall som 63.43)"
+        );
+    }
+
+    #[test]
+    fn the_hint_is_called_hint_in_english() {
+        let text = with_lang(Lang::En, || sample().to_string());
+        assert!(
+            text.ends_with("(hint: skriv et desimaltall som 63.43)"),
+            "{text}"
+        );
+        assert!(
+            text.starts_with("children.csv:4:6: invalid_number: "),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn file_errors_read_in_either_language() {
+        let e = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert_eq!(with_lang(Lang::Nb, || io_error(&e)), "filen finnes ikke");
+        assert_eq!(with_lang(Lang::En, || io_error(&e)), e.to_string());
     }
 }

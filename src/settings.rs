@@ -5,7 +5,8 @@
 //! (see README, "Settings"). Unknown keys are errors, so a typo never passes
 //! silently. Money is given in NOK (decimal) and kept as øre inside.
 
-use crate::diagnostics::Problem;
+use crate::diagnostics::{io_error, Problem};
+use crate::tr;
 use crate::units::{Minutes, Ore};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::path::Path;
@@ -397,14 +398,21 @@ impl Settings {
     /// Reads `settings.toml`; `display` is the name used in messages.
     pub fn load(path: &Path, display: &str) -> Result<Settings, Vec<Problem>> {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| vec![Problem::new(display, "unreadable_file", e.to_string())])?;
+            .map_err(|e| vec![Problem::new(display, "unreadable_file", io_error(&e))])?;
         Self::parse(text.trim_start_matches('\u{feff}'), display)
     }
 
     pub fn parse(text: &str, display: &str) -> Result<Settings, Vec<Problem>> {
         let settings: Settings = toml::from_str(text).map_err(|e| {
-            let mut p = Problem::new(display, "invalid_setting", e.message().to_string())
-                .hint("see README, section Settings, for every key and its default");
+            let message = match crate::i18n::current() {
+                crate::i18n::Lang::En => e.message().to_string(),
+                crate::i18n::Lang::Nb => toml_message_nb(e.message()),
+            };
+            let hint = tr!(
+                "see README, section Settings, for every key and its default",
+                "se README, avsnittet «Settings», for alle nøkler og standardverdiene deres"
+            );
+            let mut p = Problem::new(display, "invalid_setting", message).hint(hint);
             if let Some(span) = e.span() {
                 let (line, col) = line_col(text, span.start);
                 p = p.at(line, col);
@@ -422,83 +430,112 @@ impl Settings {
     /// Range checks that serde cannot express.
     fn check(&self, display: &str) -> Vec<Problem> {
         let mut out = Vec::new();
-        let mut need = |ok: bool, key: &str, what: &str| {
+        let mut need = |ok: bool, key: &str, what: String| {
             if !ok {
+                let hint = tr!(
+                    "see README, section Settings",
+                    "se README, avsnittet «Settings»"
+                );
                 out.push(
-                    Problem::new(display, "invalid_setting", format!("{key} {what}"))
-                        .hint("see README, section Settings"),
+                    Problem::new(display, "invalid_setting", format!("{key} {what}")).hint(hint),
                 );
             }
+        };
+        let positive = || tr!("must be positive", "må være større enn 0");
+        let at_least_1 = || tr!("must be at least 1", "må være minst 1");
+        let not_negative = || tr!("must not be negative", "kan ikke være mindre enn 0");
+        let finite = || {
+            tr!(
+                "must be finite and not negative",
+                "må være et endelig tall, ikke mindre enn 0"
+            )
+        };
+        let between = |low: u32, high: u32| {
+            tr!(
+                "must be between {low} and {high}",
+                "må være mellom {low} og {high}"
+            )
+        };
+        let limit = || {
+            tr!(
+                "must be at least 1 (leave it out for no limit)",
+                "må være minst 1 (utelat nøkkelen for ingen grense)"
+            )
         };
         let w = &self.work;
         need(
             w.day_start < w.day_end,
             "work.day_start",
-            "must be before work.day_end",
+            tr!("must be before work.day_end", "må være før work.day_end"),
         );
-        need(
-            w.max_day_minutes > 0,
-            "work.max_day_minutes",
-            "must be positive",
-        );
+        need(w.max_day_minutes > 0, "work.max_day_minutes", positive());
         need(
             w.max_field_days_per_week >= 1,
             "work.max_field_days_per_week",
-            "must be at least 1",
+            at_least_1(),
         );
         let v = &self.visits;
-        need(v.minutes > 0, "visits.minutes", "must be positive");
+        need(v.minutes > 0, "visits.minutes", positive());
         need(
             v.earliest + Minutes(v.minutes) <= v.latest,
             "visits.earliest",
-            "leaves no room for one visit before visits.latest",
+            tr!(
+                "leaves no room for one visit before visits.latest",
+                "gir ikke plass til ett besøk før visits.latest"
+            ),
         );
         need(
             v.min_gap_days_quarterly >= 0 && v.min_gap_days_half_yearly >= 0,
             "visits.min_gap_days_*",
-            "must not be negative",
+            not_negative(),
         );
         need(
             v.early_visit_value_nok >= 0.0,
             "visits.early_visit_value_nok",
-            "must not be negative",
+            not_negative(),
         );
         need(
             self.planning.change_penalty_nok >= 0.0,
             "planning.change_penalty_nok",
-            "must not be negative",
+            not_negative(),
         );
         need(
             self.planning.solver.available(),
             "planning.solver",
-            "= \"highs\" needs a build with `--features highs`; use \"microlp\" here",
+            tr!(
+                "= \"highs\" needs a build with `--features highs`; use \"microlp\" here",
+                "«highs» krever en versjon bygget med `--features highs`; bruk «microlp» her"
+            ),
         );
         let c = &self.car;
         need(
             c.detour_factor >= MIN_DETOUR_FACTOR && c.island_detour_factor >= MIN_DETOUR_FACTOR,
             "car.*detour_factor",
-            "must be at least 1.0",
+            tr!("must be at least 1.0", "må være minst 1,0"),
         );
         need(
             c.speed_kmh > SPEED_KMH_BOUNDS.0 && c.speed_kmh < SPEED_KMH_BOUNDS.1,
             "car.speed_kmh",
-            "must be between 5 and 200",
+            between(5, 200),
         );
         need(
             c.leg_overhead_minutes >= 0,
             "car.leg_overhead_minutes",
-            "must not be negative",
+            not_negative(),
         );
         let f = &self.flight;
         need(
             f.first_departure < f.last_arrival,
             "flight.first_departure",
-            "must be before flight.last_arrival",
+            tr!(
+                "must be before flight.last_arrival",
+                "må være før flight.last_arrival"
+            ),
         );
         need(
             f.fare_base_nok >= 0.0 && f.fare_per_km_nok >= 0.0 && f.fare_max_nok >= 0.0,
             "flight.fare_*",
-            "must not be negative",
+            not_negative(),
         );
         let k = &self.costs;
         let rates = [
@@ -513,55 +550,55 @@ impl Settings {
         need(
             rates.iter().all(|r| *r >= 0.0 && r.is_finite()),
             "costs.*",
-            "must be finite and not negative",
+            finite(),
         );
         let p = &self.planning;
         need(
             (1..=14).contains(&p.max_trip_days),
             "planning.max_trip_days",
-            "must be between 1 and 14",
+            between(1, 14),
         );
         need(
             (1..=12).contains(&p.max_visits_per_trip),
             "planning.max_visits_per_trip",
-            "must be between 1 and 12",
+            between(1, 12),
         );
         let r = &self.router;
         need(
             r.timeout_seconds > 0.0 && r.timeout_seconds.is_finite(),
             "router.timeout_seconds",
-            "must be positive",
+            positive(),
         );
         need(
             r.max_locations_per_request >= 2,
             "router.max_locations_per_request",
-            "must be at least 2",
+            tr!("must be at least 2", "må være minst 2"),
         );
         need(
             (1..=64).contains(&r.concurrent_requests),
             "router.concurrent_requests",
-            "must be between 1 and 64",
+            between(1, 64),
         );
         need(
             r.snap_radius_m > 0.0 && r.snap_radius_m.is_finite(),
             "router.snap_radius_m",
-            "must be positive",
+            positive(),
         );
         let b = &self.balance;
         need(
             b.max_visits_per_day != Some(0),
             "balance.max_visits_per_day",
-            "must be at least 1 (leave it out for no limit)",
+            limit(),
         );
         need(
             b.max_visits_per_week != Some(0),
             "balance.max_visits_per_week",
-            "must be at least 1 (leave it out for no limit)",
+            limit(),
         );
         need(
             b.uneven_week_penalty_nok >= 0.0 && b.uneven_week_penalty_nok.is_finite(),
             "balance.uneven_week_penalty_nok",
-            "must be finite and not negative",
+            finite(),
         );
         out
     }
@@ -592,13 +629,141 @@ pub fn parse_clock(s: &str) -> Option<Minutes> {
 
 fn clock<'de, D: Deserializer<'de>>(d: D) -> Result<Minutes, D::Error> {
     let s = String::deserialize(d)?;
-    parse_clock(&s)
-        .ok_or_else(|| serde::de::Error::custom(format!("\"{s}\" is not a time of day (HH:MM)")))
+    parse_clock(&s).ok_or_else(|| {
+        serde::de::Error::custom(tr!(
+            "\"{s}\" is not a time of day (HH:MM)",
+            "«{s}» er ikke et klokkeslett (TT:MM)"
+        ))
+    })
+}
+
+/// The TOML reader's complaint (English, from `toml` and `serde`) in
+/// bokmål, line by line; a line of a form not known here stays as it is.
+fn toml_message_nb(message: &str) -> String {
+    message
+        .lines()
+        .map(toml_line_nb)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn toml_line_nb(line: &str) -> String {
+    if let Some(rest) = line.strip_prefix("unknown field ") {
+        if let Some(field) = rest.strip_suffix(", there are no fields") {
+            return format!("ukjent nøkkel {field}; her finnes ingen nøkler");
+        }
+        let (field, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        return match expected_nb(expected) {
+            Some(known) => format!("ukjent nøkkel {field}; gyldige nøkler her: {known}"),
+            None => format!("ukjent nøkkel {field}"),
+        };
+    }
+    if let Some(rest) = line.strip_prefix("unknown variant ") {
+        let (value, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let value = value.trim_matches('`');
+        return match expected_nb(expected) {
+            Some(known) => format!("ukjent verdi «{value}»; gyldige verdier: {known}"),
+            None => format!("ukjent verdi «{value}»"),
+        };
+    }
+    for (prefix, nb) in [
+        ("invalid type: ", "feil type"),
+        ("invalid value: ", "ugyldig verdi"),
+    ] {
+        if let Some(rest) = line.strip_prefix(prefix) {
+            let (found, expected) = rest.rsplit_once(", expected ").unwrap_or((rest, ""));
+            let found = found_nb(found);
+            let expected = expected_nb(expected).unwrap_or_else(|| expected.to_string());
+            return format!("{nb}: {found}, forventet {expected}");
+        }
+    }
+    if let Some(rest) = line.strip_prefix("duplicate key ") {
+        if let Some((key, table)) = rest.split_once(" in table ") {
+            return format!("nøkkelen {key} står mer enn én gang i tabellen {table}");
+        }
+        if let Some((key, _)) = rest.split_once(" in document root") {
+            return format!("nøkkelen {key} står mer enn én gang øverst i filen");
+        }
+        return format!("nøkkelen {rest} står mer enn én gang");
+    }
+    if let Some(rest) = line.strip_prefix("expected ") {
+        let rest = rest.replace("newline", "linjeskift");
+        return format!("forventet {}", rest.replace(" or ", " eller "));
+    }
+    let known = match line {
+        "wanted string or table" => "forventet tekst eller en tabell",
+        "number too large to fit in target type" => "tallet er for stort",
+        "number too small to fit in target type" => "tallet er for lite",
+        "invalid table header" => "ugyldig tabelloverskrift",
+        "invalid array header" => "ugyldig overskrift for tabelliste",
+        "invalid key" => "ugyldig nøkkel",
+        "invalid string" => "ugyldig tekstverdi",
+        "invalid basic string" | "invalid literal string" => "ugyldig tekstverdi",
+        "invalid multiline basic string" | "invalid multiline literal string" => {
+            "ugyldig tekstverdi over flere linjer"
+        }
+        "invalid integer" => "ugyldig heltall",
+        "invalid floating-point number" => "ugyldig desimaltall",
+        "invalid array" => "ugyldig liste",
+        "invalid inline table" => "ugyldig tabell på én linje",
+        "unclosed array" => "listen er ikke lukket",
+        "unclosed table" => "tabellen er ikke lukket",
+        "invalid date-time" => "ugyldig dato og tid",
+        "missing key" => "nøkkel mangler",
+        _ => return line.to_string(),
+    };
+    known.to_string()
+}
+
+/// What serde found, e.g. `integer \`7\``, `string "90"`, `sequence`.
+fn found_nb(found: &str) -> String {
+    let kinds = [
+        ("integer ", "heltallet "),
+        ("floating point ", "desimaltallet "),
+        ("string ", "teksten "),
+        ("boolean ", "sannhetsverdien "),
+    ];
+    for (en, nb) in kinds {
+        if let Some(value) = found.strip_prefix(en) {
+            let value = value.trim_matches(|c| c == '`' || c == '"');
+            return format!("{nb}«{value}»");
+        }
+    }
+    match found {
+        "sequence" => "en liste".to_string(),
+        "map" => "en tabell".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// What serde expected, e.g. "one of `a`, `b`", "`a` or `b`", "a string",
+/// "i64"; `None` when empty or not known.
+fn expected_nb(expected: &str) -> Option<String> {
+    if let Some(list) = expected.strip_prefix("one of ") {
+        return Some(list.to_string());
+    }
+    if expected.starts_with('`') {
+        return Some(expected.replace("` or `", "` eller `"));
+    }
+    let nb = match expected {
+        "a string" | "a borrowed string" => "tekst",
+        "path string" => "en sti som tekst",
+        "a boolean" => "true eller false",
+        "i8" | "i16" | "i32" | "i64" | "isize" => "et heltall",
+        "u8" | "u16" | "u32" | "u64" | "usize" => "et heltall som ikke er negativt",
+        "f32" | "f64" => "et tall",
+        "a sequence" => "en liste",
+        _ if expected.starts_with("struct ") => "en tabell",
+        _ if expected.starts_with("enum ") => "en av de gyldige verdiene",
+        _ => return None,
+    };
+    Some(nb.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{with_lang, Lang};
 
     #[test]
     fn the_offline_router_is_spelled_as_on_the_command_line_too() {
@@ -698,5 +863,113 @@ mod tests {
         assert_eq!((err[0].code, err[0].line), ("invalid_setting", Some(2)));
         let err = Settings::parse("[balance]\nmax_visits = 2\n", "s").unwrap_err();
         assert_eq!((err[0].code, err[0].line), ("invalid_setting", Some(2)));
+    }
+
+    /// The first problem of each text, as printed.
+    fn first_problems(texts: &[&str]) -> Vec<String> {
+        let first = |t: &&str| Settings::parse(t, "settings.toml").unwrap_err()[0].to_string();
+        texts.iter().map(first).collect()
+    }
+
+    const BAD: &[&str] = &[
+        "[costs]\nkm_rate = 5\n",
+        "[planning]\nmax_trip_days = 0\n",
+        "[work]\nday_start = \"25:00\"\n",
+        "[visits]\nminutes = \"90\"\n",
+        "[planning]\nearly_visit_method = \"later\"\n",
+        "[visits\n",
+        "[balance]\nmax_visits_per_week = 0\n",
+    ];
+
+    #[test]
+    fn settings_errors_in_bokmal() {
+        let p = with_lang(Lang::Nb, || first_problems(BAD));
+        let see =
+            "(tips: se README, avsnittet «Settings», for alle nøkler og standardverdiene deres)";
+        assert_eq!(
+            p[0],
+            format!(
+                "settings.toml:2:1: invalid_setting: ukjent nøkkel `km_rate`; gyldige nøkler her: \
+                 `km_rate_nok`, `rental_car_day_nok`, `rental_car_km_nok`, `staff_hour_nok`, \
+                 `hotel_night_nok`, `allowance_overnight_day_nok`, `allowance_day_trip_nok` {see}"
+            )
+        );
+        assert_eq!(
+            p[1],
+            "settings.toml: invalid_setting: planning.max_trip_days må være mellom 1 og 14 \
+             (tips: se README, avsnittet «Settings»)"
+        );
+        assert!(
+            p[2].contains(": invalid_setting: «25:00» er ikke et klokkeslett (TT:MM) (tips: se"),
+            "{}",
+            p[2]
+        );
+        assert!(
+            p[3].contains(": feil type: teksten «90», forventet et heltall (tips:"),
+            "{}",
+            p[3]
+        );
+        assert!(
+            p[4].contains(": ukjent verdi «later»; gyldige verdier: `auto`, `joint`, `insert` ("),
+            "{}",
+            p[4]
+        );
+        assert!(
+            p[5].contains(": ugyldig tabelloverskrift\nforventet `.`, `]` (tips:"),
+            "{}",
+            p[5]
+        );
+        assert!(
+            p[6].ends_with(
+                "balance.max_visits_per_week må være minst 1 (utelat nøkkelen for ingen grense) \
+                 (tips: se README, avsnittet «Settings»)"
+            ),
+            "{}",
+            p[6]
+        );
+    }
+
+    #[test]
+    fn settings_errors_in_english() {
+        let p = with_lang(Lang::En, || first_problems(BAD));
+        assert!(
+            p[0].starts_with(
+                "settings.toml:2:1: invalid_setting: unknown field `km_rate`, expected one of \
+                 `km_rate_nok`, "
+            ),
+            "{}",
+            p[0]
+        );
+        assert!(
+            p[0].ends_with("(hint: see README, section Settings, for every key and its default)")
+        );
+        assert_eq!(
+            p[1],
+            "settings.toml: invalid_setting: planning.max_trip_days must be between 1 and 14 \
+             (hint: see README, section Settings)"
+        );
+        assert!(
+            p[2].contains("\"25:00\" is not a time of day (HH:MM)"),
+            "{}",
+            p[2]
+        );
+        assert!(
+            p[3].contains("invalid type: string \"90\", expected i64"),
+            "{}",
+            p[3]
+        );
+    }
+
+    #[test]
+    fn toml_complaints_of_unknown_forms_stay_as_they_are() {
+        assert_eq!(toml_message_nb("something new"), "something new");
+        assert_eq!(
+            toml_message_nb("invalid value: integer `-2`, expected u32"),
+            "ugyldig verdi: heltallet «-2», forventet et heltall som ikke er negativt"
+        );
+        assert_eq!(
+            toml_message_nb("duplicate key `minutes` in table `visits`"),
+            "nøkkelen `minutes` står mer enn én gang i tabellen `visits`"
+        );
     }
 }

@@ -32,7 +32,7 @@ pub fn load(path: &Path, data: &Dataset) -> Result<History, Problems> {
         Problems(vec![Problem::new(
             &display,
             "unreadable_file",
-            e.to_string(),
+            crate::diagnostics::io_error(&e),
         )])
     })?;
     let register = xml::read_register(&text, &display).map_err(Problems)?;
@@ -181,5 +181,35 @@ impl History {
             Some(list) if !list.is_empty() => list.clone(),
             _ => data.children[child].last_visit.into_iter().collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{with_lang, Lang};
+
+    fn unreadable() -> String {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let data = crate::input::load_dataset(&dir.join("one_child"), None).unwrap();
+        let missing = dir.join("register/no_such_file.xml");
+        let problems = load(&missing, &data).unwrap_err();
+        assert_eq!(problems.codes(), vec!["unreadable_file"]);
+        problems.0[0].message.clone()
+    }
+
+    #[test]
+    fn an_unreadable_register_file_in_bokmal() {
+        assert_eq!(with_lang(Lang::Nb, unreadable), "filen finnes ikke");
+    }
+
+    #[test]
+    fn an_unreadable_register_file_in_english() {
+        let os = std::io::Error::from(std::io::ErrorKind::NotFound).to_string();
+        let message = with_lang(Lang::En, unreadable);
+        assert!(
+            message.contains("No such file") || message == os,
+            "{message}"
+        );
     }
 }

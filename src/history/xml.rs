@@ -32,6 +32,7 @@
 //! file.
 
 use crate::diagnostics::Problem;
+use crate::tr;
 use chrono::NaiveDate;
 use roxmltree::{Document, Node};
 
@@ -71,9 +72,21 @@ pub struct Register {
     pub frequencies: Vec<RegisterFrequency>,
 }
 
-const FREQUENCY_HINT: &str = "Kode=\"4\" is four follow-up visits a year (standard), \
-                              Kode=\"2\" two a year (reduced)";
-const DATE_HINT: &str = "write the date as YYYY-MM-DD, e.g. 2027-03-15";
+fn frequency_hint() -> String {
+    tr!(
+        "Kode=\"4\" is four follow-up visits a year (standard), \
+         Kode=\"2\" two a year (reduced)",
+        "Kode=\"4\" er fire oppfølgingsbesøk i året (standard), \
+         Kode=\"2\" to i året (redusert)"
+    )
+}
+
+fn date_hint() -> String {
+    tr!(
+        "write the date as YYYY-MM-DD, e.g. 2027-03-15",
+        "skriv datoen som ÅÅÅÅ-MM-DD, f.eks. 2027-03-15"
+    )
+}
 
 /// Reads a register extract. `display` is the file name as the user knows
 /// it, for the problems. Returns every problem found, each with line and
@@ -127,24 +140,31 @@ struct MeasureEnd {
 impl Reader<'_> {
     fn read_root(&mut self, root: Node) {
         if root.tag_name().name() != "Barnevern" {
-            let message = format!(
-                "the root element is <{}>, not <Barnevern>",
-                root.tag_name().name()
+            let name = root.tag_name().name();
+            let message = tr!(
+                "the root element is <{name}>, not <Barnevern>",
+                "rotelementet er <{name}>, ikke <Barnevern>"
             );
-            let hint = "this reader takes the child-welfare register's XML extract \
-                        (Barnevern_v4.xsd), whose root element is <Barnevern>";
-            self.report(root.range().start, "wrong_root", message, hint);
+            let hint = tr!(
+                "this reader takes the child-welfare register's XML extract \
+                 (Barnevern_v4.xsd), whose root element is <Barnevern>",
+                "her leses barnevernsregisterets XML-uttrekk \
+                 (Barnevern_v4.xsd), der rotelementet er <Barnevern>"
+            );
+            self.report(root.range().start, "wrong_root", message, &hint);
             return;
         }
         let cases: Vec<Node> = self.children(root, "Sak").collect();
         if cases.is_empty() {
-            let hint = "a register extract holds a <Sak> (one child's case) under <Barnevern>";
-            self.report(
-                root.range().start,
-                "no_case",
-                "<Barnevern> holds no <Sak>".to_string(),
-                hint,
+            let message = tr!(
+                "<Barnevern> holds no <Sak>",
+                "<Barnevern> inneholder ingen <Sak>"
             );
+            let hint = tr!(
+                "a register extract holds a <Sak> (one child's case) under <Barnevern>",
+                "et registeruttrekk har en <Sak> (ett barns sak) under <Barnevern>"
+            );
+            self.report(root.range().start, "no_case", message, &hint);
         }
         for sak in cases {
             self.read_case(sak);
@@ -173,30 +193,44 @@ impl Reader<'_> {
 
     /// `Sak/@Journalnummer`, or `None` after reporting why it cannot be used.
     fn case_id(&mut self, sak: Node) -> Option<String> {
-        let hint = "every <Sak> needs Journalnummer, the municipality's case number, \
-                    which this reader uses as the child's id";
+        let hint = tr!(
+            "every <Sak> needs Journalnummer, the municipality's case number, \
+             which this reader uses as the child's id",
+            "hver <Sak> må ha Journalnummer, kommunens saksnummer, \
+             som brukes som barnets id"
+        );
         let Some(attr) = sak.attribute_node("Journalnummer") else {
-            let message = "<Sak> has no Journalnummer".to_string();
-            self.report(sak.range().start, "missing_case_id", message, hint);
+            let message = tr!("<Sak> has no Journalnummer", "<Sak> mangler Journalnummer");
+            self.report(sak.range().start, "missing_case_id", message, &hint);
             return None;
         };
         let id = attr.value().trim();
         if id.is_empty() {
-            let message = "<Sak> has an empty Journalnummer".to_string();
-            self.report(attr.range().start, "missing_case_id", message, hint);
+            let message = tr!(
+                "<Sak> has an empty Journalnummer",
+                "<Sak> har et tomt Journalnummer"
+            );
+            self.report(attr.range().start, "missing_case_id", message, &hint);
             return None;
         }
         if id.len() == 11 && id.bytes().all(|b| b.is_ascii_digit()) {
-            let message = "Journalnummer has 11 digits, the shape of a national identity \
-                           number; it is not kept"
-                .to_string();
-            let hint = "use the case number from the case system, never a fødselsnummer \
-                        or D-number";
+            let message = tr!(
+                "Journalnummer has 11 digits, the shape of a national identity \
+                 number; it is not kept",
+                "Journalnummer har 11 sifre, samme form som et fødselsnummer; \
+                 det blir ikke lest inn"
+            );
+            let hint = tr!(
+                "use the case number from the case system, never a fødselsnummer \
+                 or D-number",
+                "bruk saksnummeret fra fagsystemet, aldri et fødselsnummer \
+                 eller D-nummer"
+            );
             self.report(
                 attr.range().start,
                 "case_id_like_national_id",
                 message,
-                hint,
+                &hint,
             );
             return None;
         }
@@ -251,26 +285,37 @@ impl Reader<'_> {
         for pair in frequencies.windows(2) {
             if let [a, b] = pair {
                 if a.from == b.from {
-                    let message = format!(
-                        "this Hyppighet starts on the same day as the one on line {} \
+                    let line = a.line;
+                    let message = tr!(
+                        "this Hyppighet starts on the same day as the one on line {line} \
                          in the same measure",
-                        a.line
+                        "denne Hyppighet starter samme dag som den på linje {line} \
+                         i samme tiltak"
                     );
-                    let hint = "a measure's Hyppighet elements each start on their own day; \
-                                remove the duplicate";
-                    self.report(b.at, "duplicate_frequency_start", message, hint);
+                    let hint = tr!(
+                        "a measure's Hyppighet elements each start on their own day; \
+                         remove the duplicate",
+                        "Hyppighet-elementene i et tiltak må starte på hver sin dag; \
+                         fjern duplikatet"
+                    );
+                    self.report(b.at, "duplicate_frequency_start", message, &hint);
                 }
             }
         }
         if let Some(end) = &end {
             for f in frequencies.iter().filter(|f| f.from > end.date) {
-                let message = format!(
-                    "the measure ends (Konklusjon SluttDato) before the Hyppighet on line {} starts",
-                    f.line
+                let line = f.line;
+                let message = tr!(
+                    "the measure ends (Konklusjon SluttDato) before the Hyppighet on line {line} starts",
+                    "tiltaket slutter (Konklusjon SluttDato) før Hyppighet på linje {line} starter"
                 );
-                let hint = "a measure ends (Konklusjon SluttDato) on or after the day each of its \
-                            Hyppighet starts; check both dates";
-                self.report(end.at, "end_before_start", message, hint);
+                let hint = tr!(
+                    "a measure ends (Konklusjon SluttDato) on or after the day each of its \
+                     Hyppighet starts; check both dates",
+                    "et tiltak kan ikke slutte (Konklusjon SluttDato) før noen av dets \
+                     Hyppighet starter; sjekk begge datoene"
+                );
+                self.report(end.at, "end_before_start", message, &hint);
             }
         }
         let Some(child_id) = child_id else {
@@ -314,12 +359,12 @@ impl Reader<'_> {
     /// `Hyppighet/@Kode` as visits a year.
     fn frequency_code(&mut self, hyppighet: Node) -> Option<u8> {
         let Some(attr) = hyppighet.attribute_node("Kode") else {
-            let message = "<Hyppighet> has no Kode".to_string();
+            let message = tr!("<Hyppighet> has no Kode", "<Hyppighet> mangler Kode");
             self.report(
                 hyppighet.range().start,
                 "invalid_frequency",
                 message,
-                FREQUENCY_HINT,
+                &frequency_hint(),
             );
             return None;
         };
@@ -329,16 +374,19 @@ impl Reader<'_> {
             other => {
                 // A short code is safe to quote; a long value might be anything.
                 let shown = if other.chars().count() <= 3 {
-                    format!(" \"{other}\"")
+                    tr!(" \"{other}\"", " «{other}»")
                 } else {
                     String::new()
                 };
-                let message = format!("Hyppighet Kode{shown} is neither 4 nor 2");
+                let message = tr!(
+                    "Hyppighet Kode{shown} is neither 4 nor 2",
+                    "Hyppighet Kode{shown} er verken 4 eller 2"
+                );
                 self.report(
                     attr.range().start,
                     "invalid_frequency",
                     message,
-                    FREQUENCY_HINT,
+                    &frequency_hint(),
                 );
                 None
             }
@@ -349,22 +397,31 @@ impl Reader<'_> {
     fn date(&mut self, node: Node, name: &str) -> Option<NaiveDate> {
         let element = node.tag_name().name();
         let Some(attr) = node.attribute_node(name) else {
-            let message = format!("<{element}> has no {name}");
-            let hint = format!("add {name}=\"YYYY-MM-DD\"");
+            let message = tr!("<{element}> has no {name}", "<{element}> mangler {name}");
+            let hint = tr!(
+                "add {name}=\"YYYY-MM-DD\"",
+                "legg til {name}=\"ÅÅÅÅ-MM-DD\""
+            );
             self.report(node.range().start, "missing_date", message, &hint);
             return None;
         };
         if attr.value().trim().is_empty() {
-            let message = format!("{name} on <{element}> is empty");
-            self.report(attr.range().start, "missing_date", message, DATE_HINT);
+            let message = tr!(
+                "{name} on <{element}> is empty",
+                "{name} på <{element}> er tom"
+            );
+            self.report(attr.range().start, "missing_date", message, &date_hint());
             return None;
         }
         match parse_date(attr.value()) {
             Ok(date) => Some(date),
             Err(hint) => {
                 // The value is not quoted: the file is personal data.
-                let message = format!("{name} on <{element}> is not a date (YYYY-MM-DD)");
-                self.report(attr.range().start, "invalid_date", message, hint);
+                let message = tr!(
+                    "{name} on <{element}> is not a date (YYYY-MM-DD)",
+                    "{name} på <{element}> er ikke en dato (ÅÅÅÅ-MM-DD)"
+                );
+                self.report(attr.range().start, "invalid_date", message, &hint);
                 None
             }
         }
@@ -406,7 +463,7 @@ fn is_deleted(node: Node) -> bool {
 
 /// A strict `YYYY-MM-DD` date (surrounding blanks allowed, as `xs:date`
 /// collapses them). The error is a hint that quotes nothing from the value.
-fn parse_date(value: &str) -> Result<NaiveDate, &'static str> {
+fn parse_date(value: &str) -> Result<NaiveDate, String> {
     let value = value.trim();
     let b = value.as_bytes();
     let shaped = b.len() == 10
@@ -415,9 +472,14 @@ fn parse_date(value: &str) -> Result<NaiveDate, &'static str> {
             _ => c.is_ascii_digit(),
         });
     if !shaped {
-        return Err(DATE_HINT);
+        return Err(date_hint());
     }
-    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| "there is no such day in the calendar")
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
+        tr!(
+            "there is no such day in the calendar",
+            "datoen finnes ikke i kalenderen"
+        )
+    })
 }
 
 /// The parser's complaint as a problem at the parser's position. Messages
@@ -435,32 +497,94 @@ fn not_xml(display: &str, e: &roxmltree::Error, lines: &LineIndex) -> Problem {
         (u64::from(pos.row), u64::from(pos.col))
     };
     let what = match e {
-        E::NoRootNode => "there is no root element".to_string(),
-        E::UnclosedRootNode | E::UnexpectedEndOfStream => {
-            "the file ends before the root element is closed".to_string()
-        }
-        E::UnknownEntityReference(..) | E::MalformedEntityReference(_) => {
-            "an `&` that starts no known entity".to_string()
-        }
-        E::NonXmlChar(..) => "a character that XML does not allow".to_string(),
-        E::DtdDetected => "a DTD (<!DOCTYPE ...>), which the register does not use".to_string(),
-        E::EntityResolver(..) => "an external entity".to_string(),
-        other => other
-            .to_string()
-            .replace(&format!(" at {}", other.pos()), ""),
+        E::NoRootNode => tr!("there is no root element", "det finnes ikke noe rotelement"),
+        E::UnclosedRootNode | E::UnexpectedEndOfStream => tr!(
+            "the file ends before the root element is closed",
+            "filen slutter før rotelementet er lukket"
+        ),
+        E::UnknownEntityReference(..) | E::MalformedEntityReference(_) => tr!(
+            "an `&` that starts no known entity",
+            "en `&` som ikke innleder noen kjent entitet"
+        ),
+        E::NonXmlChar(..) => tr!(
+            "a character that XML does not allow",
+            "et tegn som XML ikke tillater"
+        ),
+        E::DtdDetected => tr!(
+            "a DTD (<!DOCTYPE ...>), which the register does not use",
+            "en DTD (<!DOCTYPE ...>), som registeret ikke bruker"
+        ),
+        E::EntityResolver(..) => tr!("an external entity", "en ekstern entitet"),
+        other => match crate::i18n::current() {
+            crate::i18n::Lang::En => other
+                .to_string()
+                .replace(&format!(" at {}", other.pos()), ""),
+            crate::i18n::Lang::Nb => parser_detail_nb(other),
+        },
     };
     let hint = match e {
         E::UnknownEntityReference(..) | E::MalformedEntityReference(_) => {
-            "write a literal & as &amp;"
+            tr!("write a literal & as &amp;", "skriv tegnet & som &amp;")
         }
-        E::UnclosedRootNode | E::UnexpectedEndOfStream => {
-            "the file may be cut short; export it again from the case system"
-        }
-        _ => "the file must be the register's XML extract (Barnevern_v4.xsd)",
+        E::UnclosedRootNode | E::UnexpectedEndOfStream => tr!(
+            "the file may be cut short; export it again from the case system",
+            "filen kan være avkuttet; eksporter den på nytt fra fagsystemet"
+        ),
+        _ => tr!(
+            "the file must be the register's XML extract (Barnevern_v4.xsd)",
+            "filen må være registerets XML-uttrekk (Barnevern_v4.xsd)"
+        ),
     };
-    Problem::new(display, "not_xml", format!("not well-formed XML: {what}"))
+    let message = tr!("not well-formed XML: {what}", "ugyldig XML: {what}");
+    Problem::new(display, "not_xml", message)
         .at(line, column)
         .hint(hint)
+}
+
+/// The XML parser's other complaints in bokmål (its own text is English).
+/// Names and characters are quoted as the parser quotes them.
+fn parser_detail_nb(e: &roxmltree::Error) -> String {
+    use roxmltree::Error as E;
+    match e {
+        E::InvalidXmlPrefixUri(_) => "prefikset «xml» er knyttet til feil URI".to_string(),
+        E::UnexpectedXmlUri(_) => {
+            "URI-en til navnerommet «xml» er brukt med et annet prefiks".to_string()
+        }
+        E::UnexpectedXmlnsUri(_) => "URI-en til «xmlns» kan ikke deklareres".to_string(),
+        E::InvalidElementNamePrefix(_) => {
+            "prefikset «xmlns» kan ikke brukes på et element".to_string()
+        }
+        E::DuplicatedNamespace(name, _) => format!("navnerommet «{name}» er allerede definert"),
+        E::UnknownNamespace(name, _) => format!("ukjent navneromsprefiks «{name}»"),
+        E::UnexpectedCloseTag(expected, actual, _) => {
+            format!("forventet sluttaggen </{expected}>, ikke </{actual}>")
+        }
+        E::UnexpectedEntityCloseTag(_) => "uventet sluttagg".to_string(),
+        E::EntityReferenceLoop(_) => "mulig sløyfe i entitetsreferanser".to_string(),
+        E::InvalidAttributeValue(_) => "et «<» i en attributtverdi".to_string(),
+        E::DuplicatedAttribute(name, _) => format!("attributtet «{name}» står to ganger"),
+        E::UnexpectedDeclaration(_) => "en XML-deklarasjon på feil sted".to_string(),
+        E::NodesLimitReached => "for mange noder".to_string(),
+        E::AttributesLimitReached => "for mange attributter".to_string(),
+        E::NamespacesLimitReached => "for mange navnerom".to_string(),
+        E::InvalidName(_) => "et ugyldig navn".to_string(),
+        E::InvalidChar(expected, actual, _) => {
+            let (expected, actual) = (*expected as char, *actual as char);
+            format!("forventet «{expected}», ikke «{actual}»")
+        }
+        E::InvalidChar2(expected, actual, _) => {
+            let actual = *actual as char;
+            format!("forventet {expected}, ikke «{actual}»")
+        }
+        E::InvalidString(expected, _) => format!("forventet «{expected}»"),
+        E::InvalidExternalID(_) => "ugyldig ExternalID".to_string(),
+        E::InvalidComment(_) => "en kommentar som inneholder «--»".to_string(),
+        E::InvalidCharacterData(_) => "«]]>» i tegndata".to_string(),
+        E::UnknownToken(_) => "ukjent innhold".to_string(),
+        other => other
+            .to_string()
+            .replace(&format!(" at {}", other.pos()), ""),
+    }
 }
 
 /// Byte offsets to 1-based line and character column.
@@ -493,6 +617,7 @@ impl<'a> LineIndex<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{with_lang, Lang};
     use proptest::prelude::*;
 
     const VALID: &str = include_str!("../../tests/fixtures/register/valid.xml");
@@ -793,6 +918,73 @@ mod tests {
         }
         // Only the prefixes that keep `</Barnevern>` whole are complete.
         assert_eq!(oks, 2);
+    }
+
+    #[test]
+    fn register_problems_in_bokmal() {
+        // Problems print in the language of the moment, so print them here.
+        let read = |file| {
+            with_lang(Lang::Nb, || {
+                let problems = read_fixture(file).unwrap_err();
+                let printed: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+                (problems, printed)
+            })
+        };
+        assert_eq!(
+            read("bad_frequency.xml").1[0],
+            "bad_frequency.xml:14:93: invalid_frequency: Hyppighet Kode «3» er verken 4 eller 2 \
+             (tips: Kode=\"4\" er fire oppfølgingsbesøk i året (standard), Kode=\"2\" to i året \
+             (redusert))"
+        );
+        assert_eq!(
+            read("not_xml.xml").1[0],
+            "not_xml.xml:6:5: not_xml: ugyldig XML: forventet sluttaggen </Sak>, ikke </Sakk> \
+             (tips: filen må være registerets XML-uttrekk (Barnevern_v4.xsd))"
+        );
+        let (two, _) = read("two_problems.xml");
+        assert_eq!(
+            two[1].message,
+            "UtfortDato på <Utfort> er ikke en dato (ÅÅÅÅ-MM-DD)"
+        );
+        assert_eq!(
+            two[1].hint.as_deref(),
+            Some("datoen finnes ikke i kalenderen")
+        );
+        let (missing, _) = read("missing_case_id.xml");
+        assert_eq!(missing[0].message, "<Sak> mangler Journalnummer");
+        let (root, _) = read("wrong_root.xml");
+        assert!(
+            root[0].message.starts_with("rotelementet er <"),
+            "{:?}",
+            root[0]
+        );
+        let cut = with_lang(Lang::Nb, || {
+            let problems = read_register("<Barnevern>\n<Sak>", "x.xml").unwrap_err();
+            problems[0].to_string()
+        });
+        assert_eq!(
+            cut,
+            "x.xml:2:6: not_xml: ugyldig XML: filen slutter før rotelementet er lukket \
+             (tips: filen kan være avkuttet; eksporter den på nytt fra fagsystemet)"
+        );
+    }
+
+    #[test]
+    fn register_problems_in_english() {
+        let (missing, two) = with_lang(Lang::En, || {
+            let missing = read_fixture("missing_case_id.xml").unwrap_err()[0].to_string();
+            (missing, read_fixture("two_problems.xml").unwrap_err())
+        });
+        assert_eq!(
+            missing,
+            "missing_case_id.xml:5:5: missing_case_id: <Sak> has no Journalnummer \
+             (hint: every <Sak> needs Journalnummer, the municipality's case number, which this \
+             reader uses as the child's id)"
+        );
+        assert_eq!(
+            two[1].message,
+            "UtfortDato on <Utfort> is not a date (YYYY-MM-DD)"
+        );
     }
 
     proptest! {

@@ -9,6 +9,7 @@
 use super::table::{Row, Table};
 use crate::diagnostics::{Problem, Problems};
 use crate::model::LatLon;
+use crate::tr;
 use chrono::NaiveDate;
 
 /// The fields of one well-formed row, with problem reporting.
@@ -64,8 +65,11 @@ impl<'a> Cells<'a> {
             self.report(
                 name,
                 "empty_value",
-                format!("`{name}` is empty"),
-                format!("every row needs a value for `{name}`"),
+                tr!("`{name}` is empty", "`{name}` er tomt"),
+                tr!(
+                    "every row needs a value for `{name}`",
+                    "hver rad må ha en verdi i `{name}`"
+                ),
             );
             return None;
         }
@@ -78,7 +82,10 @@ impl<'a> Cells<'a> {
         match parse_decimal(value, self.table.decimal_comma()) {
             Ok(n) => Some(n),
             Err(hint) => {
-                let message = format!("`{name}` \"{value}\" is not a number");
+                let message = tr!(
+                    "`{name}` \"{value}\" is not a number",
+                    "`{name}` «{value}» er ikke et tall"
+                );
                 self.report(name, "invalid_number", message, hint);
                 None
             }
@@ -104,7 +111,10 @@ impl<'a> Cells<'a> {
         match parse_date(value) {
             Ok(d) => Some(d),
             Err(hint) => {
-                let message = format!("`{name}` \"{value}\" is not a date (YYYY-MM-DD)");
+                let message = tr!(
+                    "`{name}` \"{value}\" is not a date (YYYY-MM-DD)",
+                    "`{name}` «{value}» er ikke en dato (ÅÅÅÅ-MM-DD)"
+                );
                 self.report(name, "invalid_date", message, hint);
                 None
             }
@@ -116,15 +126,31 @@ impl<'a> Cells<'a> {
         let lat = self.number("lat");
         let lon = self.number("lon");
         if let Some(lat) = lat.filter(|v| !(-90.0..=90.0).contains(v)) {
-            let hint = "latitude lies between -90 and 90 (Norway: 57 to 72); \
-                        check that lat and lon are not swapped";
-            let message = format!("lat {lat} is out of range");
-            self.report("lat", "lat_out_of_range", message, hint.to_string());
+            let hint = tr!(
+                "latitude lies between -90 and 90 (Norway: 57 to 72); \
+                 check that lat and lon are not swapped",
+                "breddegraden ligger mellom -90 og 90 (Norge: 57 til 72); \
+                 sjekk at lat og lon ikke er byttet om"
+            );
+            // Bokmål quotes the value as written in the file.
+            let written = self.raw("lat").0;
+            let message = tr!(
+                "lat {lat} is out of range",
+                "lat «{written}» er utenfor gyldig område"
+            );
+            self.report("lat", "lat_out_of_range", message, hint);
         }
         if let Some(lon) = lon.filter(|v| !(-180.0..=180.0).contains(v)) {
-            let hint = "longitude lies between -180 and 180 (Norway: 4 to 32)";
-            let message = format!("lon {lon} is out of range");
-            self.report("lon", "lon_out_of_range", message, hint.to_string());
+            let hint = tr!(
+                "longitude lies between -180 and 180 (Norway: 4 to 32)",
+                "lengdegraden ligger mellom -180 og 180 (Norge: 4 til 32)"
+            );
+            let written = self.raw("lon").0;
+            let message = tr!(
+                "lon {lon} is out of range",
+                "lon «{written}» er utenfor gyldig område"
+            );
+            self.report("lon", "lon_out_of_range", message, hint);
         }
         let (lat, lon) = (lat?, lon?);
         let in_range = (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon);
@@ -138,16 +164,26 @@ impl<'a> Cells<'a> {
 /// is a hint for the user.
 pub fn parse_decimal(value: &str, decimal_comma: bool) -> Result<f64, String> {
     let example = if decimal_comma { "63,43" } else { "63.43" };
-    let plain_hint = || format!("write a plain number such as {example}");
+    let plain_hint = || {
+        tr!(
+            "write a plain number such as {example}",
+            "skriv et desimaltall som {example}"
+        )
+    };
     let normalised = if value.contains(',') {
         if !decimal_comma {
-            return Err(format!(
-                "this file uses ',' between values, so write a decimal point: {}",
-                value.replace(',', ".")
+            let fixed = value.replace(',', ".");
+            return Err(tr!(
+                "this file uses ',' between values, so write a decimal point: {fixed}",
+                "denne filen skiller verdiene med «,», så bruk punktum som desimaltegn: {fixed}"
             ));
         }
         if value.contains('.') || value.matches(',').count() > 1 {
-            return Err(format!("{}, without thousands separators", plain_hint()));
+            let plain = plain_hint();
+            return Err(tr!(
+                "{plain}, without thousands separators",
+                "{plain}, uten tusenskilletegn"
+            ));
         }
         value.replace(',', ".")
     } else {
@@ -178,11 +214,20 @@ pub fn parse_date(value: &str) -> Result<NaiveDate, String> {
         if let Ok(d) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
             return Ok(d);
         }
-        return Err("there is no such day in the calendar".to_string());
+        return Err(tr!(
+            "there is no such day in the calendar",
+            "datoen finnes ikke i kalenderen"
+        ));
     }
     match guess_date(value) {
-        Some(d) => Err(format!("write {}", d.format("%Y-%m-%d"))),
-        None => Err("write the date as YYYY-MM-DD, e.g. 2027-03-15".to_string()),
+        Some(d) => {
+            let strict = d.format("%Y-%m-%d");
+            Err(tr!("write {strict}", "skriv {strict}"))
+        }
+        None => Err(tr!(
+            "write the date as YYYY-MM-DD, e.g. 2027-03-15",
+            "skriv datoen som ÅÅÅÅ-MM-DD, f.eks. 2027-03-15"
+        )),
     }
 }
 
@@ -211,6 +256,7 @@ fn guess_date(value: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{with_lang, Lang};
 
     #[test]
     fn decimal_comma_only_with_semicolon_files() {
@@ -250,5 +296,54 @@ mod tests {
             .contains("no such day"));
         assert!(parse_date("mars").unwrap_err().contains("YYYY-MM-DD"));
         assert!(parse_date("+2027-03-15").is_err());
+    }
+
+    #[test]
+    fn hints_for_numbers_and_dates_in_bokmal() {
+        with_lang(Lang::Nb, || {
+            assert_eq!(
+                parse_decimal("6x", true).unwrap_err(),
+                "skriv et desimaltall som 63,43"
+            );
+            assert_eq!(
+                parse_decimal("1.234,5", true).unwrap_err(),
+                "skriv et desimaltall som 63,43, uten tusenskilletegn"
+            );
+            assert_eq!(
+                parse_decimal("63,43", false).unwrap_err(),
+                "denne filen skiller verdiene med «,», så bruk punktum som desimaltegn: 63.43"
+            );
+            assert_eq!(
+                parse_date("2027-02-30").unwrap_err(),
+                "datoen finnes ikke i kalenderen"
+            );
+            assert_eq!(parse_date("15.03.2027").unwrap_err(), "skriv 2027-03-15");
+            assert_eq!(
+                parse_date("mars").unwrap_err(),
+                "skriv datoen som ÅÅÅÅ-MM-DD, f.eks. 2027-03-15"
+            );
+        });
+    }
+
+    #[test]
+    fn hints_for_numbers_and_dates_in_english() {
+        with_lang(Lang::En, || {
+            assert_eq!(
+                parse_decimal("6x", false).unwrap_err(),
+                "write a plain number such as 63.43"
+            );
+            assert_eq!(
+                parse_decimal("1,2,3", true).unwrap_err(),
+                "write a plain number such as 63,43, without thousands separators"
+            );
+            assert_eq!(
+                parse_date("2027-02-30").unwrap_err(),
+                "there is no such day in the calendar"
+            );
+            assert_eq!(
+                parse_date("mars").unwrap_err(),
+                "write the date as YYYY-MM-DD, e.g. 2027-03-15"
+            );
+        });
     }
 }

@@ -23,6 +23,7 @@ mod tests;
 use crate::diagnostics::{Problem, Problems};
 use crate::model::Dataset;
 use crate::settings::Settings;
+use crate::tr;
 use keys::Keys;
 use rows::{CaseworkerRefs, ABSENCES, CASEWORKERS, CHILDREN, OFFICES};
 use std::path::Path;
@@ -100,10 +101,12 @@ fn load_settings(
         Some(path) => {
             let display = path.display().to_string();
             if !path.exists() {
-                problems.push(
-                    Problem::new(&display, "missing_file", format!("{display} was not found"))
-                        .hint("check the path given for the settings file"),
+                let message = tr!("{display} was not found", "fant ikke {display}");
+                let hint = tr!(
+                    "check the path given for the settings file",
+                    "sjekk stien som er oppgitt til innstillingsfilen"
                 );
+                problems.push(Problem::new(&display, "missing_file", message).hint(hint));
                 return None;
             }
             (path.to_path_buf(), display)
@@ -134,11 +137,16 @@ fn require_rows(
     problems: &mut Problems,
 ) {
     if let Some(t) = table.filter(|t| t.rows.is_empty()) {
-        problems.push(
-            Problem::new(t.file, code, format!("{} lists no {what}s", t.file)).hint(format!(
-                "add at least one {what}, one per row below the header"
-            )),
+        let file = t.file;
+        let (noun, nouns) = keys::nb_noun(what);
+        // Kontor is neuter, saksbehandler masculine or feminine.
+        let one = if noun == "kontor" { "ett" } else { "én" };
+        let message = tr!("{file} lists no {what}s", "{file} har ingen {nouns}");
+        let hint = tr!(
+            "add at least one {what}, one per row below the header",
+            "legg til minst {one} {noun}, {one} per rad under overskriftsraden"
         );
+        problems.push(Problem::new(file, code, message).hint(hint));
     }
 }
 

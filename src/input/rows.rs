@@ -14,6 +14,7 @@ use crate::diagnostics::Problems;
 use crate::model::{
     Absence, Caseworker, CaseworkerId, Child, ChildId, Frequency, Office, OfficeId, Placement,
 };
+use crate::tr;
 
 pub use crate::contract::{
     ABSENCES, ABSENCE_COLUMNS, CASEWORKERS, CASEWORKER_COLUMNS, CHILDREN, CHILD_COLUMNS, OFFICES,
@@ -94,19 +95,29 @@ pub fn caseworkers(
         if let Some(value) = fte.filter(|f| !(*f > 0.0 && *f <= 1.0)) {
             // 10..=100 is most likely a percentage.
             let hint = if (10.0..=100.0).contains(&value) {
-                format!(
-                    "write the share of a full position: {} for {value} %",
-                    value / 100.0
+                let share = value / 100.0;
+                // Bokmål writes the share as this file needs it.
+                let share_nb = if table.decimal_comma() {
+                    share.to_string().replace('.', ",")
+                } else {
+                    share.to_string()
+                };
+                tr!(
+                    "write the share of a full position: {share} for {value} %",
+                    "skriv andelen av en hel stilling: {share_nb} for {value} %"
                 )
             } else {
-                "fte is the share of a full position: above 0 and at most 1".to_string()
+                tr!(
+                    "fte is the share of a full position: above 0 and at most 1",
+                    "fte er andelen av en hel stilling: over 0 og høyst 1"
+                )
             };
-            c.report(
-                "fte",
-                "fte_out_of_range",
-                format!("fte {value} is out of range"),
-                hint,
+            let written = c.optional_text("fte");
+            let message = tr!(
+                "fte {value} is out of range",
+                "fte «{written}» er utenfor gyldig område"
             );
+            c.report("fte", "fte_out_of_range", message, hint);
         }
         let (id, name, team, office_id, fte) = (id?, name?, team?, office_id?, fte?);
         if !c.ok {
@@ -138,7 +149,10 @@ fn resolve(
 ) -> Option<usize> {
     let found = keys.get(id);
     if found.is_none() {
-        let message = format!("`{column}` \"{id}\" is not in {file}");
+        let message = tr!(
+            "`{column}` \"{id}\" is not in {file}",
+            "`{column}` «{id}» finnes ikke i {file}"
+        );
         c.report(column, code, message, keys.known_hint(file));
     }
     found
@@ -156,9 +170,15 @@ pub fn absences(
         let reason = c.optional_text("reason");
         let (caseworker_id, from, to) = (caseworker_id?, from?, to?);
         if to < from {
-            let message = format!("the absence ends ({to}) before it starts ({from})");
-            let hint = "`from` is the first day away and `to` the last, both inclusive";
-            c.report("to", "absence_ends_before_start", message, hint.to_string());
+            let message = tr!(
+                "the absence ends ({to}) before it starts ({from})",
+                "fraværet slutter ({to}) før det begynner ({from})"
+            );
+            let hint = tr!(
+                "`from` is the first day away and `to` the last, both inclusive",
+                "`from` er første fraværsdag og `to` den siste, begge medregnet"
+            );
+            c.report("to", "absence_ends_before_start", message, hint);
         }
         if !c.ok {
             return None;
@@ -189,8 +209,14 @@ fn frequency(c: &mut Cells, decimal_comma: bool) -> Option<Frequency> {
     if let Some(f) = value.parse().ok().and_then(Frequency::from_visits_per_year) {
         return Some(f);
     }
-    let message = format!("visits_per_year \"{value}\" is not 4 or 2");
-    let hint = "write 4 (a visit every quarter) or 2 (every half-year)".to_string();
+    let message = tr!(
+        "visits_per_year \"{value}\" is not 4 or 2",
+        "visits_per_year «{value}» er verken 4 eller 2"
+    );
+    let hint = tr!(
+        "write 4 (a visit every quarter) or 2 (every half-year)",
+        "skriv 4 (ett besøk hvert kvartal) eller 2 (hvert halvår)"
+    );
     if parse_decimal(value, decimal_comma).is_ok() {
         c.report("visits_per_year", "invalid_visits_per_year", message, hint);
     } else {
@@ -256,18 +282,29 @@ fn child_caseworker(
     );
     let teams = refs.known_teams();
     if !teams.contains(&team) {
-        let message = format!("team \"{team}\" is no caseworker's team");
-        let hint = format!("use a team from {CASEWORKERS}: {}", teams.join(", "));
+        let message = tr!(
+            "team \"{team}\" is no caseworker's team",
+            "team «{team}» er ikke teamet til noen saksbehandler"
+        );
+        let known = teams.join(", ");
+        let hint = tr!(
+            "use a team from {CASEWORKERS}: {known}",
+            "bruk et team fra {CASEWORKERS}: {known}"
+        );
         c.report("team", "unknown_team", message, hint);
         return None;
     }
     let caseworker = caseworker?;
     let own_team = refs.team(caseworker);
     if own_team != team {
-        let message = format!(
-            "team \"{team}\" differs from caseworker {caseworker_id}'s team \"{own_team}\""
+        let message = tr!(
+            "team \"{team}\" differs from caseworker {caseworker_id}'s team \"{own_team}\"",
+            "team «{team}» er ikke teamet til saksbehandler {caseworker_id} («{own_team}»)"
         );
-        let hint = "fix the child's team or its caseworker_id".to_string();
+        let hint = tr!(
+            "fix the child's team or its caseworker_id",
+            "rett barnets team eller caseworker_id"
+        );
         c.report("team", "team_mismatch", message, hint);
         return None;
     }

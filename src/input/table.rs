@@ -10,7 +10,8 @@
 //! Line numbers are computed here from byte offsets rather than taken from
 //! `csv::Position::line()`, which lags behind when blank lines are skipped.
 
-use crate::diagnostics::{Problem, Problems};
+use crate::diagnostics::{io_error, Problem, Problems};
+use crate::tr;
 use std::io::ErrorKind;
 use std::path::Path;
 
@@ -71,14 +72,16 @@ fn read_text(dir: &Path, file: &'static str, problems: &mut Problems) -> Option<
     let bytes = match std::fs::read(dir.join(file)) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == ErrorKind::NotFound => {
-            problems.push(
-                Problem::new(file, "missing_file", format!("{file} was not found"))
-                    .hint("every dataset folder needs this file; it may hold only the header"),
+            let message = tr!("{file} was not found", "fant ikke {file}");
+            let hint = tr!(
+                "every dataset folder needs this file; it may hold only the header",
+                "hver datamappe må ha denne filen; den kan inneholde bare overskriftsraden"
             );
+            problems.push(Problem::new(file, "missing_file", message).hint(hint));
             return None;
         }
         Err(e) => {
-            problems.push(Problem::new(file, "unreadable_file", e.to_string()));
+            problems.push(Problem::new(file, "unreadable_file", io_error(&e)));
             return None;
         }
     };
@@ -87,14 +90,22 @@ fn read_text(dir: &Path, file: &'static str, problems: &mut Problems) -> Option<
         Err(e) => {
             let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = good.iter().filter(|b| **b == b'\n').count() as u64 + 1;
-            problems.push(
-                Problem::new(file, "unreadable_file", "the file is not UTF-8 text")
-                    .at_line(line)
-                    .hint("save it as UTF-8 (in Excel: \"CSV UTF-8\")"),
-            );
+            problems.push(not_utf8(file, line));
             None
         }
     }
+}
+
+/// `unreadable_file` for a file that is not UTF-8, at the first bad line.
+pub fn not_utf8(file: &str, line: u64) -> Problem {
+    let message = tr!("the file is not UTF-8 text", "filen er ikke UTF-8-tekst");
+    let hint = tr!(
+        "save it as UTF-8 (in Excel: \"CSV UTF-8\")",
+        "lagre den som UTF-8 (i Excel: «CSV UTF-8 (kommadelt)»)"
+    );
+    Problem::new(file, "unreadable_file", message)
+        .at_line(line)
+        .hint(hint)
 }
 
 /// Splits the text into header and rows. `None` only if the csv reader fails.
@@ -119,7 +130,9 @@ pub fn parse_table(file: &'static str, text: &str, problems: &mut Problems) -> O
             Ok(record) => record,
             Err(e) => {
                 let line = e.position().map(|p| lines.line_at(p.byte()));
-                let mut p = Problem::new(file, "unreadable_file", e.to_string());
+                let detail = e.to_string();
+                let message = tr!("{detail}", "filen kan ikke leses som CSV: {detail}");
+                let mut p = Problem::new(file, "unreadable_file", message);
                 p.line = line;
                 problems.push(p);
                 return None;
@@ -154,16 +167,19 @@ fn wrong_field_count(table: &Table, row: &Row) -> Problem {
     let sep = table.separator as char;
     // Point at the first field that is missing, or the first one too many.
     let column = have.min(want) as u64 + 1;
-    Problem::new(
-        table.file,
-        "wrong_field_count",
-        format!("this row has {have} fields but the header has {want}"),
-    )
-    .at(row.line, column)
-    .hint(format!(
+    let message = tr!(
+        "this row has {have} fields but the header has {want}",
+        "denne raden har {have} felt, men overskriftsraden har {want}"
+    );
+    let hint = tr!(
         "each row needs one value per header column, separated by '{sep}'; \
-         put a value containing '{sep}' in double quotes"
-    ))
+         put a value containing '{sep}' in double quotes",
+        "hver rad må ha én verdi per kolonne i overskriftsraden, skilt med «{sep}»; \
+         sett en verdi som inneholder «{sep}», i doble anførselstegn"
+    );
+    Problem::new(table.file, "wrong_field_count", message)
+        .at(row.line, column)
+        .hint(hint)
 }
 
 /// Reports required columns the header lacks, and required columns that
@@ -179,27 +195,32 @@ pub fn check_columns(table: &Table, required: &[&str], problems: &mut Problems) 
         if count == 0 {
             ok = false;
             let found = table.header.join(&(table.separator as char).to_string());
+            let message = tr!(
+                "the header has no column `{name}`",
+                "kolonnen `{name}` mangler i overskriftsraden"
+            );
+            let hint = tr!(
+                "add `{name}` to the header (found: {found})",
+                "legg `{name}` til i overskriftsraden (fant: {found})"
+            );
             problems.push(
-                Problem::new(
-                    table.file,
-                    "missing_column",
-                    format!("the header has no column `{name}`"),
-                )
-                .at_line(table.header_line)
-                .hint(format!("add `{name}` to the header (found: {found})")),
+                Problem::new(table.file, "missing_column", message)
+                    .at_line(table.header_line)
+                    .hint(hint),
             );
         } else if count > 1 {
             ok = false;
             let second = table.header.iter().enumerate().filter(|(_, h)| h == name);
             let column = second.map(|(i, _)| i as u64 + 1).nth(1).unwrap_or(1);
+            let message = tr!(
+                "the header has column `{name}` more than once",
+                "kolonnen `{name}` står mer enn én gang i overskriftsraden"
+            );
+            let hint = tr!("keep one of them", "behold bare én av dem");
             problems.push(
-                Problem::new(
-                    table.file,
-                    "duplicate_column",
-                    format!("the header has column `{name}` more than once"),
-                )
-                .at(table.header_line, column)
-                .hint("keep one of them"),
+                Problem::new(table.file, "duplicate_column", message)
+                    .at(table.header_line, column)
+                    .hint(hint),
             );
         }
     }
@@ -257,6 +278,7 @@ impl<'a> LineIndex<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{with_lang, Lang};
 
     fn parse(text: &str) -> (Table, Problems) {
         let mut problems = Problems::default();
@@ -326,5 +348,55 @@ mod tests {
         assert!(read_table(dir.path(), "latin1.csv", &[], &mut problems).is_none());
         assert_eq!(problems.codes(), vec!["missing_file", "unreadable_file"]);
         assert_eq!(problems.0[1].line, Some(2));
+    }
+
+    /// The problems of a header without `lat` and with `id` twice, a short
+    /// row, and a file that is not UTF-8, as printed.
+    fn printed() -> Vec<String> {
+        let mut problems = Problems::default();
+        let t = parse_table("t.csv", "id;id;lon\n1;2\n", &mut problems).unwrap();
+        check_columns(&t, &["id", "lat"], &mut problems);
+        problems.push(not_utf8("t.csv", 3));
+        problems.0.iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn header_and_row_problems_in_bokmal() {
+        let p = with_lang(Lang::Nb, printed);
+        assert_eq!(
+            p,
+            vec![
+                "t.csv:2:3: wrong_field_count: denne raden har 2 felt, men overskriftsraden har 3 \
+                 (tips: hver rad må ha én verdi per kolonne i overskriftsraden, skilt med «;»; \
+                 sett en verdi som inneholder «;», i doble anførselstegn)",
+                "t.csv:1:2: duplicate_column: kolonnen `id` står mer enn én gang i overskriftsraden \
+                 (tips: behold bare én av dem)",
+                "t.csv:1: missing_column: kolonnen `lat` mangler i overskriftsraden \
+                 (tips: legg `lat` til i overskriftsraden (fant: id;id;lon))",
+                "t.csv:3: unreadable_file: filen er ikke UTF-8-tekst \
+                 (tips: lagre den som UTF-8 (i Excel: «CSV UTF-8 (kommadelt)»))",
+            ]
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let mut problems = Problems::default();
+        with_lang(Lang::Nb, || {
+            read_table(dir.path(), "offices.csv", &[], &mut problems);
+        });
+        assert_eq!(problems.0[0].message, "fant ikke offices.csv");
+    }
+
+    #[test]
+    fn header_and_row_problems_in_english() {
+        let p = with_lang(Lang::En, printed);
+        assert_eq!(
+            p[2],
+            "t.csv:1: missing_column: the header has no column `lat` \
+             (hint: add `lat` to the header (found: id;id;lon))"
+        );
+        assert_eq!(
+            p[3],
+            "t.csv:3: unreadable_file: the file is not UTF-8 text \
+             (hint: save it as UTF-8 (in Excel: \"CSV UTF-8\"))"
+        );
     }
 }

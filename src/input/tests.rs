@@ -4,6 +4,7 @@
 
 use super::load_dataset;
 use crate::diagnostics::{Problem, Problems};
+use crate::i18n::{with_lang, Lang};
 use crate::model::{Dataset, Frequency, Placement};
 use chrono::NaiveDate;
 use std::path::Path;
@@ -397,4 +398,185 @@ fn bad_many_problems_fixture_reports_what_its_readme_lists() {
     let expected: Vec<&str> = readme.split('`').skip(1).step_by(2).collect();
     let problems = load_dataset(&dir, None).unwrap_err();
     assert_eq!(located(&problems), expected);
+}
+
+/// Each problem as printed.
+fn printed(problems: &Problems) -> Vec<String> {
+    problems.0.iter().map(|p| p.to_string()).collect()
+}
+
+#[test]
+fn bad_many_problems_fixture_reads_in_bokmal() {
+    let printed = with_lang(Lang::Nb, || {
+        printed(&load_dataset(&fixture("bad_many_problems"), None).unwrap_err())
+    });
+    assert_eq!(
+        printed,
+        [
+            "absences.csv:2:3: absence_ends_before_start: fraværet slutter (2027-07-05) før det \
+             begynner (2027-07-23) (tips: `from` er første fraværsdag og `to` den siste, begge \
+             medregnet)",
+            "caseworkers.csv:3:4: unknown_office: `office_id` «K3» finnes ikke i offices.csv \
+             (tips: bruk en id fra offices.csv (K1, K2); det skilles mellom store og små bokstaver)",
+            "caseworkers.csv:4:5: fte_out_of_range: fte «80» er utenfor gyldig område \
+             (tips: skriv andelen av en hel stilling: 0.8 for 80 %)",
+            "children.csv:2:9: invalid_date: `placed_since` «15.03.2024» er ikke en dato \
+             (ÅÅÅÅ-MM-DD) (tips: skriv 2024-03-15)",
+            "children.csv:3:8: invalid_visits_per_year: visits_per_year «3» er verken 4 eller 2 \
+             (tips: skriv 4 (ett besøk hvert kvartal) eller 2 (hvert halvår))",
+            "children.csv:4:2: team_mismatch: team «barn» er ikke teamet til saksbehandler S02 \
+             («ungdom») (tips: rett barnets team eller caseworker_id)",
+            "children.csv:5:1: duplicate_id: barn `B0001` finnes mer enn én gang \
+             (tips: id-en er allerede brukt på linje 2; hver id må være unik)",
+            "offices.csv:3:4: lon_out_of_range: lon «191.4954» er utenfor gyldig område \
+             (tips: lengdegraden ligger mellom -180 og 180 (Norge: 4 til 32))",
+        ]
+    );
+}
+
+#[test]
+fn bad_many_problems_fixture_reads_in_english() {
+    let printed = with_lang(Lang::En, || {
+        printed(&load_dataset(&fixture("bad_many_problems"), None).unwrap_err())
+    });
+    assert_eq!(
+        printed[2],
+        "caseworkers.csv:4:5: fte_out_of_range: fte 80 is out of range \
+         (hint: write the share of a full position: 0.8 for 80 %)"
+    );
+    assert_eq!(
+        printed[3],
+        "children.csv:2:9: invalid_date: `placed_since` \"15.03.2024\" is not a date \
+         (YYYY-MM-DD) (hint: write 2024-03-15)"
+    );
+    assert_eq!(
+        printed[5],
+        "children.csv:4:2: team_mismatch: team \"barn\" differs from caseworker S02's team \
+         \"ungdom\" (hint: fix the child's team or its caseworker_id)"
+    );
+}
+
+#[test]
+fn numbers_columns_and_references_in_bokmal() {
+    with_lang(Lang::Nb, || {
+        let row = "B0002,ungdom,S02,hybel,Skogn,63.7x,11.3,4,2025-01-15,";
+        let p = only_problem("children.csv", &children_with(2, row));
+        assert_eq!(p.message, "`lat` «63.7x» er ikke et tall");
+        assert_eq!(p.hint.as_deref(), Some("skriv et desimaltall som 63.43"));
+        let p = only_problem("offices.csv", "office_id,name,lat\nK1,T,63.4\n");
+        assert_eq!(p.message, "kolonnen `lon` mangler i overskriftsraden");
+        let unknown = "caseworker_id,from,to,reason\n\nS22,2027-07-05,2027-07-23,ferie\n";
+        let p = only_problem("absences.csv", unknown);
+        assert_eq!(
+            p.to_string(),
+            "absences.csv:3:1: unknown_caseworker: `caseworker_id` «S22» finnes ikke i \
+             caseworkers.csv (tips: bruk en id fra caseworkers.csv (S01, S02, S03); det skilles \
+             mellom store og små bokstaver)"
+        );
+        let row = "B0002,voksen,S02,hybel,Skogn,63.7,11.3,4,2025-01-15,";
+        let p = only_problem("children.csv", &children_with(2, row));
+        assert_eq!(
+            p.message,
+            "team «voksen» er ikke teamet til noen saksbehandler"
+        );
+        let p = only_problem("caseworkers.csv", "");
+        assert_eq!(
+            p.to_string(),
+            "caseworkers.csv: no_caseworkers: caseworkers.csv har ingen saksbehandlere \
+             (tips: legg til minst én saksbehandler, én per rad under overskriftsraden)"
+        );
+        let p = only_problem("offices.csv", "office_id,name,lat,lon\n");
+        assert_eq!(
+            p.hint.as_deref(),
+            Some("legg til minst ett kontor, ett per rad under overskriftsraden")
+        );
+    });
+}
+
+#[test]
+fn excel_files_get_hints_with_a_decimal_comma_in_bokmal() {
+    with_lang(Lang::Nb, || {
+        let offices = "office_id;name;lat;lon\nK1;Trondheim;63,43;10,39\nK2;S;64,01;191,5\n";
+        let p = only_problem("offices.csv", offices);
+        assert_eq!(p.message, "lon «191,5» er utenfor gyldig område");
+        let text = "caseworker_id;name;team;office_id;fte\nS01;A;barn;K1;1\n\
+                    S02;B;ungdom;K1;80\nS03;C;barn;K2;1\n";
+        let p = only_problem("caseworkers.csv", text);
+        assert_eq!(
+            p.hint.as_deref(),
+            Some("skriv andelen av en hel stilling: 0,8 for 80 %")
+        );
+    });
+}
+
+#[test]
+fn a_missing_settings_file_in_bokmal_and_english() {
+    let dir = folder(&[]);
+    let missing = Path::new("/nonexistent/x.toml");
+    let first = || load_dataset(dir.path(), Some(missing)).unwrap_err().0[0].to_string();
+    assert_eq!(
+        with_lang(Lang::Nb, first),
+        "/nonexistent/x.toml: missing_file: fant ikke /nonexistent/x.toml \
+         (tips: sjekk stien som er oppgitt til innstillingsfilen)"
+    );
+    assert_eq!(
+        with_lang(Lang::En, first),
+        "/nonexistent/x.toml: missing_file: /nonexistent/x.toml was not found \
+         (hint: check the path given for the settings file)"
+    );
+}
+
+/// The problems of a visits file with an unknown child, a bad date, an
+/// unknown caseworker and a bad status, as printed with the folder cut off.
+fn visit_problems() -> Vec<String> {
+    let dir = folder(&[]);
+    let data = load_dataset(dir.path(), None).unwrap();
+    let path = dir.path().join("visits_done.csv");
+    let text = "child_id,date,caseworker_id,status\n\
+                B0009,2027-01-10,S01,\n\
+                B0001,10.01.2027,S09,kanskje\n";
+    std::fs::write(&path, text).unwrap();
+    let problems = super::visits_done(&path, &data).unwrap_err();
+    let prefix = format!("{}:", path.display());
+    let each = printed(&problems).into_iter();
+    each.map(|p| p.replacen(&prefix, "visits_done.csv:", 1))
+        .collect()
+}
+
+#[test]
+fn visits_file_problems_in_bokmal() {
+    assert_eq!(
+        with_lang(Lang::Nb, visit_problems),
+        [
+            "visits_done.csv:2:1: unknown_child: `child_id` «B0009» finnes ikke i children.csv \
+             (tips: et besøk telles bare for barn i datasettet; sjekk id-en)",
+            "visits_done.csv:3:2: invalid_date: `date` «10.01.2027» er ikke en dato (ÅÅÅÅ-MM-DD) \
+             (tips: skriv 2027-01-10)",
+            "visits_done.csv:3:4: bad_value: `status` «kanskje» er verken done eller confirmed \
+             (tips: la feltet stå tomt eller skriv done (eller utført) for et gjennomført besøk, \
+             confirmed (eller bekreftet) for et planlagt besøk som er avtalt med hjemmet)",
+            "visits_done.csv:3:3: unknown_caseworker: `caseworker_id` «S09» finnes ikke i \
+             caseworkers.csv (tips: la feltet stå tomt hvis besøket ble gjort av noen utenfor \
+             avdelingen)",
+        ]
+    );
+}
+
+#[test]
+fn visits_file_problems_in_english() {
+    assert_eq!(
+        with_lang(Lang::En, visit_problems),
+        [
+            "visits_done.csv:2:1: unknown_child: `child_id` \"B0009\" is not in children.csv \
+             (hint: a visit is counted for a child of the dataset; check the id)",
+            "visits_done.csv:3:2: invalid_date: `date` \"10.01.2027\" is not a date (YYYY-MM-DD) \
+             (hint: write 2027-01-10)",
+            "visits_done.csv:3:4: bad_value: `status` \"kanskje\" is neither done nor confirmed \
+             (hint: leave it empty or write done for a visit made, confirmed for a planned visit \
+             agreed with the home)",
+            "visits_done.csv:3:3: unknown_caseworker: `caseworker_id` \"S09\" is not in \
+             caseworkers.csv (hint: leave it empty if the visit was made by someone outside the \
+             department)",
+        ]
+    );
 }

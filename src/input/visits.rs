@@ -13,10 +13,11 @@
 //! column.
 
 use super::fields::Cells;
-use super::table::{check_columns, parse_table};
-use crate::diagnostics::{Problem, Problems};
+use super::table::{check_columns, not_utf8, parse_table};
+use crate::diagnostics::{io_error, Problem, Problems};
 use crate::history::{DoneVisit, VisitStatus};
 use crate::model::Dataset;
+use crate::tr;
 use std::path::Path;
 
 pub const VISIT_COLUMNS: &[&str] = &["child_id", "date", "caseworker_id"];
@@ -33,16 +34,12 @@ pub fn visits_done(path: &Path, data: &Dataset) -> Result<Vec<DoneVisit>, Proble
             Err(e) => {
                 let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
                 let line = good.iter().filter(|b| **b == b'\n').count() as u64 + 1;
-                problems.push(
-                    Problem::new(display, "unreadable_file", "the file is not UTF-8 text")
-                        .at_line(line)
-                        .hint("save it as UTF-8 (in Excel: \"CSV UTF-8\")"),
-                );
+                problems.push(not_utf8(display, line));
                 return Err(problems);
             }
         },
         Err(e) => {
-            problems.push(Problem::new(display, "unreadable_file", e.to_string()));
+            problems.push(Problem::new(display, "unreadable_file", io_error(&e)));
             return Err(problems);
         }
     };
@@ -50,10 +47,12 @@ pub fn visits_done(path: &Path, data: &Dataset) -> Result<Vec<DoneVisit>, Proble
         return Err(problems);
     };
     if table.header.is_empty() {
-        problems.push(
-            Problem::new(display, "missing_column", "the file is empty")
-                .hint("the first line names the columns: child_id,date,caseworker_id"),
+        let message = tr!("the file is empty", "filen er tom");
+        let hint = tr!(
+            "the first line names the columns: child_id,date,caseworker_id",
+            "første linje skal inneholde kolonnenavnene: child_id,date,caseworker_id"
         );
+        problems.push(Problem::new(display, "missing_column", message).hint(hint));
         return Err(problems);
     }
     if !check_columns(&table, VISIT_COLUMNS, &mut problems) {
@@ -72,12 +71,16 @@ pub fn visits_done(path: &Path, data: &Dataset) -> Result<Vec<DoneVisit>, Proble
             "" | "done" | "utført" | "utfort" => Some(VisitStatus::Done),
             "confirmed" | "bekreftet" => Some(VisitStatus::Confirmed),
             other => {
-                c.report(
-                    "status",
-                    "bad_value",
-                    format!("`status` \"{other}\" is neither done nor confirmed"),
-                    "leave it empty or write done for a visit made, confirmed for a planned visit agreed with the home".into(),
+                let message = tr!(
+                    "`status` \"{other}\" is neither done nor confirmed",
+                    "`status` «{other}» er verken done eller confirmed"
                 );
+                let hint = tr!(
+                    "leave it empty or write done for a visit made, confirmed for a planned visit agreed with the home",
+                    "la feltet stå tomt eller skriv done (eller utført) for et gjennomført besøk, \
+                     confirmed (eller bekreftet) for et planlagt besøk som er avtalt med hjemmet"
+                );
+                c.report("status", "bad_value", message, hint);
                 None
             }
         };
@@ -85,12 +88,15 @@ pub fn visits_done(path: &Path, data: &Dataset) -> Result<Vec<DoneVisit>, Proble
         let child = child_id.and_then(|id| {
             let found = children.get(id).copied();
             if found.is_none() {
-                c.report(
-                    "child_id",
-                    "unknown_child",
-                    format!("`child_id` \"{id}\" is not in children.csv"),
-                    "a visit is counted for a child of the dataset; check the id".into(),
+                let message = tr!(
+                    "`child_id` \"{id}\" is not in children.csv",
+                    "`child_id` «{id}» finnes ikke i children.csv"
                 );
+                let hint = tr!(
+                    "a visit is counted for a child of the dataset; check the id",
+                    "et besøk telles bare for barn i datasettet; sjekk id-en"
+                );
+                c.report("child_id", "unknown_child", message, hint);
             }
             found
         });
@@ -99,12 +105,15 @@ pub fn visits_done(path: &Path, data: &Dataset) -> Result<Vec<DoneVisit>, Proble
         } else {
             let found = caseworkers.get(caseworker_id).copied();
             if found.is_none() {
-                c.report(
-                    "caseworker_id",
-                    "unknown_caseworker",
-                    format!("`caseworker_id` \"{caseworker_id}\" is not in caseworkers.csv"),
-                    "leave it empty if the visit was made by someone outside the department".into(),
+                let message = tr!(
+                    "`caseworker_id` \"{caseworker_id}\" is not in caseworkers.csv",
+                    "`caseworker_id` «{caseworker_id}» finnes ikke i caseworkers.csv"
                 );
+                let hint = tr!(
+                    "leave it empty if the visit was made by someone outside the department",
+                    "la feltet stå tomt hvis besøket ble gjort av noen utenfor avdelingen"
+                );
+                c.report("caseworker_id", "unknown_caseworker", message, hint);
             }
             found.map(Some)
         };
