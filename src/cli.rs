@@ -353,13 +353,26 @@ pub fn run() -> ExitCode {
         } => check(&data, &plan, settings.as_deref(), visits.as_deref()),
         Command::Replan(args) => replan(args),
         Command::Validate { data, settings } => load(&data, settings.as_deref()).map(|d| {
-            outln!(
-                "{}: ok ({} offices, {} caseworkers, {} absences, {} children)",
+            let (dir, offices, caseworkers, absences, children) = (
                 data.display(),
                 d.offices.len(),
                 d.caseworkers.len(),
                 d.absences.len(),
-                d.children.len()
+                d.children.len(),
+            );
+            // Bokmål's singular where there is one (fravær and barn are both).
+            let kontorer = if offices == 1 { "kontor" } else { "kontorer" };
+            let saksbehandlere = if caseworkers == 1 {
+                "saksbehandler"
+            } else {
+                "saksbehandlere"
+            };
+            outln!(
+                "{}",
+                tr!(
+                    "{dir}: ok ({offices} offices, {caseworkers} caseworkers, {absences} absences, {children} children)",
+                    "{dir}: ok ({offices} {kontorer}, {caseworkers} {saksbehandlere}, {absences} fravær, {children} barn)"
+                )
             );
         }),
         Command::ExportVrp {
@@ -411,9 +424,14 @@ fn load(data: &Path, settings: Option<&Path>) -> Result<Dataset, Failure> {
 /// Every problem, then how many were found in `what` and that nothing was
 /// written (exit code 2).
 fn problems_found(what: &Path, problems: tilsyn::diagnostics::Problems) -> Failure {
-    let n = problems.len();
+    let tail = nothing_written(what, problems.len());
+    Failure::input(format!("{problems}{tail}"))
+}
+
+/// `<what>: N problems found; nothing was written.`
+fn nothing_written(what: &Path, n: usize) -> String {
     let what = what.display();
-    let tail = match n {
+    match n {
         1 => tr!(
             "{what}: 1 problem found; nothing was written.",
             "{what}: 1 problem funnet; ingenting er skrevet."
@@ -422,8 +440,7 @@ fn problems_found(what: &Path, problems: tilsyn::diagnostics::Problems) -> Failu
             "{what}: {n} problems found; nothing was written.",
             "{what}: {n} problemer funnet; ingenting er skrevet."
         ),
-    };
-    Failure::input(format!("{problems}{tail}"))
+    }
 }
 
 fn parse_date(flag: &str, text: &str) -> Result<NaiveDate, Failure> {
@@ -477,13 +494,18 @@ fn horizon(args: &PlanArgs) -> Result<Horizon, Failure> {
         return Ok(h);
     }
     let (Some(from), Some(to)) = (&args.from, &args.to) else {
-        return Err(Failure::input(
+        return Err(Failure::input(tr!(
             "give --quarter, --half, --year, or --from and --to",
-        ));
+            "oppgi --quarter, --half, --year, eller --from og --to"
+        )));
     };
     let (from, to) = (parse_date("from", from)?, parse_date("to", to)?);
-    Horizon::new(from, to)
-        .ok_or_else(|| Failure::input(format!("--from {from} is after --to {to}")))
+    Horizon::new(from, to).ok_or_else(|| {
+        Failure::input(tr!(
+            "--from {from} is after --to {to}",
+            "--from {from} er etter --to {to}"
+        ))
+    })
 }
 
 fn plan(args: PlanArgs) -> Result<(), Failure> {
@@ -520,9 +542,33 @@ fn plan(args: PlanArgs) -> Result<(), Failure> {
     let mut plan = run_planner(&data, horizon, &sites, roads.matrix.as_ref(), &fixed)?;
     roads.shape(&mut plan, &data.settings.router)?;
     tilsyn::write::write_plan(&plan, &report, &args.out)
-        .with_context(|| format!("writing the plan to {}", args.out.display()))?;
+        .with_context(|| writing_plan(&args.out))?;
     print_summary(&plan, &args.out);
     Ok(())
+}
+
+/// The context of an error while writing a plan folder.
+fn writing_plan(out: &Path) -> String {
+    let out = out.display();
+    tr!(
+        "writing the plan to {out}",
+        "kunne ikke skrive planen til {out}"
+    )
+}
+
+/// The context of an error while writing a file or folder.
+fn writing(out: &Path) -> String {
+    let out = out.display();
+    tr!("writing {out}", "kunne ikke skrive {out}")
+}
+
+/// The context of an error while encoding `what` as JSON.
+fn encoding(what: &str) -> String {
+    match what {
+        "instance" => tr!("encoding the instance", "kunne ikke kode instansen"),
+        "solution" => tr!("encoding the solution", "kunne ikke kode løsningen"),
+        _ => tr!("encoding the report", "kunne ikke kode rapporten"),
+    }
 }
 
 /// Plans with a progress bar on the terminal once it takes over a second.
@@ -535,11 +581,14 @@ fn run_planner(
 ) -> Result<Plan, Failure> {
     let started = Instant::now();
     let bar = ProgressBar::hidden();
-    bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} caseworkers")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    let template = tr!(
+        "{{msg}} [{{bar:30}}] {{pos}}/{{len}} caseworkers",
+        "{{msg}} [{{bar:30}}] {{pos}}/{{len}} saksbehandlere"
     );
-    bar.set_message("planning");
+    bar.set_style(
+        ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message(tr!("planning", "planlegger"));
     let show_after = Duration::from_secs(1);
     let progress = |done: usize, total: usize| {
         if bar.is_hidden() && started.elapsed() > show_after {
@@ -549,7 +598,7 @@ fn run_planner(
         bar.set_position(done as u64);
     };
     let plan = tilsyn::planner::plan_with(data, horizon, sites, matrix, fixed, &progress)
-        .map_err(|e| anyhow!("planning failed: {e}"))?;
+        .map_err(|e| anyhow!(tr!("planning failed: {e}", "planleggingen mislyktes: {e}")))?;
     bar.finish_and_clear();
     Ok(plan)
 }
@@ -592,7 +641,7 @@ fn replan(args: ReplanArgs) -> Result<(), Failure> {
         plan.horizon.start,
     );
     tilsyn::write::write_plan(&plan, &report, &args.out)
-        .with_context(|| format!("writing the plan to {}", args.out.display()))?;
+        .with_context(|| writing_plan(&args.out))?;
     print_summary(&plan, &args.out);
     print_changes(&plan);
     Ok(())
@@ -714,18 +763,21 @@ impl Roads {
         };
         let r = engine::attach_shapes(engine.as_ref(), cache, plan, router, self.offline)
             .map_err(engine_failure)?;
+        let (legs, asked, missing) = (r.legs, r.asked, r.missing);
+        let missing = if missing > 0 {
+            tr!(
+                ", {missing} without geometry (offline, not in the cache)",
+                ", {missing} uten geometri (frakoblet, ikke i hurtigbufferen)"
+            )
+        } else {
+            String::new()
+        };
         eprintln!(
-            "road geometry: {} legs, {} asked of the engine{}",
-            r.legs,
-            r.asked,
-            if r.missing > 0 {
-                format!(
-                    ", {} without geometry (offline, not in the cache)",
-                    r.missing
-                )
-            } else {
-                String::new()
-            }
+            "{}",
+            tr!(
+                "road geometry: {legs} legs, {asked} asked of the engine{missing}",
+                "veigeometri: {legs} etapper, {asked} hentet fra ruteberegneren{missing}"
+            )
         );
         Ok(())
     }
@@ -734,7 +786,10 @@ impl Roads {
 fn engine_failure(e: EngineError) -> Failure {
     Failure {
         code: 3,
-        message: format!("error: {e}; nothing was written."),
+        message: tr!(
+            "error: {e}; nothing was written.",
+            "feil: {e}; ingenting er skrevet."
+        ),
     }
 }
 
@@ -748,9 +803,10 @@ fn road_matrix(data: &mut Dataset, sites: &Sites, args: &RouterArgs) -> Result<R
         Ok(Some(engine)) => engine,
         Ok(None) => {
             if args.offline {
-                return Err(Failure::input(
+                return Err(Failure::input(tr!(
                     "--offline needs a road engine (--router osrm or valhalla, or router.engine)",
-                ));
+                    "--offline krever en ruteberegner (--router osrm eller valhalla, eller router.engine)"
+                )));
             }
             return Ok(Roads {
                 matrix: Box::new(GreatCircleCar::new(sites, &data.settings.car)),
@@ -758,28 +814,48 @@ fn road_matrix(data: &mut Dataset, sites: &Sites, args: &RouterArgs) -> Result<R
                 offline: false,
             });
         }
-        Err(e @ EngineError::NoUrl { .. }) => return Err(Failure::input(format!("error: {e}"))),
+        Err(e @ EngineError::NoUrl { .. }) => {
+            return Err(Failure::input(tr!("error: {e}", "feil: {e}")))
+        }
         Err(e) => return Err(engine_failure(e)),
     };
     let dir = engine::cache_dir(router);
     let mut cache = Cache::open(Cache::file(&dir, engine.name(), engine.profile()));
     if let Some(why) = &cache.discarded {
-        eprintln!("warning: matrix cache {why}");
+        eprintln!(
+            "{}",
+            tr!(
+                "warning: matrix cache {why}",
+                "advarsel: hurtigbufferen for reisematrisen {why}"
+            )
+        );
     }
     let (matrix, report) =
         RoadMatrix::fetch(engine.as_ref(), &mut cache, data, sites, args.offline)
             .map_err(engine_failure)?;
-    eprintln!(
-        "road engine {} ({}): {} places ({} off the road network), {} drives; asked {} places and {} drives in {} batches of requests{}",
+    let (name, url, points, off, pairs) = (
         engine.name(),
         engine.url(),
         report.points,
         report.off_network,
         report.pairs,
-        report.points_asked,
-        report.pairs_asked,
-        report.requests,
-        if args.offline { " (offline: from the cache)" } else { "" }
+    );
+    let (points_asked, pairs_asked, requests) =
+        (report.points_asked, report.pairs_asked, report.requests);
+    let offline = if args.offline {
+        tr!(
+            " (offline: from the cache)",
+            " (frakoblet: fra hurtigbufferen)"
+        )
+    } else {
+        String::new()
+    };
+    eprintln!(
+        "{}",
+        tr!(
+            "road engine {name} ({url}): {points} places ({off} off the road network), {pairs} drives; asked {points_asked} places and {pairs_asked} drives in {requests} batches of requests{offline}",
+            "ruteberegner {name} ({url}): {points} steder ({off} utenfor veinettet), {pairs} kjøreturer; spurte om {points_asked} steder og {pairs_asked} kjøreturer i {requests} omganger med forespørsler{offline}"
+        )
     );
     Ok(Roads {
         matrix: Box::new(matrix),
@@ -823,7 +899,12 @@ fn compliance(args: ComplianceArgs) -> Result<(), Failure> {
         args.half.as_deref(),
         args.year.as_deref(),
     )?
-    .ok_or_else(|| Failure::input("give --quarter, --half or --year"))?;
+    .ok_or_else(|| {
+        Failure::input(tr!(
+            "give --quarter, --half or --year",
+            "oppgi --quarter, --half eller --year"
+        ))
+    })?;
     let as_of = match &args.as_of {
         Some(d) => parse_date("as-of", d)?,
         None => chrono::Local::now().date_naive(),
@@ -831,7 +912,7 @@ fn compliance(args: ComplianceArgs) -> Result<(), Failure> {
     let data = load(&args.data, args.settings.as_deref())?;
     let history = load_history(&args.visits, &data)?;
     let report = tilsyn::compliance::report(&data, &history, horizon, as_of);
-    let json = serde_json::to_string_pretty(&report).context("encoding the report")?;
+    let json = serde_json::to_string_pretty(&report).with_context(|| encoding("report"))?;
     tilsyn::write::write_folder_atomically(&args.out, |dir| {
         use tilsyn::write::private_file;
         private_file(
@@ -848,7 +929,7 @@ fn compliance(args: ComplianceArgs) -> Result<(), Failure> {
         )?;
         private_file(&dir.join("compliance.json"), json.as_bytes())
     })
-    .with_context(|| format!("writing {}", args.out.display()))?;
+    .with_context(|| writing(&args.out))?;
     print!("{}", tilsyn::compliance::table(&report));
     outln!("  -> {}", args.out.display());
     Ok(())
@@ -858,12 +939,7 @@ fn compliance(args: ComplianceArgs) -> Result<(), Failure> {
 /// atomically (owner-only) to `--out` or into the folder.
 fn report(args: ReportArgs) -> Result<(), Failure> {
     let data = load(&args.data, args.settings.as_deref())?;
-    if !args.plan.is_dir() {
-        return Err(Failure::input(format!(
-            "{}: missing_file: the plan folder was not found",
-            args.plan.display()
-        )));
-    }
+    plan_folder_exists(&args.plan)?;
     let history = match &args.visits {
         Some(path) => Some(load_history(path, &data)?),
         None => None,
@@ -871,24 +947,26 @@ fn report(args: ReportArgs) -> Result<(), Failure> {
     let html =
         tilsyn::report::from_folder(&data, &args.plan, history.as_ref(), tilsyn::i18n::current())
             .map_err(|problems| {
-            let n = problems.0.len();
             let list: String = problems
                 .0
                 .iter()
                 .map(|p| format!("{}: {p}\n", args.plan.display()))
                 .collect();
-            Failure::input(format!(
-                "{list}{}: {n} problem{} found; nothing was written.",
-                args.plan.display(),
-                if n == 1 { "" } else { "s" }
-            ))
+            let tail = nothing_written(&args.plan, problems.0.len());
+            Failure::input(format!("{list}{tail}"))
         })?;
     let out = args
         .out
         .unwrap_or_else(|| args.plan.join(tilsyn::report::REPORT));
-    tilsyn::write::write_file_atomically(&out, html.as_bytes())
-        .with_context(|| format!("writing {}", out.display()))?;
-    println!("Report -> {} ({} kB)", out.display(), html.len() / 1024);
+    tilsyn::write::write_file_atomically(&out, html.as_bytes()).with_context(|| writing(&out))?;
+    let (shown, kb) = (out.display(), html.len() / 1024);
+    println!(
+        "{}",
+        tr!(
+            "Report -> {shown} ({kb} kB)",
+            "Rapport -> {shown} ({kb} kB)"
+        )
+    );
     Ok(())
 }
 
@@ -896,18 +974,30 @@ fn report(args: ReportArgs) -> Result<(), Failure> {
 fn matrix(data: &Path, settings: Option<&Path>, road: &RouterArgs) -> Result<(), Failure> {
     let mut dataset = load(data, settings)?;
     if road.offline {
-        return Err(Failure::input(
+        return Err(Failure::input(tr!(
             "tilsyn matrix fills the cache from the engine; --offline makes no sense here",
-        ));
+            "tilsyn matrix fyller hurtigbufferen fra ruteberegneren; --offline gir ingen mening her"
+        )));
     }
     let sites = Sites::new(&dataset);
     road_matrix(&mut dataset, &sites, road)?;
     if dataset.settings.router.engine == RouterKind::GreatCircle {
-        outln!("router.engine is great-circle: there is nothing to fetch (give --router osrm or valhalla)");
-    } else {
         outln!(
-            "matrix cache: {}",
-            engine::cache_dir(&dataset.settings.router).display()
+            "{}",
+            tr!(
+                "router.engine is great-circle: there is nothing to fetch (give --router osrm or valhalla)",
+                "router.engine er great-circle: det er ingenting å hente (oppgi --router osrm eller valhalla)"
+            )
+        );
+    } else {
+        let dir = engine::cache_dir(&dataset.settings.router);
+        let dir = dir.display();
+        outln!(
+            "{}",
+            tr!(
+                "matrix cache: {dir}",
+                "hurtigbuffer for reisematrisen: {dir}"
+            )
         );
     }
     Ok(())
@@ -926,9 +1016,10 @@ fn calibrate(
     let sites = Sites::new(&dataset);
     let roads = road_matrix(&mut dataset, &sites, road)?;
     if roads.engine.is_none() {
-        return Err(Failure::input(
+        return Err(Failure::input(tr!(
             "error: calibrate fits the offline model (great-circle) to a road engine's drives, so it needs one: give --router osrm or valhalla and --router-url (or router.engine and router.url in the settings)",
-        ));
+            "feil: calibrate tilpasser den frakoblede bilmodellen (great-circle) til kjøreturene fra en ruteberegner, og trenger derfor en: oppgi --router osrm eller valhalla og --router-url (eller router.engine og router.url i innstillingene)"
+        )));
     }
     let sample = calibrate::sample(
         &dataset,
@@ -937,13 +1028,16 @@ fn calibrate(
         calibrate::MAX_PAIRS,
     );
     let Some(report) = calibrate::calibrate(&sample, &dataset.settings.car) else {
-        return Err(Failure::input(format!(
-            "error: {}: no drives to calibrate on: of {} ordered pairs of an office and its children's homes, {} are closer than {:.0} km and {} have no road (hint: calibrate on a dataset with homes spread over the area)",
+        let (dir, candidates, too_short, no_road) = (
             data.display(),
             sample.candidates,
             sample.too_short,
-            calibrate::MIN_GREAT_CIRCLE_M / 1000.0,
-            sample.no_road
+            sample.no_road,
+        );
+        let km = calibrate::MIN_GREAT_CIRCLE_M / 1000.0;
+        return Err(Failure::input(tr!(
+            "error: {dir}: no drives to calibrate on: of {candidates} ordered pairs of an office and its children's homes, {too_short} are closer than {km:.0} km and {no_road} have no road (hint: calibrate on a dataset with homes spread over the area)",
+            "feil: {dir}: ingen kjøreturer å kalibrere på: av {candidates} ordnede par av et kontor og hjemmene til barna er {too_short} nærmere enn {km:.0} km og {no_road} uten vei (tips: kalibrer på et datasett der hjemmene er spredt over området)"
         )));
     };
     let engine = format!(
@@ -953,12 +1047,11 @@ fn calibrate(
     );
     print!("{}", report.text(&engine));
     if let Some(out) = out {
-        let mut json = serde_json::to_value(&report).context("encoding the report")?;
+        let mut json = serde_json::to_value(&report).with_context(|| encoding("report"))?;
         json["engine"] = dataset.settings.router.engine.name().into();
         json["url"] = dataset.settings.router.url.clone().into();
-        let text = serde_json::to_string_pretty(&json).context("encoding the report")?;
-        tilsyn::write::write_file_atomically(out, text.as_bytes())
-            .with_context(|| format!("writing {}", out.display()))?;
+        let text = serde_json::to_string_pretty(&json).with_context(|| encoding("report"))?;
+        tilsyn::write::write_file_atomically(out, text.as_bytes()).with_context(|| writing(out))?;
     }
     Ok(())
 }
@@ -1119,8 +1212,9 @@ fn export_vrp(
     road: &RouterArgs,
 ) -> Result<(), Failure> {
     let horizon = Horizon::quarter(quarter).ok_or_else(|| {
-        Failure::input(format!(
-            "--quarter: \"{quarter}\" is not a quarter (hint: write e.g. 2027Q1)"
+        Failure::input(tr!(
+            "--quarter: \"{quarter}\" is not a quarter (hint: write e.g. 2027Q1)",
+            "--quarter: «{quarter}» er ikke et kvartal (tips: skriv f.eks. 2027Q1)"
         ))
     })?;
     let mut dataset = load(data, settings)?;
@@ -1133,44 +1227,72 @@ fn export_vrp(
         quarter.trim().to_uppercase()
     );
     let inst = tilsyn::vrp::export::export(&dataset, horizon, roads.matrix.as_ref(), &sites, &name);
-    let json = serde_json::to_string(&inst).context("encoding the instance")?;
-    tilsyn::write::write_file_atomically(out, json.as_bytes())
-        .with_context(|| format!("writing {}", out.display()))?;
+    let json = serde_json::to_string(&inst).with_context(|| encoding("instance"))?;
+    tilsyn::write::write_file_atomically(out, json.as_bytes()).with_context(|| writing(out))?;
     let mut reasons: std::collections::BTreeMap<&str, usize> = Default::default();
     for e in &inst.excluded {
         *reasons.entry(e.reason.as_str()).or_default() += 1;
     }
-    outln!("Instance {} -> {}", inst.name, out.display());
+    let (name, shown) = (&inst.name, out.display());
     outln!(
-        "  clients (required visits, day trips)  {}",
-        inst.clients.len()
+        "{}",
+        tr!("Instance {name} -> {shown}", "Instans {name} -> {shown}")
+    );
+    let (clients, excluded) = (inst.clients.len(), inst.excluded.len());
+    outln!(
+        "{}",
+        tr!(
+            "  clients (required visits, day trips)  {clients}",
+            "  klienter (påkrevde besøk, dagsreiser) {clients}"
+        )
     );
     outln!(
-        "  excluded required visits              {}",
-        inst.excluded.len()
+        "{}",
+        tr!(
+            "  excluded required visits              {excluded}",
+            "  påkrevde besøk holdt utenfor          {excluded}"
+        )
     );
     for (reason, n) in reasons {
         outln!("    {reason:<36}{n}");
     }
-    outln!(
-        "  caseworkers                           {}",
-        inst.caseworkers.len()
+    let (caseworkers, vehicles, locations) = (
+        inst.caseworkers.len(),
+        inst.vehicles.len(),
+        inst.locations.len(),
     );
     outln!(
-        "  vehicles (caseworker-days)            {}",
-        inst.vehicles.len()
+        "{}",
+        tr!(
+            "  caseworkers                           {caseworkers}",
+            "  saksbehandlere                        {caseworkers}"
+        )
     );
     outln!(
-        "  locations                             {}",
-        inst.locations.len()
+        "{}",
+        tr!(
+            "  vehicles (caseworker-days)            {vehicles}",
+            "  kjøretøy (saksbehandlerdager)         {vehicles}"
+        )
     );
     outln!(
-        "  one window per client exact          {}",
-        if inst.rules.hull_is_exact {
-            "yes"
-        } else {
-            "no"
-        }
+        "{}",
+        tr!(
+            "  locations                             {locations}",
+            "  steder                                {locations}"
+        )
+    );
+    let exact = if inst.rules.hull_is_exact {
+        tr!("yes", "ja")
+    } else {
+        tr!("no", "nei")
+    };
+    outln!(
+        "{}",
+        tr!(
+            "  one window per client exact          {exact}",
+            "  ett tidsvindu per klient er eksakt    {exact}"
+        )
     );
     Ok(())
 }
@@ -1188,37 +1310,95 @@ fn solve_vrp(path: &Path, out: &Path) -> Result<(), Failure> {
     let sol = &solved.solution;
     let problems = tilsyn::vrp::check_solution(&inst, sol);
     if !problems.is_empty() {
-        return Err(anyhow!("the solution breaks a rule (a bug):\n{}", list(problems)).into());
+        let list = list(problems);
+        return Err(anyhow!(tr!(
+            "the solution breaks a rule (a bug):\n{list}",
+            "løsningen bryter en regel (en feil i tilsyn):\n{list}"
+        ))
+        .into());
     }
-    let json = serde_json::to_string_pretty(sol).context("encoding the solution")?;
-    tilsyn::write::write_file_atomically(out, json.as_bytes())
-        .with_context(|| format!("writing {}", out.display()))?;
-    outln!("Solved {} -> {}", inst.name, out.display());
-    outln!("  routes              {}", sol.routes.len());
+    let json = serde_json::to_string_pretty(sol).with_context(|| encoding("solution"))?;
+    tilsyn::write::write_file_atomically(out, json.as_bytes()).with_context(|| writing(out))?;
+    let (name, shown) = (&inst.name, out.display());
     outln!(
-        "  clients served      {} of {}",
+        "{}",
+        tr!("Solved {name} -> {shown}", "Løst {name} -> {shown}")
+    );
+    let routes = sol.routes.len();
+    outln!(
+        "{}",
+        tr!(
+            "  routes              {routes}",
+            "  ruter               {routes}"
+        )
+    );
+    let (served, clients) = (
         inst.clients.len() - sol.unassigned.len(),
-        inst.clients.len()
+        inst.clients.len(),
     );
     outln!(
-        "  day routes          {} enumerated, {} in a MILP (0: all by dynamic programming)",
-        solved.routes,
-        solved.columns
+        "{}",
+        tr!(
+            "  clients served      {served} of {clients}",
+            "  klienter betjent    {served} av {clients}"
+        )
     );
-    outln!("  cost                NOK {:.2}", sol.cost as f64 / 100.0);
+    let (enumerated, columns) = (solved.routes, solved.columns);
+    outln!(
+        "{}",
+        tr!(
+            "  day routes          {enumerated} enumerated, {columns} in a MILP (0: all by dynamic programming)",
+            "  dagsruter           {enumerated} listet opp, {columns} i en MILP (0: alle ved dynamisk programmering)"
+        )
+    );
+    // Money as the terminal summary writes it in bokmål (1 234,50 kr).
+    let money = |ore: i64| {
+        let nok = ore as f64 / 100.0;
+        match tilsyn::i18n::current() {
+            Lang::En => format!("NOK {nok:.2}"),
+            Lang::Nb => tilsyn::i18n::nok(nok, 2),
+        }
+    };
+    let cost = money(sol.cost);
+    outln!(
+        "{}",
+        tr!(
+            "  cost                {cost}",
+            "  kostnad             {cost}"
+        )
+    );
     match sol.lower_bound {
-        Some(b) => outln!(
-            "  lower bound         NOK {:.2}{}",
-            b as f64 / 100.0,
-            if solved.proven {
-                " (proven optimal)"
+        Some(b) => {
+            let bound = money(b);
+            let proven = if solved.proven {
+                tr!(" (proven optimal)", " (bevist optimal)")
             } else {
-                ""
-            }
+                String::new()
+            };
+            outln!(
+                "{}",
+                tr!(
+                    "  lower bound         {bound}{proven}",
+                    "  nedre grense        {bound}{proven}"
+                )
+            )
+        }
+        None => outln!(
+            "{}",
+            tr!("  lower bound         none", "  nedre grense        ingen")
         ),
-        None => outln!("  lower bound         none"),
     }
-    outln!("  solved in           {:.3} s", sol.seconds);
+    let seconds = match tilsyn::i18n::current() {
+        Lang::En => format!("{:.3}", sol.seconds),
+        Lang::Nb => tilsyn::i18n::number(sol.seconds, 3),
+    };
+    outln!(
+        "{}",
+        tr!(
+            "  solved in           {seconds} s",
+            "  løst på             {seconds} s"
+        )
+    );
     Ok(())
 }
 
@@ -1227,17 +1407,19 @@ fn require_postcodes(postcodes: &Path) -> Result<(), Failure> {
     if postcodes.exists() {
         return Ok(());
     }
-    Err(Failure::input(format!(
-        "{}: missing_file: the postcode table was not found (hint: run from the repository root, or pass --postcodes)",
-        postcodes.display()
+    let postcodes = postcodes.display();
+    Err(Failure::input(tr!(
+        "{postcodes}: missing_file: the postcode table was not found (hint: run from the repository root, or pass --postcodes)",
+        "{postcodes}: missing_file: fant ikke postnummertabellen (tips: kjør fra rotmappen til kodelageret, eller oppgi --postcodes)"
     )))
 }
 
 fn generate(seed: u64, postcodes: PathBuf, out: &Path) -> Result<(), Failure> {
     if !tilsyn::generate::output::is_replaceable(out) {
-        return Err(Failure::input(format!(
-            "{}: not a generated dataset folder (it holds other files); nothing was written (hint: give a new or empty folder; it is replaced as a whole)",
-            out.display()
+        let out = out.display();
+        return Err(Failure::input(tr!(
+            "{out}: not a generated dataset folder (it holds other files); nothing was written (hint: give a new or empty folder; it is replaced as a whole)",
+            "{out}: ikke en mappe med et generert datasett (den inneholder andre filer); ingenting er skrevet (tips: oppgi en ny eller tom mappe; den erstattes i sin helhet)"
         )));
     }
     require_postcodes(&postcodes)?;
@@ -1263,6 +1445,7 @@ fn generate_norway(args: NorwayArgs) -> Result<(), Failure> {
     require_postcodes(&opts.postcodes)?;
     let report = tilsyn::generate::generate_norway(&opts, &args.out).map_err(failure)?;
     outln!("{report}");
-    outln!("  written to {}", args.out.display());
+    let out = args.out.display();
+    outln!("{}", tr!("  written to {out}", "  skrevet til {out}"));
     Ok(())
 }

@@ -79,13 +79,13 @@ fn generated_dataset_validates_plans_and_checks() {
     let plan = tmp.path().join("plan");
     let o = generate(&sizes("300", "20", "3", "7"), &data);
     assert!(o.status.success(), "generate: {}", text(&o));
-    assert!(text(&o).contains("300 children, 20 caseworkers, 3 offices"));
+    assert!(text(&o).contains("300 barn, 20 saksbehandlere, 3 kontorer"));
 
     let data_arg = data.to_str().unwrap();
     let o = tilsyn(&["validate", "--data", data_arg]);
     assert_eq!(o.status.code(), Some(0), "validate: {}", text(&o));
     assert!(
-        text(&o).contains("ok (3 offices, 20 caseworkers"),
+        text(&o).contains("ok (3 kontorer, 20 saksbehandlere"),
         "{}",
         text(&o)
     );
@@ -118,7 +118,7 @@ fn bad_arguments_exit_2_and_write_nothing() {
         ),
         (
             &["--children", "10", "--caseworkers", "2", "--offices", "3"],
-            "fewer than --offices 3",
+            "færre enn --offices 3",
         ),
         (
             &[
@@ -163,7 +163,7 @@ fn more_offices_than_towns_exits_2() {
     let out = tmp.path().join("out");
     let o = generate_from(&table, &sizes("10", "3", "3", "1"), &out);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("only 2 towns"), "{}", text(&o));
+    assert!(text(&o).contains("bare 2 tettsteder"), "{}", text(&o));
     assert!(!out.exists());
 }
 

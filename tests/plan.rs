@@ -852,3 +852,51 @@ mod random_datasets {
         }
     }
 }
+
+/// A road engine nobody answers at: exit 3, the error in bokmål by default
+/// and in English with `--lang en`, and no plan folder.
+#[test]
+fn an_unreachable_road_engine_is_said_in_both_languages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("plan");
+    let data = root().join("data/trondheim");
+    let args = |lang: &'static str| {
+        let mut a = vec![
+            "plan",
+            "--data",
+            data.to_str().unwrap(),
+            "--quarter",
+            "2027Q1",
+            "--out",
+            out.to_str().unwrap(),
+            "--router",
+            "osrm",
+            "--router-url",
+            "http://127.0.0.1:1",
+        ];
+        if !lang.is_empty() {
+            a.extend(["--lang", lang]);
+        }
+        a.into_iter().map(str::to_string).collect::<Vec<_>>()
+    };
+    let run = |lang| {
+        let a = args(lang);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let o = tilsyn(&a);
+        assert_eq!(o.status.code(), Some(3), "{o:?}");
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let nb = run("");
+    assert!(
+        nb.starts_with("feil: ruteberegneren osrm på http://127.0.0.1:1 kan ikke nås")
+            && nb.trim_end().ends_with("; ingenting er skrevet."),
+        "{nb}"
+    );
+    let en = run("en");
+    assert!(
+        en.starts_with("error: the osrm engine at http://127.0.0.1:1 is unreachable")
+            && en.trim_end().ends_with("; nothing was written."),
+        "{en}"
+    );
+    assert!(!out.exists());
+}

@@ -61,13 +61,16 @@ impl Tally {
     }
 
     /// One violation per count over its limit, on the row that went over.
-    fn report(self, code: &'static str, file: &str, what: &str, out: &mut Vec<Violation>) {
+    /// One violation per period over its limit, worded by `message`.
+    fn report(
+        self,
+        code: &'static str,
+        file: &str,
+        message: impl Fn(&Over) -> String,
+        out: &mut Vec<Violation>,
+    ) {
         for o in self.over() {
-            let message = format!(
-                "{} has {} {what} in {}; at most {} are allowed",
-                o.caseworker, o.count, o.period, o.limit
-            );
-            out.push(Violation::new(code, file, Some(o.line), message));
+            out.push(Violation::new(code, file, Some(o.line), message(&o)));
         }
     }
 }
@@ -123,10 +126,38 @@ pub fn check(ctx: &Context, out: &mut Vec<Violation>) {
         let month = arrive.format("%Y-%m").to_string();
         nights.add(&trip.caseworker_id, month, s.line, limit);
     }
-    per_day.report("visits_per_day", VISITS, "visits", out);
-    per_week.report("visits_per_week", VISITS, "visits", out);
-    field_days.report("field_days_per_week", TRIPS, "field days", out);
-    nights.report("hotel_nights_per_month", STOPS, "hotel nights", out);
+    let day = |o: &Over| {
+        let (who, count, period, limit) = (&o.caseworker, o.count, &o.period, o.limit);
+        crate::tr!(
+            "{who} has {count} visits in {period}; at most {limit} are allowed",
+            "{who} har {count} besøk den {period}; høyst {limit} er tillatt"
+        )
+    };
+    let weekly = |o: &Over| {
+        let (who, count, period, limit) = (&o.caseworker, o.count, &o.period, o.limit);
+        crate::tr!(
+            "{who} has {count} visits in {period}; at most {limit} are allowed",
+            "{who} har {count} besøk i {period}; høyst {limit} er tillatt"
+        )
+    };
+    let field = |o: &Over| {
+        let (who, count, period, limit) = (&o.caseworker, o.count, &o.period, o.limit);
+        crate::tr!(
+            "{who} has {count} field days in {period}; at most {limit} are allowed",
+            "{who} har {count} reisedager i {period}; høyst {limit} er tillatt"
+        )
+    };
+    let hotel = |o: &Over| {
+        let (who, count, period, limit) = (&o.caseworker, o.count, &o.period, o.limit);
+        crate::tr!(
+            "{who} has {count} hotel nights in {period}; at most {limit} are allowed",
+            "{who} har {count} hotellnetter i {period}; høyst {limit} er tillatt"
+        )
+    };
+    per_day.report("visits_per_day", VISITS, day, out);
+    per_week.report("visits_per_week", VISITS, weekly, out);
+    field_days.report("field_days_per_week", TRIPS, field, out);
+    nights.report("hotel_nights_per_month", STOPS, hotel, out);
 }
 
 #[cfg(test)]

@@ -85,9 +85,10 @@ fn check_required(
             .get(&r.child)
             .is_some_and(|d| d.iter().any(|(date, _)| meets(r, *date)));
         if !planned && !excused.contains(&(child.id.as_str(), r.due_by)) {
-            let message = format!(
-                "child {} needs a visit in {} between {} and {}: none is planned and unmet.csv has no row due by {}",
-                child.id, r.period, r.due_from, r.due_by, r.due_by
+            let (id, period, from, by) = (&child.id, r.period, r.due_from, r.due_by);
+            let message = crate::tr!(
+                "child {id} needs a visit in {period} between {from} and {by}: none is planned and unmet.csv has no row due by {by}",
+                "barn {id} skal ha et besøk i {period} mellom {from} og {by}: ingen er planlagt, og unmet.csv har ingen rad med frist {by}"
             );
             out.push(Violation::new(
                 "required_visit_missing",
@@ -110,14 +111,15 @@ fn check_windows(ctx: &Context, requirements: &[Requirement], out: &mut Vec<Viol
             let windows: Vec<String> = mine
                 .map(|r| format!("{} [{}, {}]", r.period, r.due_from, r.due_by))
                 .collect();
-            let message = format!(
-                "the visit to {} on {date} lies in no window of the child (windows: {})",
-                v.child_id,
-                if windows.is_empty() {
-                    "none".to_string()
-                } else {
-                    windows.join(", ")
-                }
+            let id = &v.child_id;
+            let windows = if windows.is_empty() {
+                crate::tr!("none", "ingen")
+            } else {
+                windows.join(", ")
+            };
+            let message = crate::tr!(
+                "the visit to {id} on {date} lies in no window of the child (windows: {windows})",
+                "besøket hos {id} den {date} ligger ikke i noe av barnets tidsvinduer (tidsvinduer: {windows})"
             );
             out.push(Violation::new(
                 "visit_outside_window",
@@ -139,29 +141,38 @@ fn check_unmet(
     for u in &ctx.files.unmet.rows {
         let line = Some(u.line);
         let Some(&child) = ctx.children.get(u.child_id.as_str()) else {
-            let message = format!("child {} is not in children.csv", u.child_id);
+            let id = &u.child_id;
+            let message = crate::tr!(
+                "child {id} is not in children.csv",
+                "barn {id} finnes ikke i children.csv"
+            );
             out.push(Violation::new("unknown_ref", UNMET, line, message));
             continue;
         };
         if !seen.insert((child, u.due_by)) {
-            let message = format!("a second row for child {} due by {}", u.child_id, u.due_by);
+            let (id, by) = (&u.child_id, u.due_by);
+            let message = crate::tr!(
+                "a second row for child {id} due by {by}",
+                "en rad til for barn {id} med frist {by}"
+            );
             out.push(Violation::new("duplicate_id", UNMET, line, message));
         }
         let found = requirements
             .iter()
             .find(|r| r.required && r.child == child && r.due_by == u.due_by);
+        let (id, by) = (&u.child_id, u.due_by);
         let problem = match found {
-            None => Some(format!(
-                "child {} has no required visit due by {}",
-                u.child_id, u.due_by
+            None => Some(crate::tr!(
+                "child {id} has no required visit due by {by}",
+                "barn {id} har ikke noe påkrevd besøk med frist {by}"
             )),
             Some(r) => dates
                 .get(&child)
                 .and_then(|d| d.iter().find(|(date, _)| meets(r, *date)))
                 .map(|(date, l)| {
-                    format!(
-                        "the visit due by {} is planned on {date} (visits.csv line {l})",
-                        u.due_by
+                    crate::tr!(
+                        "the visit due by {by} is planned on {date} (visits.csv line {l})",
+                        "besøket med frist {by} er planlagt den {date} (visits.csv linje {l})"
                     )
                 }),
         };
@@ -183,16 +194,17 @@ fn check_unmet_fields(
     let own = &ctx.data.caseworkers[ctx.data.children[child].caseworker].id;
     let mut problems = Vec::new();
     if u.caseworker_id != own.as_str() {
-        problems.push(format!(
-            "caseworker {} is not the child's own caseworker {own}",
-            u.caseworker_id
+        let who = &u.caseworker_id;
+        problems.push(crate::tr!(
+            "caseworker {who} is not the child's own caseworker {own}",
+            "saksbehandler {who} er ikke barnets egen saksbehandler {own}"
         ));
     }
     if u.reason.is_empty() {
-        problems.push("reason is empty".to_string());
+        problems.push(crate::tr!("reason is empty", "reason er tom"));
     }
     if u.detail.is_empty() {
-        problems.push("detail is empty".to_string());
+        problems.push(crate::tr!("detail is empty", "detail er tom"));
     }
     for message in problems {
         out.push(Violation::new("unmet_row", UNMET, Some(u.line), message));
@@ -217,12 +229,19 @@ fn check_spacing(
                 if days < gap && (line != 0 || before_line.is_some_and(|l| l != 0)) {
                     let what = match before_line {
                         None => format!("last_visit {before}"),
-                        Some(0) => format!("the visit done on {before}"),
-                        Some(l) => format!("the visit on {before} (line {l})"),
+                        Some(0) => crate::tr!(
+                            "the visit done on {before}",
+                            "besøket som ble utført {before}"
+                        ),
+                        Some(l) => crate::tr!(
+                            "the visit on {before} (line {l})",
+                            "besøket den {before} (linje {l})"
+                        ),
                     };
-                    let message = format!(
-                        "the visit to {} on {date} is {days} days after {what}; at least {gap} are required",
-                        child.id
+                    let id = &child.id;
+                    let message = crate::tr!(
+                        "the visit to {id} on {date} is {days} days after {what}; at least {gap} are required",
+                        "besøket hos {id} den {date} er {days} dager etter {what}; minst {gap} kreves"
                     );
                     let line = (line != 0).then_some(line).or(before_line);
                     out.push(Violation::new("min_gap", VISITS, line, message));

@@ -50,7 +50,10 @@ pub fn check(ctx: &Context, plan_dir: &Path, out: &mut Vec<Violation>) {
     for caseworker in visits.keys() {
         if !files.contains(&caseworker.to_string()) {
             let file = format!("calendars/{caseworker}.ics");
-            let message = format!("{caseworker} has visits but no calendar");
+            let message = crate::tr!(
+                "{caseworker} has visits but no calendar",
+                "{caseworker} har besøk, men ingen kalender"
+            );
             out.push(Violation::new("missing_file", &file, None, message));
         }
     }
@@ -69,7 +72,10 @@ pub fn check(ctx: &Context, plan_dir: &Path, out: &mut Vec<Violation>) {
         for e in &events {
             if let Some(uid) = &e.uid {
                 if let Some(other) = uids.insert(uid.clone(), file.clone()) {
-                    let message = format!("UID {uid} is also used in {other}");
+                    let message = crate::tr!(
+                        "UID {uid} is also used in {other}",
+                        "UID {uid} brukes også i {other}"
+                    );
                     out.push(Violation::new("calendar", &file, Some(e.line), message));
                 }
             }
@@ -79,13 +85,19 @@ pub fn check(ctx: &Context, plan_dir: &Path, out: &mut Vec<Violation>) {
         for e in &cancelled {
             if let Some(uid) = &e.uid {
                 if events.iter().any(|a| a.uid.as_ref() == Some(uid)) {
-                    let message = format!("UID {uid} is both cancelled and planned here");
+                    let message = crate::tr!(
+                        "UID {uid} is both cancelled and planned here",
+                        "UID {uid} er både avlyst og planlagt her"
+                    );
                     out.push(Violation::new("calendar", &file, Some(e.line), message));
                 }
             }
         }
         if !ctx.caseworkers.contains_key(stem.as_str()) {
-            let message = format!("{stem} is not in caseworkers.csv");
+            let message = crate::tr!(
+                "{stem} is not in caseworkers.csv",
+                "{stem} finnes ikke i caseworkers.csv"
+            );
             out.push(Violation::new("unknown_ref", &file, None, message));
         }
         let mine = visits.get(stem.as_str()).map_or(&[][..], Vec::as_slice);
@@ -163,20 +175,29 @@ fn check_structure(file: &str, props: &[Property], out: &mut Vec<Violation>) -> 
     if !props.first().is_some_and(|p| is(p, "BEGIN", "VCALENDAR")) {
         report(
             Some(1),
-            "the file does not start with BEGIN:VCALENDAR".into(),
+            crate::tr!(
+                "the file does not start with BEGIN:VCALENDAR",
+                "filen begynner ikke med BEGIN:VCALENDAR"
+            ),
         );
     }
     if !props.last().is_some_and(|p| is(p, "END", "VCALENDAR")) {
-        report(None, "the file does not end with END:VCALENDAR".into());
+        report(
+            None,
+            crate::tr!(
+                "the file does not end with END:VCALENDAR",
+                "filen slutter ikke med END:VCALENDAR"
+            ),
+        );
     }
     if !props.iter().any(|p| is(p, "VERSION", "2.0")) {
-        report(None, "no VERSION:2.0".into());
+        report(None, crate::tr!("no VERSION:2.0", "mangler VERSION:2.0"));
     }
     if !props
         .iter()
         .any(|p| p.name == "PRODID" && !p.value.trim().is_empty())
     {
-        report(None, "no PRODID".into());
+        report(None, crate::tr!("no PRODID", "mangler PRODID"));
     }
     let uses_tzid = props
         .iter()
@@ -184,7 +205,10 @@ fn check_structure(file: &str, props: &[Property], out: &mut Vec<Violation>) -> 
     if uses_tzid && !props.iter().any(|p| is(p, "TZID", "Europe/Oslo")) {
         report(
             None,
-            "times use TZID but there is no VTIMEZONE for Europe/Oslo".into(),
+            crate::tr!(
+                "times use TZID but there is no VTIMEZONE for Europe/Oslo",
+                "tidspunktene bruker TZID, men det finnes ingen VTIMEZONE for Europe/Oslo"
+            ),
         );
     }
     let events = collect_events(props);
@@ -196,7 +220,10 @@ fn check_structure(file: &str, props: &[Property], out: &mut Vec<Violation>) -> 
         ];
         for (name, present) in fields {
             if !present {
-                report(Some(e.line), format!("the event has no {name}"));
+                report(
+                    Some(e.line),
+                    crate::tr!("the event has no {name}", "hendelsen mangler {name}"),
+                );
             }
         }
         for time in [&e.start, &e.end] {
@@ -247,17 +274,25 @@ fn parse_time(params: &str, value: &str) -> Result<NaiveDateTime, String> {
             .then(|| v.trim().trim_matches('"').to_string())
     });
     let parse = |s: &str| {
-        NaiveDateTime::parse_from_str(s, "%Y%m%dT%H%M%S")
-            .map_err(|_| format!("\"{value}\" is not a date-time YYYYMMDDTHHMMSS"))
+        NaiveDateTime::parse_from_str(s, "%Y%m%dT%H%M%S").map_err(|_| {
+            crate::tr!(
+                "\"{value}\" is not a date-time YYYYMMDDTHHMMSS",
+                "«{value}» er ikke et tidspunkt ÅÅÅÅMMDDTttmmss"
+            )
+        })
     };
     if let Some(utc) = value.strip_suffix('Z') {
         return Ok(Oslo.from_utc_datetime(&parse(utc)?).naive_local());
     }
     match tzid.as_deref() {
         Some("Europe/Oslo") => parse(value),
-        Some(other) => Err(format!("time zone {other} is not Europe/Oslo")),
-        None => Err(format!(
-            "\"{value}\" is a floating time: give TZID=Europe/Oslo or UTC (Z)"
+        Some(other) => Err(crate::tr!(
+            "time zone {other} is not Europe/Oslo",
+            "tidssonen {other} er ikke Europe/Oslo"
+        )),
+        None => Err(crate::tr!(
+            "\"{value}\" is a floating time: give TZID=Europe/Oslo or UTC (Z)",
+            "«{value}» er et flytende tidspunkt uten tidssone: oppgi TZID=Europe/Oslo eller UTC (Z)"
         )),
     }
 }
@@ -272,10 +307,10 @@ fn check_events(
     out: &mut Vec<Violation>,
 ) {
     if events.len() != visits.len() && events.len() != visits.len() + trips {
-        let message = format!(
-            "{} events for {} visits (and {trips} trips): one event per visit is required",
-            events.len(),
-            visits.len()
+        let (n, visits) = (events.len(), visits.len());
+        let message = crate::tr!(
+            "{n} events for {visits} visits (and {trips} trips): one event per visit is required",
+            "{n} hendelser for {visits} besøk (og {trips} reiser): det kreves én hendelse per besøk"
         );
         out.push(Violation::new("calendar", file, None, message));
     }
@@ -298,17 +333,19 @@ fn check_events(
             }
             (None, Some(i)) => {
                 used[i] = true;
-                format!(
-                    "the event for the visit on visits.csv line {} does not end at {}",
-                    v.line,
-                    show(v.end)
+                let (line, end) = (v.line, show(v.end));
+                crate::tr!(
+                    "the event for the visit on visits.csv line {line} does not end at {end}",
+                    "hendelsen for besøket på linje {line} i visits.csv slutter ikke {end}"
                 )
             }
-            (None, None) => format!(
-                "no event starts at {} for the visit on visits.csv line {}",
-                show(v.start),
-                v.line
-            ),
+            (None, None) => {
+                let (start, line) = (show(v.start), v.line);
+                crate::tr!(
+                    "no event starts at {start} for the visit on visits.csv line {line}",
+                    "ingen hendelse begynner {start} for besøket på linje {line} i visits.csv"
+                )
+            }
         };
         out.push(Violation::new("calendar", file, None, message));
     }
@@ -321,7 +358,11 @@ fn check_privacy(ctx: &Context, file: &str, props: &[Property], out: &mut Vec<Vi
         for c in &ctx.data.caseworkers {
             let name = c.name.trim().to_lowercase();
             if name.chars().count() >= 2 && contains_word(&text, &name) {
-                let message = format!("the name of caseworker {} appears in {}", c.id, p.name);
+                let (id, property) = (&c.id, &p.name);
+                let message = crate::tr!(
+                    "the name of caseworker {id} appears in {property}",
+                    "navnet til saksbehandler {id} står i {property}"
+                );
                 out.push(Violation::new("privacy", file, Some(p.line), message));
             }
         }
@@ -330,9 +371,10 @@ fn check_privacy(ctx: &Context, file: &str, props: &[Property], out: &mut Vec<Vi
         let near = |x: f64| numbers.iter().any(|n| (n - x).abs() <= 0.005);
         for child in &ctx.data.children {
             if near(child.location.lat) && near(child.location.lon) {
-                let message = format!(
-                    "the home coordinates of child {} appear in {}",
-                    child.id, p.name
+                let (id, property) = (&child.id, &p.name);
+                let message = crate::tr!(
+                    "the home coordinates of child {id} appear in {property}",
+                    "koordinatene til hjemmet til barn {id} står i {property}"
                 );
                 out.push(Violation::new("privacy", file, Some(p.line), message));
             }

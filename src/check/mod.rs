@@ -239,10 +239,13 @@ fn check_permissions(plan_dir: &Path, out: &mut Vec<Violation>) {
                     "permissions",
                     &name.to_string_lossy(),
                     None,
-                    format!(
-                        "mode {:o} lets group or others read it; expected 600",
-                        meta.permissions().mode() & 0o777
-                    ),
+                    {
+                        let mode = meta.permissions().mode() & 0o777;
+                        crate::tr!(
+                            "mode {mode:o} lets group or others read it; expected 600",
+                            "modus {mode:o} lar gruppen eller andre lese filen; forventet 600"
+                        )
+                    },
                 ));
             }
         }
@@ -273,6 +276,66 @@ mod tests {
         assert_eq!(v.to_string(), "visits.csv:3: min_gap: too close");
         let v = Violation::new("missing_file", "unmet.csv", None, "not found".into());
         assert_eq!(v.to_string(), "unmet.csv: missing_file: not found");
+    }
+
+    /// The message of the only violation with `code`, in `lang`.
+    fn message_in(
+        lang: crate::i18n::Lang,
+        plan: &std::collections::BTreeMap<&'static str, String>,
+        code: &str,
+    ) -> String {
+        let report = crate::i18n::with_lang(lang, || run(plan));
+        let found: Vec<&Violation> = report
+            .violations
+            .iter()
+            .filter(|v| v.code == code)
+            .collect();
+        assert_eq!(found.len(), 1, "{:#?}", report.violations);
+        found[0].to_string()
+    }
+
+    #[test]
+    fn violations_are_written_in_the_language_asked_for() {
+        use super::fixture::with;
+        use crate::i18n::Lang;
+        let short = with(
+            valid_plan(),
+            "visits.csv",
+            "2027-01-13T11:00",
+            "2027-01-13T10:30",
+        );
+        assert_eq!(
+            message_in(Lang::En, &short, "visit_length"),
+            "visits.csv:2: visit_length: the visit lasts 60 minutes; at least 90 are required"
+        );
+        assert_eq!(
+            message_in(Lang::Nb, &short, "visit_length"),
+            "visits.csv:2: visit_length: besøket varer 60 minutter; minst 90 kreves"
+        );
+        let mut no_unmet = valid_plan();
+        no_unmet.remove("unmet.csv");
+        assert_eq!(
+            message_in(Lang::En, &no_unmet, "missing_file"),
+            "unmet.csv: missing_file: the plan has no such file"
+        );
+        assert_eq!(
+            message_in(Lang::Nb, &no_unmet, "missing_file"),
+            "unmet.csv: missing_file: planen har ingen slik fil"
+        );
+        let bad = with(valid_plan(), "trips.csv", "80.5", "80.5x");
+        assert_eq!(
+            message_in(Lang::En, &bad, "bad_value"),
+            "trips.csv:2: bad_value: km_car \"80.5x\" is not a number"
+        );
+        assert_eq!(
+            message_in(Lang::Nb, &bad, "bad_value"),
+            "trips.csv:2: bad_value: km_car «80.5x» er ikke et tall"
+        );
+        let unknown = with(valid_plan(), "visits.csv", "C1,K1,T1", "C1,K1,T7");
+        assert_eq!(
+            message_in(Lang::Nb, &unknown, "trip_mismatch"),
+            "visits.csv:2: trip_mismatch: reise T7 finnes ikke i trips.csv"
+        );
     }
 
     #[cfg(unix)]

@@ -24,7 +24,7 @@ pub fn show(t: NaiveDateTime) -> String {
 
 /// An optional local time for messages (`none` when empty).
 pub fn show_opt(t: Option<NaiveDateTime>) -> String {
-    t.map_or_else(|| "none".to_string(), show)
+    t.map_or_else(|| crate::tr!("none", "ingen"), show)
 }
 
 #[derive(Debug, Clone)]
@@ -229,6 +229,14 @@ fn columns(file: &str) -> &'static [&'static str] {
     }
 }
 
+/// What a local time field must be, for messages.
+fn local_time() -> String {
+    crate::tr!(
+        "a local time YYYY-MM-DDTHH:MM",
+        "et lokalt tidspunkt ÅÅÅÅ-MM-DDTtt:mm"
+    )
+}
+
 /// One CSV record with typed accessors. Each accessor records a message for
 /// a bad field and returns `None`, so a row reports every bad field at once.
 pub struct Row<'a> {
@@ -242,17 +250,30 @@ impl Row<'_> {
     fn raw(&mut self, column: &str) -> Option<&str> {
         let field = self.header.get(column).and_then(|&i| self.record.get(i));
         if field.is_none() {
-            self.errors.push(format!("the row has no {column} field"));
+            self.errors.push(crate::tr!(
+                "the row has no {column} field",
+                "raden har ikke feltet {column}"
+            ));
         }
         field.map(str::trim)
     }
 
-    fn parsed<T>(&mut self, column: &str, what: &str, f: impl Fn(&str) -> Option<T>) -> Option<T> {
+    /// `what` names the expected value in the current language (asked only
+    /// for a bad field).
+    fn parsed<T>(
+        &mut self,
+        column: &str,
+        what: fn() -> String,
+        f: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
         let raw = self.raw(column)?.to_string();
         let value = f(&raw);
         if value.is_none() {
-            self.errors
-                .push(format!("{column} \"{raw}\" is not {what}"));
+            let what = what();
+            self.errors.push(crate::tr!(
+                "{column} \"{raw}\" is not {what}",
+                "{column} «{raw}» er ikke {what}"
+            ));
         }
         value
     }
@@ -262,20 +283,22 @@ impl Row<'_> {
     }
 
     fn id(&mut self, column: &str) -> Option<String> {
-        self.parsed(column, "an id (it is empty)", |s| {
-            (!s.is_empty()).then(|| s.to_string())
-        })
+        self.parsed(
+            column,
+            || crate::tr!("an id (it is empty)", "en id (feltet er tomt)"),
+            |s| (!s.is_empty()).then(|| s.to_string()),
+        )
     }
 
     fn time(&mut self, column: &str) -> Option<NaiveDateTime> {
-        self.parsed(column, "a local time YYYY-MM-DDTHH:MM", |s| {
+        self.parsed(column, local_time, |s| {
             NaiveDateTime::parse_from_str(s, LOCAL_TIME).ok()
         })
     }
 
     /// `Some(None)` for an empty field.
     fn optional_time(&mut self, column: &str) -> Option<Option<NaiveDateTime>> {
-        self.parsed(column, "a local time YYYY-MM-DDTHH:MM", |s| {
+        self.parsed(column, local_time, |s| {
             if s.is_empty() {
                 Some(None)
             } else {
@@ -285,23 +308,40 @@ impl Row<'_> {
     }
 
     fn date(&mut self, column: &str) -> Option<NaiveDate> {
-        self.parsed(column, "a date YYYY-MM-DD", |s| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-        })
+        self.parsed(
+            column,
+            || crate::tr!("a date YYYY-MM-DD", "en dato ÅÅÅÅ-MM-DD"),
+            |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(),
+        )
     }
 
     fn number(&mut self, column: &str) -> Option<f64> {
-        self.parsed(column, "a number", |s| {
-            s.parse::<f64>().ok().filter(|x| x.is_finite())
-        })
+        self.parsed(
+            column,
+            || crate::tr!("a number", "et tall"),
+            |s| s.parse::<f64>().ok().filter(|x| x.is_finite()),
+        )
     }
 
     fn count(&mut self, column: &str) -> Option<u32> {
-        self.parsed(column, "a whole number >= 0", |s| s.parse().ok())
+        self.parsed(
+            column,
+            || crate::tr!("a whole number >= 0", "et heltall >= 0"),
+            |s| s.parse().ok(),
+        )
     }
 
     fn choice<T>(&mut self, column: &str, f: impl Fn(&str) -> Option<T>) -> Option<T> {
-        self.parsed(column, "one of the values the contract allows", f)
+        self.parsed(
+            column,
+            || {
+                crate::tr!(
+                    "one of the values the contract allows",
+                    "en av verdiene datakontrakten tillater"
+                )
+            },
+            f,
+        )
     }
 }
 
@@ -337,7 +377,7 @@ fn read_table<T>(
             Ok(record) => parse_record(&record, &header, file, &parse, out),
             Err(e) => {
                 let line = e.position().map(|p| p.line());
-                let message = format!("unreadable record: {e}");
+                let message = crate::tr!("unreadable record: {e}", "uleselig rad: {e}");
                 out.push(Violation::new("bad_value", file, line, message));
                 None
             }
@@ -363,14 +403,17 @@ fn read_header(
             .map(|(i, c)| (c.trim().to_string(), i))
             .collect(),
         Err(e) => {
-            let message = format!("unreadable header: {e}");
+            let message = crate::tr!("unreadable header: {e}", "uleselig overskriftsrad: {e}");
             out.push(Violation::new("bad_value", file, Some(1), message));
             return None;
         }
     };
     let mut complete = true;
     for column in columns(file).iter().filter(|c| !header.contains_key(**c)) {
-        let message = format!("the header has no column {column}");
+        let message = crate::tr!(
+            "the header has no column {column}",
+            "overskriftsraden har ikke kolonnen {column}"
+        );
         out.push(Violation::new("missing_column", file, Some(1), message));
         complete = false;
     }
@@ -412,7 +455,7 @@ pub fn read_text(dir: &Path, file: &str, out: &mut Vec<Violation>) -> Option<Str
                 "missing_file",
                 file,
                 None,
-                "the plan has no such file".into(),
+                crate::tr!("the plan has no such file", "planen har ingen slik fil"),
             ));
             None
         }
@@ -421,7 +464,7 @@ pub fn read_text(dir: &Path, file: &str, out: &mut Vec<Violation>) -> Option<Str
                 "bad_value",
                 file,
                 None,
-                format!("unreadable: {e}"),
+                crate::tr!("unreadable: {e}", "kan ikke leses: {e}"),
             ));
             None
         }
@@ -432,7 +475,7 @@ pub fn read_text(dir: &Path, file: &str, out: &mut Vec<Violation>) -> Option<Str
                     "bad_value",
                     file,
                     None,
-                    "not UTF-8 text".into(),
+                    crate::tr!("not UTF-8 text", "ikke UTF-8-tekst"),
                 ));
                 None
             }

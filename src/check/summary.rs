@@ -16,7 +16,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Violation>) {
     };
     if let (Some(start), Some(end)) = (summary.horizon_start, summary.horizon_end) {
         if start > end {
-            let message = format!("horizon_start {start} is after horizon_end {end}");
+            let message = crate::tr!(
+                "horizon_start {start} is after horizon_end {end}",
+                "horizon_start {start} er etter horizon_end {end}"
+            );
             out.push(Violation::new("summary_mismatch", SUMMARY, None, message));
         }
     }
@@ -102,7 +105,10 @@ fn compare(
     };
     // The epsilon absorbs binary rounding of decimal sums such as 0.1 + 0.2.
     if (written - expected).abs() > tolerance + 1e-9 {
-        let message = format!("{key} is {written} but the plan files give {expected}");
+        let message = crate::tr!(
+            "{key} is {written} but the plan files give {expected}",
+            "{key} er {written}, men planfilene gir {expected}"
+        );
         out.push(Violation::new(code, SUMMARY, None, message));
     }
 }

@@ -37,7 +37,7 @@ pub fn read(dir: &Path, out: &mut Vec<Violation>) -> Option<Summary> {
                 "bad_value",
                 SUMMARY,
                 None,
-                "not a JSON object".into(),
+                crate::tr!("not a JSON object", "ikke et JSON-objekt"),
             ));
             return None;
         }
@@ -56,12 +56,12 @@ pub fn read(dir: &Path, out: &mut Vec<Violation>) -> Option<Summary> {
             .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
     };
     let mut summary = Summary {
-        horizon_start: key(&object, "horizon_start", "a date YYYY-MM-DD", date, out),
-        horizon_end: key(&object, "horizon_end", "a date YYYY-MM-DD", date, out),
+        horizon_start: key(&object, "horizon_start", a_date, date, out),
+        horizon_end: key(&object, "horizon_end", a_date, date, out),
         ..Summary::default()
     };
     for name in NUMBER_KEYS {
-        *summary.number_mut(name) = key(&object, name, "a number", Value::as_f64, out);
+        *summary.number_mut(name) = key(&object, name, a_number, Value::as_f64, out);
     }
     Some(summary)
 }
@@ -98,21 +98,38 @@ impl Summary {
 
 /// One summary key: a missing key is a `missing_column`, a value of the
 /// wrong type a `bad_value`.
+/// What a date key must be, for messages.
+fn a_date() -> String {
+    crate::tr!("a date YYYY-MM-DD", "en dato ÅÅÅÅ-MM-DD")
+}
+
+/// What a number key must be, for messages.
+fn a_number() -> String {
+    crate::tr!("a number", "et tall")
+}
+
 fn key<T>(
     object: &Map<String, Value>,
     name: &str,
-    what: &str,
+    what: fn() -> String,
     parse: impl Fn(&Value) -> Option<T>,
     out: &mut Vec<Violation>,
 ) -> Option<T> {
     let Some(value) = object.get(name) else {
-        let message = format!("the summary has no key {name}");
+        let message = crate::tr!(
+            "the summary has no key {name}",
+            "sammendraget har ikke nøkkelen {name}"
+        );
         out.push(Violation::new("missing_column", SUMMARY, None, message));
         return None;
     };
     let parsed = parse(value);
     if parsed.is_none() {
-        let message = format!("{name} {value} is not {what}");
+        let what = what();
+        let message = crate::tr!(
+            "{name} {value} is not {what}",
+            "{name} {value} er ikke {what}"
+        );
         out.push(Violation::new("bad_value", SUMMARY, None, message));
     }
     parsed

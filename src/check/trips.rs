@@ -19,7 +19,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Violation>) {
     let mut first_line: HashMap<&str, u64> = HashMap::new();
     for t in &ctx.files.trips.rows {
         if let Some(first) = first_line.insert(&t.trip_id, t.line) {
-            let message = format!("trip {} is also on line {first}", t.trip_id);
+            let id = &t.trip_id;
+            let message = crate::tr!(
+                "trip {id} is also on line {first}",
+                "reise {id} står også på linje {first}"
+            );
             out.push(Violation::new("duplicate_id", TRIPS, Some(t.line), message));
             continue;
         }
@@ -40,7 +44,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Violation>) {
     }
     for s in &ctx.files.stops.rows {
         if !ctx.trips.contains_key(s.trip_id.as_str()) {
-            let message = format!("trip {} is not in trips.csv", s.trip_id);
+            let id = &s.trip_id;
+            let message = crate::tr!(
+                "trip {id} is not in trips.csv",
+                "reise {id} finnes ikke i trips.csv"
+            );
             out.push(Violation::new("unknown_ref", STOPS, Some(s.line), message));
         }
     }
@@ -51,14 +59,14 @@ fn check_row(ctx: &Context, t: &TripRow, out: &mut Vec<Violation>) {
     let mut report = |code, message: String| {
         out.push(Violation::new(code, TRIPS, Some(t.line), message));
     };
+    let id = &t.trip_id;
     if t.depart >= t.back {
+        let (back, depart) = (show(t.back), show(t.depart));
         report(
             "time_order",
-            format!(
-                "trip {} returns at {} but departs at {}",
-                t.trip_id,
-                show(t.back),
-                show(t.depart)
+            crate::tr!(
+                "trip {id} returns at {back} but departs at {depart}",
+                "reise {id} har retur {back}, men avreise {depart}"
             ),
         );
     }
@@ -66,22 +74,29 @@ fn check_row(ctx: &Context, t: &TripRow, out: &mut Vec<Violation>) {
     if t.km_car < 0.0 || t.cost_nok < 0.0 {
         report(
             "trip_totals",
-            format!("trip {} has negative km_car or cost_nok", t.trip_id),
+            crate::tr!(
+                "trip {id} has negative km_car or cost_nok",
+                "reise {id} har negativ km_car eller cost_nok"
+            ),
         );
     }
     // A trip that returns before it departs has no length to compare with.
     if t.travel_minutes < 0.0 || (duration > 0.0 && t.travel_minutes > duration) {
-        let message = format!(
-            "trip {} has travel_minutes {} outside 0..={duration} (its length)",
-            t.trip_id, t.travel_minutes
+        let minutes = t.travel_minutes;
+        let message = crate::tr!(
+            "trip {id} has travel_minutes {minutes} outside 0..={duration} (its length)",
+            "reise {id} har travel_minutes {minutes} utenfor 0..={duration} (reisens lengde)"
         );
         report("trip_totals", message);
     }
     let Some(&caseworker) = ctx.caseworkers.get(t.caseworker_id.as_str()) else {
-        report(
-            "unknown_ref",
-            format!("caseworker {} is not in caseworkers.csv", t.caseworker_id),
-        );
+        report("unknown_ref", {
+            let who = &t.caseworker_id;
+            crate::tr!(
+                "caseworker {who} is not in caseworkers.csv",
+                "saksbehandler {who} finnes ikke i caseworkers.csv"
+            )
+        });
         return;
     };
     let mut day = t.depart.date();
@@ -89,20 +104,20 @@ fn check_row(ctx: &Context, t: &TripRow, out: &mut Vec<Violation>) {
         if !is_office_day(day) {
             report(
                 "not_working_day",
-                format!(
-                    "trip {} spans {day}, a weekend day or public holiday",
-                    t.trip_id
+                crate::tr!(
+                    "trip {id} spans {day}, a weekend day or public holiday",
+                    "reise {id} omfatter {day}, som er en helgedag eller helligdag"
                 ),
             );
         }
         if ctx.absent_on(caseworker, day) {
-            report(
-                "caseworker_absent",
-                format!(
-                    "trip {} spans {day}, when {} is away",
-                    t.trip_id, t.caseworker_id
-                ),
-            );
+            report("caseworker_absent", {
+                let who = &t.caseworker_id;
+                crate::tr!(
+                    "trip {id} spans {day}, when {who} is away",
+                    "reise {id} omfatter {day}, da {who} er borte"
+                )
+            });
         }
         day += Duration::days(1);
     }
@@ -112,24 +127,37 @@ fn check_row(ctx: &Context, t: &TripRow, out: &mut Vec<Violation>) {
 /// every later stop says how it was reached; child stops name known children.
 fn check_route(ctx: &Context, t: &TripRow, stops: &[&StopRow], out: &mut Vec<Violation>) {
     let (Some(first), Some(last)) = (stops.first(), stops.last()) else {
-        let message = format!("trip {} has no stops in trip_stops.csv", t.trip_id);
+        let id = &t.trip_id;
+        let message = crate::tr!(
+            "trip {id} has no stops in trip_stops.csv",
+            "reise {id} har ingen stopp i trip_stops.csv"
+        );
         out.push(Violation::new("route", TRIPS, Some(t.line), message));
         return;
     };
     for (i, s) in stops.iter().enumerate() {
         if s.seq as usize != i {
-            let message = format!(
-                "trip {} has seq {} where {i} was expected",
-                t.trip_id, s.seq
+            let (id, seq) = (&t.trip_id, s.seq);
+            let message = crate::tr!(
+                "trip {id} has seq {seq} where {i} was expected",
+                "reise {id} har seq {seq} der {i} var ventet"
             );
             out.push(Violation::new("route", STOPS, Some(s.line), message));
         }
         if i > 0 && s.mode_in.is_none() {
-            let message = format!("stop {} of trip {} has no mode_in", s.seq, t.trip_id);
+            let (id, seq) = (&t.trip_id, s.seq);
+            let message = crate::tr!(
+                "stop {seq} of trip {id} has no mode_in",
+                "stopp {seq} på reise {id} har ingen mode_in"
+            );
             out.push(Violation::new("route", STOPS, Some(s.line), message));
         }
         if s.kind == StopKind::Child && !ctx.children.contains_key(s.reference.as_str()) {
-            let message = format!("child {} is not in children.csv", s.reference);
+            let child = &s.reference;
+            let message = crate::tr!(
+                "child {child} is not in children.csv",
+                "barn {child} finnes ikke i children.csv"
+            );
             out.push(Violation::new("unknown_ref", STOPS, Some(s.line), message));
         }
     }
@@ -137,16 +165,22 @@ fn check_route(ctx: &Context, t: &TripRow, stops: &[&StopRow], out: &mut Vec<Vio
         .caseworkers
         .get(t.caseworker_id.as_str())
         .map(|&k| ctx.data.offices[ctx.data.caseworkers[k].office].id.as_str());
-    for (end, s) in [("first", first), ("last", last)] {
+    for (first, s) in [(true, first), (false, last)] {
         let at_office = s.kind == StopKind::Office && office.map_or(true, |o| o == s.reference);
         if !at_office {
-            let message = format!(
-                "the {end} stop of trip {} is {} {}, not the office {}",
-                t.trip_id,
-                s.kind.as_str(),
-                s.reference,
-                office.unwrap_or("?")
-            );
+            let (id, kind, reference) = (&t.trip_id, s.kind.as_str(), &s.reference);
+            let office = office.unwrap_or("?");
+            let message = if first {
+                crate::tr!(
+                    "the first stop of trip {id} is {kind} {reference}, not the office {office}",
+                    "det første stoppet på reise {id} er {kind} {reference}, ikke kontoret {office}"
+                )
+            } else {
+                crate::tr!(
+                    "the last stop of trip {id} is {kind} {reference}, not the office {office}",
+                    "det siste stoppet på reise {id} er {kind} {reference}, ikke kontoret {office}"
+                )
+            };
             out.push(Violation::new("route", STOPS, Some(s.line), message));
         }
     }
@@ -160,38 +194,35 @@ fn check_stop_times(stops: &[&StopRow], out: &mut Vec<Violation>) {
         let mut report = |message: String| {
             out.push(Violation::new("time_order", STOPS, Some(s.line), message));
         };
+        let (seq, id) = (s.seq, &s.trip_id);
         if i > 0 && s.arrive.is_none() {
-            report(format!(
-                "stop {} of trip {} has no arrive time",
-                s.seq, s.trip_id
+            report(crate::tr!(
+                "stop {seq} of trip {id} has no arrive time",
+                "stopp {seq} på reise {id} har ikke noe arrive-tidspunkt"
             ));
         }
         if i + 1 < n && s.depart.is_none() {
-            report(format!(
-                "stop {} of trip {} has no depart time",
-                s.seq, s.trip_id
+            report(crate::tr!(
+                "stop {seq} of trip {id} has no depart time",
+                "stopp {seq} på reise {id} har ikke noe depart-tidspunkt"
             ));
         }
         if let (Some(a), Some(d)) = (s.arrive, s.depart) {
             if d < a {
-                report(format!(
-                    "stop {} of trip {} departs at {} before arriving at {}",
-                    s.seq,
-                    s.trip_id,
-                    show(d),
-                    show(a)
+                let (d, a) = (show(d), show(a));
+                report(crate::tr!(
+                    "stop {seq} of trip {id} departs at {d} before arriving at {a}",
+                    "stopp {seq} på reise {id} har avreise {d} før ankomst {a}"
                 ));
             }
         }
         let previous = i.checked_sub(1).and_then(|p| stops[p].depart);
         if let (Some(p), Some(a)) = (previous, s.arrive) {
             if a < p {
-                report(format!(
-                    "stop {} of trip {} is reached at {}, before the previous stop is left at {}",
-                    s.seq,
-                    s.trip_id,
-                    show(a),
-                    show(p)
+                let (a, p) = (show(a), show(p));
+                report(crate::tr!(
+                    "stop {seq} of trip {id} is reached at {a}, before the previous stop is left at {p}",
+                    "stopp {seq} på reise {id} nås {a}, før forrige stopp forlates {p}"
                 ));
             }
         }
@@ -205,44 +236,51 @@ fn check_totals(t: &TripRow, stops: &[&StopRow], out: &mut Vec<Violation>) {
     };
     let mut problems = Vec::new();
     if first.depart != Some(t.depart) {
-        problems.push(format!(
-            "depart {} differs from the first stop's depart {}",
-            show(t.depart),
-            show_opt(first.depart)
+        let (trip, stop) = (show(t.depart), show_opt(first.depart));
+        problems.push(crate::tr!(
+            "depart {trip} differs from the first stop's depart {stop}",
+            "depart {trip} avviker fra depart {stop} for det første stoppet"
         ));
     }
     if last.arrive != Some(t.back) {
-        problems.push(format!(
-            "return {} differs from the last stop's arrive {}",
-            show(t.back),
-            show_opt(last.arrive)
+        let (trip, stop) = (show(t.back), show_opt(last.arrive));
+        problems.push(crate::tr!(
+            "return {trip} differs from the last stop's arrive {stop}",
+            "return {trip} avviker fra arrive {stop} for det siste stoppet"
         ));
     }
     let hotels = stops.iter().filter(|s| s.kind == StopKind::Hotel).count();
     if t.nights as usize != hotels {
-        problems.push(format!("nights {} but {hotels} hotel stops", t.nights));
+        let nights = t.nights;
+        problems.push(crate::tr!(
+            "nights {nights} but {hotels} hotel stops",
+            "nights {nights}, men {hotels} hotellstopp"
+        ));
     }
     let flights = stops
         .iter()
         .filter(|s| s.mode_in == Some(Mode::Flight))
         .count();
     if t.flight_legs as usize != flights {
-        problems.push(format!(
-            "flight_legs {} but {flights} stops reached by flight",
-            t.flight_legs
+        let legs = t.flight_legs;
+        problems.push(crate::tr!(
+            "flight_legs {legs} but {flights} stops reached by flight",
+            "flight_legs {legs}, men {flights} stopp nås med fly"
         ));
     }
     let modes = if flights > 0 { "flight+car" } else { "car" };
     if t.modes != modes {
-        problems.push(format!("modes {} but the stops say {modes}", t.modes));
+        let written = &t.modes;
+        problems.push(crate::tr!(
+            "modes {written} but the stops say {modes}",
+            "modes {written}, men stoppene gir {modes}"
+        ));
     }
     for p in problems {
-        out.push(Violation::new(
-            "trip_totals",
-            TRIPS,
-            Some(t.line),
-            format!("trip {}: {p}", t.trip_id),
-        ));
+        out.push(Violation::new("trip_totals", TRIPS, Some(t.line), {
+            let id = &t.trip_id;
+            crate::tr!("trip {id}: {p}", "reise {id}: {p}")
+        }));
     }
 }
 
@@ -263,11 +301,14 @@ fn check_day_lengths(ctx: &Context, t: &TripRow, stops: &[&StopRow], out: &mut V
     for (date, (start, end)) in days {
         let minutes = (end - start).num_minutes();
         if minutes > max {
-            let message = format!(
-                "trip {} works {minutes} minutes on {date} ({} to {}); at most {max} are allowed",
-                t.trip_id,
+            let (id, start, end) = (
+                &t.trip_id,
                 start.format("%H:%M"),
-                end.format("%Y-%m-%dT%H:%M")
+                end.format("%Y-%m-%dT%H:%M"),
+            );
+            let message = crate::tr!(
+                "trip {id} works {minutes} minutes on {date} ({start} to {end}); at most {max} are allowed",
+                "reise {id} gir en arbeidsdag på {minutes} minutter den {date} ({start} til {end}); høyst {max} er tillatt"
             );
             out.push(Violation::new("day_too_long", TRIPS, Some(t.line), message));
         }
@@ -285,13 +326,11 @@ fn check_overlap(ctx: &Context, out: &mut Vec<Violation>) {
         for pair in trips.windows(2) {
             let (a, b) = (pair[0], pair[1]);
             if b.depart < a.back {
-                let message = format!(
-                    "trip {} departs at {} before trip {} of {} returns at {}",
-                    b.trip_id,
-                    show(b.depart),
-                    a.trip_id,
-                    a.caseworker_id,
-                    show(a.back)
+                let (later, depart) = (&b.trip_id, show(b.depart));
+                let (earlier, who, back) = (&a.trip_id, &a.caseworker_id, show(a.back));
+                let message = crate::tr!(
+                    "trip {later} departs at {depart} before trip {earlier} of {who} returns at {back}",
+                    "reise {later} har avreise {depart}, før reise {earlier} for {who} er tilbake {back}"
                 );
                 out.push(Violation::new("overlap", TRIPS, Some(b.line), message));
             }

@@ -18,16 +18,23 @@ pub fn check(ctx: &Context, out: &mut Vec<Violation>) {
         };
         let child = ctx.children.get(v.child_id.as_str()).copied();
         let caseworker = ctx.caseworkers.get(v.caseworker_id.as_str()).copied();
+        let (child_id, caseworker_id) = (&v.child_id, &v.caseworker_id);
         if child.is_none() {
             report(
                 "unknown_ref",
-                format!("child {} is not in children.csv", v.child_id),
+                crate::tr!(
+                    "child {child_id} is not in children.csv",
+                    "barn {child_id} finnes ikke i children.csv"
+                ),
             );
         }
         match caseworker {
             None => report(
                 "unknown_ref",
-                format!("caseworker {} is not in caseworkers.csv", v.caseworker_id),
+                crate::tr!(
+                    "caseworker {caseworker_id} is not in caseworkers.csv",
+                    "saksbehandler {caseworker_id} finnes ikke i caseworkers.csv"
+                ),
             ),
             Some(k) => check_day(ctx, v, k, &mut report),
         }
@@ -51,11 +58,13 @@ fn check_continuity(
     let allowed = caseworker == child.caseworker
         || (ctx.data.settings.planning.continuity.pools() && visitor.team == child.team);
     if !allowed {
+        let (visitor, id, own, team) = (&visitor.id, &child.id, &own.id, &child.team);
+        let continuity = &ctx.data.settings.planning.continuity;
         report(
             "continuity",
-            format!(
-                "{} visits {} whose own caseworker is {} (team {}) under continuity {:?}",
-                visitor.id, child.id, own.id, child.team, ctx.data.settings.planning.continuity
+            crate::tr!(
+                "{visitor} visits {id} whose own caseworker is {own} (team {team}) under continuity {continuity:?}",
+                "{visitor} besøker {id}, som har {own} som egen saksbehandler (team {team}), med continuity {continuity:?}"
             ),
         );
     }
@@ -71,13 +80,17 @@ fn check_day(
     if !is_office_day(date) {
         report(
             "not_working_day",
-            format!("{date} is a weekend day or a public holiday"),
+            crate::tr!(
+                "{date} is a weekend day or a public holiday",
+                "{date} er en helgedag eller en helligdag"
+            ),
         );
     }
     if ctx.absent_on(caseworker, date) {
+        let who = &v.caseworker_id;
         report(
             "caseworker_absent",
-            format!("{} is away on {date}", v.caseworker_id),
+            crate::tr!("{who} is away on {date}", "{who} er borte den {date}"),
         );
     }
 }
@@ -90,40 +103,41 @@ fn check_length_and_hours(
     let visits = &ctx.data.settings.visits;
     let minutes = (v.end - v.start).num_minutes();
     if v.start >= v.end || minutes < visits.minutes {
+        let least = visits.minutes;
         report(
             "visit_length",
-            format!(
-                "the visit lasts {minutes} minutes; at least {} are required",
-                visits.minutes
+            crate::tr!(
+                "the visit lasts {minutes} minutes; at least {least} are required",
+                "besøket varer {minutes} minutter; minst {least} kreves"
             ),
         );
     }
     let clock = |t: chrono::NaiveDateTime| i64::from(t.hour() * 60 + t.minute());
     let hhmm = |m: i64| format!("{:02}:{:02}", m / 60, m % 60);
     if v.start.date() != v.end.date() {
+        let (first, last) = (v.start.date(), v.end.date());
         report(
             "visiting_hours",
-            format!(
-                "the visit runs from {} into {}",
-                v.start.date(),
-                v.end.date()
+            crate::tr!(
+                "the visit runs from {first} into {last}",
+                "besøket strekker seg fra {first} inn i {last}"
             ),
         );
     } else if clock(v.start) < visits.earliest.0 || clock(v.end) > visits.latest.0 {
+        let (start, end) = (v.start.time().format("%H:%M"), v.end.time().format("%H:%M"));
+        let (earliest, latest) = (hhmm(visits.earliest.0), hhmm(visits.latest.0));
         report(
             "visiting_hours",
-            format!(
-                "{}-{} is outside visiting hours {}-{}",
-                v.start.time().format("%H:%M"),
-                v.end.time().format("%H:%M"),
-                hhmm(visits.earliest.0),
-                hhmm(visits.latest.0)
+            crate::tr!(
+                "{start}-{end} is outside visiting hours {earliest}-{latest}",
+                "{start}-{end} er utenfor besøkstiden {earliest}-{latest}"
             ),
         );
     }
 }
 
 fn check_trip(ctx: &Context, v: &VisitRow, report: &mut impl FnMut(&'static str, String)) {
+    let id = &v.trip_id;
     let Some(trip) = ctx.trips.get(v.trip_id.as_str()) else {
         // A trip row that did not parse is reported already; do not repeat it.
         if !ctx.files.trips.complete {
@@ -131,16 +145,20 @@ fn check_trip(ctx: &Context, v: &VisitRow, report: &mut impl FnMut(&'static str,
         }
         report(
             "trip_mismatch",
-            format!("trip {} is not in trips.csv", v.trip_id),
+            crate::tr!(
+                "trip {id} is not in trips.csv",
+                "reise {id} finnes ikke i trips.csv"
+            ),
         );
         return;
     };
     if trip.caseworker_id != v.caseworker_id {
+        let (owner, visitor) = (&trip.caseworker_id, &v.caseworker_id);
         report(
             "trip_mismatch",
-            format!(
-                "trip {} belongs to {}, not {}",
-                v.trip_id, trip.caseworker_id, v.caseworker_id
+            crate::tr!(
+                "trip {id} belongs to {owner}, not {visitor}",
+                "reise {id} tilhører {owner}, ikke {visitor}"
             ),
         );
     }
@@ -155,14 +173,12 @@ fn check_trip(ctx: &Context, v: &VisitRow, report: &mut impl FnMut(&'static str,
             && s.depart.is_some_and(|d| d >= v.end)
     });
     if !covered {
+        let (child, start, end) = (&v.child_id, show(v.start), v.end.format("%H:%M"));
         report(
             "stop_mismatch",
-            format!(
-                "trip {} has no stop at child {} from {} to {}",
-                v.trip_id,
-                v.child_id,
-                show(v.start),
-                v.end.format("%H:%M")
+            crate::tr!(
+                "trip {id} has no stop at child {child} from {start} to {end}",
+                "reise {id} har ikke noe stopp hos barn {child} fra {start} til {end}"
             ),
         );
     }

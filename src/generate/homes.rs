@@ -36,7 +36,10 @@ impl<'a> Pool<'a> {
     /// rural bias of foster homes, 1 for plain population.
     pub(super) fn new(name: &str, rows: Vec<&'a Postcode>, exponent: f64) -> anyhow::Result<Self> {
         if rows.is_empty() {
-            bail!("the postcode table has no inhabited street-address postcode {name}");
+            bail!(crate::tr!(
+                "the postcode table has no inhabited street-address postcode {name}",
+                "postnummertabellen har ikke noe bebodd postnummer med gateadresser {name}"
+            ));
         }
         let weights = rows.iter().map(|p| f64::from(p.population).powf(exponent));
         Ok(Self {
@@ -90,11 +93,22 @@ impl<'a> Pools<'a> {
             ));
         }
         if counties.is_empty() {
-            bail!("the postcode table has no county outside {HOME_COUNTY}");
+            bail!(crate::tr!(
+                "the postcode table has no county outside {HOME_COUNTY}",
+                "postnummertabellen har ikke noe fylke utenfor {HOME_COUNTY}"
+            ));
         }
         Ok(Self {
-            trondheim: Pool::new("in Trondheim (5001)", trondheim, POPULATION_EXPONENT)?,
-            trondelag: Pool::new("elsewhere in Trøndelag", trondelag, POPULATION_EXPONENT)?,
+            trondheim: Pool::new(
+                &crate::tr!("in Trondheim (5001)", "i Trondheim (5001)"),
+                trondheim,
+                POPULATION_EXPONENT,
+            )?,
+            trondelag: Pool::new(
+                &crate::tr!("elsewhere in Trøndelag", "ellers i Trøndelag"),
+                trondelag,
+                POPULATION_EXPONENT,
+            )?,
             counties,
         })
     }

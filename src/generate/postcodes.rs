@@ -54,21 +54,50 @@ impl Postcode {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PostcodeError {
-    #[error("cannot read the postcode file {path}: {source}")]
+    #[error("{}", cannot_open(.path, .source))]
     Open {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("postcode file, line {line}: {source}")]
+    #[error("{}", at_line(*.line, .source))]
     Csv { line: u64, source: csv::Error },
-    #[error("postcode file: the header has no column {0}")]
+    #[error("{}", column_missing(.0))]
     MissingColumn(&'static str),
-    #[error("postcode file, line {line}: {column} {value:?} is not a number")]
+    #[error("{}", not_a_number(*.line, .column, .value))]
     BadNumber {
         line: u64,
         column: &'static str,
         value: String,
     },
+}
+
+fn cannot_open(path: &Path, source: &std::io::Error) -> String {
+    let path = path.display();
+    crate::tr!(
+        "cannot read the postcode file {path}: {source}",
+        "kan ikke lese postnummerfilen {path}: {source}"
+    )
+}
+
+fn at_line(line: u64, source: &csv::Error) -> String {
+    crate::tr!(
+        "postcode file, line {line}: {source}",
+        "postnummerfilen, linje {line}: {source}"
+    )
+}
+
+fn column_missing(column: &str) -> String {
+    crate::tr!(
+        "postcode file: the header has no column {column}",
+        "postnummerfilen: overskriftsraden har ikke kolonnen {column}"
+    )
+}
+
+fn not_a_number(line: u64, column: &str, value: &str) -> String {
+    crate::tr!(
+        "postcode file, line {line}: {column} {value:?} is not a number",
+        "postnummerfilen, linje {line}: {column} «{value}» er ikke et tall"
+    )
 }
 
 /// Reads the postcode table from a file.

@@ -101,17 +101,17 @@ impl Tally {
         let placements: Vec<String> = (0..3)
             .map(|k| format!("{} {}", PLACEMENTS[k], self.placement_total(k)))
             .collect();
-        format!("placements: {}", placements.join(", "))
+        let placements = placements.join(", ");
+        crate::tr!("placements: {placements}", "plasseringer: {placements}")
     }
 
     /// The 2-a-year share, the overdue and the not yet visited.
     pub fn visits_line(&self) -> String {
-        format!(
-            "2 visits a year: {} ({:.1} %); last visit in Q3 (overdue): {}; not visited yet: {}",
-            self.reduced(),
-            100.0 * self.reduced_share(),
-            self.overdue,
-            self.not_visited
+        let (reduced, share) = (self.reduced(), share_text(100.0 * self.reduced_share()));
+        let (overdue, not_visited) = (self.overdue, self.not_visited);
+        crate::tr!(
+            "2 visits a year: {reduced} ({share} %); last visit in Q3 (overdue): {overdue}; not visited yet: {not_visited}",
+            "2 besøk i året: {reduced} ({share} %); siste besøk i 3. kvartal (forfalt): {overdue}; ikke besøkt ennå: {not_visited}"
         )
     }
 
@@ -210,21 +210,36 @@ impl GenerateReport {
     }
 }
 
+/// A share in percent with one decimal: `12.5` in English (as the README
+/// always wrote it), `12,5` in bokmål.
+pub(crate) fn share_text(percent: f64) -> String {
+    match crate::i18n::current() {
+        crate::i18n::Lang::En => format!("{percent:.1}"),
+        crate::i18n::Lang::Nb => crate::i18n::number(percent, 1),
+    }
+}
+
 const PLACEMENTS: [&str; 3] = ["fosterhjem", "institusjon", "hybel"];
 
 impl fmt::Display for GenerateReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::tr;
+        let (seed, children, caseworkers) = (self.seed, self.children, self.caseloads.len());
         writeln!(
             f,
-            "Trondheim dataset, seed {}: {} children, {} caseworkers",
-            self.seed,
-            self.children,
-            self.caseloads.len()
+            "{}",
+            tr!(
+                "Trondheim dataset, seed {seed}: {children} children, {caseworkers} caseworkers",
+                "Trondheim-datasett, seed {seed}: {children} barn, {caseworkers} saksbehandlere"
+            )
         )?;
         writeln!(
             f,
             "  {:<24} {:>6} {:>6} {:>6}",
-            "where", "barn", "ungdom", "total"
+            tr!("where", "område"),
+            "barn",
+            "ungdom",
+            tr!("total", "totalt")
         )?;
         for (region, row) in Region::ALL.iter().zip(self.by_region_team) {
             let total = row[0] + row[1];
@@ -242,17 +257,24 @@ impl fmt::Display for GenerateReport {
         for team in Team::ALL {
             let (min, max) = self.caseload_range(team);
             let n = self.team_loads(team).count();
+            let team = team.as_str();
             writeln!(
                 f,
-                "  caseload {}: {min}-{max} children ({n} caseworkers)",
-                team.as_str()
+                "{}",
+                tr!(
+                    "  caseload {team}: {min}-{max} children ({n} caseworkers)",
+                    "  saksmengde {team}: {min}-{max} barn ({n} saksbehandlere)"
+                )
             )?;
         }
+        let (absences, reasons) = (self.absences(), self.tally.reasons());
         write!(
             f,
-            "  absences: {} ({})",
-            self.absences(),
-            self.tally.reasons()
+            "{}",
+            tr!(
+                "  absences: {absences} ({reasons})",
+                "  fravær: {absences} ({reasons})"
+            )
         )
     }
 }
@@ -260,9 +282,12 @@ impl fmt::Display for GenerateReport {
 /// The README written next to the generated files: how they were made, the
 /// choices behind them, the counts and the credits.
 pub fn trondheim_readme(r: &GenerateReport) -> String {
-    let mut s = String::new();
-    let _ = write_readme(&mut s, r);
-    s
+    // A file, in English whatever the terminal's language.
+    crate::i18n::with_lang(crate::i18n::Lang::En, || {
+        let mut s = String::new();
+        let _ = write_readme(&mut s, r);
+        s
+    })
 }
 
 fn write_readme(s: &mut String, r: &GenerateReport) -> fmt::Result {

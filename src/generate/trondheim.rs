@@ -78,11 +78,11 @@ pub enum Region {
 impl Region {
     pub const ALL: [Region; 3] = [Region::Trondheim, Region::Trondelag, Region::Norway];
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            Region::Trondheim => "Trondheim municipality",
-            Region::Trondelag => "elsewhere in Trøndelag",
-            Region::Norway => "elsewhere in Norway",
+            Region::Trondheim => crate::tr!("Trondheim municipality", "Trondheim kommune"),
+            Region::Trondelag => crate::tr!("elsewhere in Trøndelag", "ellers i Trøndelag"),
+            Region::Norway => crate::tr!("elsewhere in Norway", "ellers i Norge"),
         }
     }
 }

@@ -122,14 +122,13 @@ pub fn prepare(
 ) -> Result<Prepared, Problems> {
     let old = prev.horizon;
     if from > old.end {
-        return Err(Problems(vec![Problem::new(
-            "--from",
-            "bad_value",
-            format!(
-                "{from} is after the plan's last day {}: there is nothing left to re-plan",
-                old.end
-            ),
-        )]));
+        return Err(Problems(vec![Problem::new("--from", "bad_value", {
+            let (from, end) = (crate::i18n::date(from), crate::i18n::date(old.end));
+            crate::tr!(
+                    "{from} is after the plan's last day {end}: there is nothing left to re-plan",
+                    "{from} er etter planens siste dag {end}: det er ingenting igjen å planlegge på nytt"
+                )
+        })]));
     }
     let start = from.max(old.start);
     let children = data.child_ids();
@@ -164,13 +163,19 @@ pub fn prepare(
                 Problem::new(
                     history_file,
                     "unknown_visit",
-                    format!(
-                        "child {} is confirmed for {day}, but the plan has no visit of it that day",
-                        data.children[child].id
-                    ),
+                    {
+                        let (id, day) = (&data.children[child].id, crate::i18n::date(day));
+                        crate::tr!(
+                            "child {id} is confirmed for {day}, but the plan has no visit of it that day",
+                            "barn {id} er bekreftet besøkt {day}, men planen har ikke noe besøk hos barnet den dagen"
+                        )
+                    },
                 )
                 .at(line, column)
-                .hint("confirm a visit of the plan (its child and day), or mark the row done"),
+                .hint(crate::tr!(
+                    "confirm a visit of the plan (its child and day), or mark the row done",
+                    "bekreft et besøk som står i planen (samme barn og dag), eller merk raden done"
+                )),
             ),
         }
     }
@@ -198,9 +203,10 @@ pub fn prepare(
             true
         } else if trip.depart.date() < start || confirmed_trips.contains(&t) {
             if absent {
-                notes.push(format!(
-                    "trip {} of {} is not kept: {} is away on one of its days",
-                    trip.id, trip.caseworker, trip.caseworker
+                let (id, who) = (&trip.id, &trip.caseworker);
+                notes.push(crate::tr!(
+                    "trip {id} of {who} is not kept: {who} is away on one of its days",
+                    "reise {id} for {who} beholdes ikke: {who} er borte en av reisedagene"
                 ));
             }
             !absent
@@ -219,8 +225,10 @@ pub fn prepare(
         }
     }
     if unreported > 0 {
-        notes.push(format!(
-            "{unreported} visits before {start} are not reported done in {history_file}; they stay in the plan as made"
+        let first = crate::i18n::date(start);
+        notes.push(crate::tr!(
+            "{unreported} visits before {first} are not reported done in {history_file}; they stay in the plan as made",
+            "{unreported} besøk før {first} er ikke meldt utført i {history_file}; de blir stående i planen slik de ble lagt"
         ));
     }
     // Per child: the visits that stand, done or kept.

@@ -73,7 +73,10 @@ pub fn read_previous(data: &Dataset, dir: &Path) -> Result<Previous, Problems> {
             problems.push(Problem::new(
                 shown(read::SUMMARY),
                 "bad_value",
-                "horizon_start and horizon_end do not give a horizon",
+                crate::tr!(
+                    "horizon_start and horizon_end do not give a horizon",
+                    "horizon_start og horizon_end gir ingen gyldig planperiode"
+                ),
             ));
         }
         return Err(problems);
@@ -96,28 +99,33 @@ pub fn read_previous(data: &Dataset, dir: &Path) -> Result<Previous, Problems> {
             *s = (*s).max(e.sequence);
         }
     }
-    let unknown = |file: &str, line: u64, what: &str, id: &str| {
-        Problem::new(
-            shown(file),
-            "unknown_ref",
-            format!("{what} {id} is not in the dataset"),
-        )
-        .at_line(line)
-        .hint("re-plan with the dataset the plan was made from")
+    let unknown = |file: &str, line: u64, child: bool, id: &str| {
+        let message = if child {
+            crate::tr!(
+                "child {id} is not in the dataset",
+                "barn {id} finnes ikke i datasettet"
+            )
+        } else {
+            crate::tr!(
+                "caseworker {id} is not in the dataset",
+                "saksbehandler {id} finnes ikke i datasettet"
+            )
+        };
+        Problem::new(shown(file), "unknown_ref", message)
+            .at_line(line)
+            .hint(crate::tr!(
+                "re-plan with the dataset the plan was made from",
+                "planlegg på nytt med datasettet planen ble laget fra"
+            ))
     };
     let mut visits = Vec::new();
     for v in &files.visits.rows {
         let Some(&c) = children.get(v.child_id.as_str()) else {
-            problems.push(unknown(read::VISITS, v.line, "child", &v.child_id));
+            problems.push(unknown(read::VISITS, v.line, true, &v.child_id));
             continue;
         };
         let Some(&cw) = caseworkers.get(v.caseworker_id.as_str()) else {
-            problems.push(unknown(
-                read::VISITS,
-                v.line,
-                "caseworker",
-                &v.caseworker_id,
-            ));
+            problems.push(unknown(read::VISITS, v.line, false, &v.caseworker_id));
             continue;
         };
         let child = &data.children[c];
@@ -151,7 +159,7 @@ pub fn read_previous(data: &Dataset, dir: &Path) -> Result<Previous, Problems> {
     let mut trips = Vec::new();
     for t in &files.trips.rows {
         let Some(&cw) = caseworkers.get(t.caseworker_id.as_str()) else {
-            problems.push(unknown(read::TRIPS, t.line, "caseworker", &t.caseworker_id));
+            problems.push(unknown(read::TRIPS, t.line, false, &t.caseworker_id));
             continue;
         };
         let mut list = stops.remove(t.trip_id.as_str()).unwrap_or_default();
@@ -179,11 +187,13 @@ pub fn read_previous(data: &Dataset, dir: &Path) -> Result<Previous, Problems> {
             .collect();
         if stops.len() < 2 {
             problems.push(
-                Problem::new(
-                    shown(read::TRIPS),
-                    "bad_value",
-                    format!("trip {} has no route in trip_stops.csv", t.trip_id),
-                )
+                Problem::new(shown(read::TRIPS), "bad_value", {
+                    let id = &t.trip_id;
+                    crate::tr!(
+                        "trip {id} has no route in trip_stops.csv",
+                        "reise {id} har ingen rute i trip_stops.csv"
+                    )
+                })
                 .at_line(t.line),
             );
             continue;
@@ -210,16 +220,18 @@ pub fn read_previous(data: &Dataset, dir: &Path) -> Result<Previous, Problems> {
     let mut unmet = Vec::new();
     for u in &files.unmet.rows {
         let Some(&c) = children.get(u.child_id.as_str()) else {
-            problems.push(unknown(read::UNMET, u.line, "child", &u.child_id));
+            problems.push(unknown(read::UNMET, u.line, true, &u.child_id));
             continue;
         };
         let Some(reason) = UnmetReason::from_code(&u.reason) else {
             problems.push(
-                Problem::new(
-                    shown(read::UNMET),
-                    "bad_value",
-                    format!("reason \"{}\" is not one tilsyn writes", u.reason),
-                )
+                Problem::new(shown(read::UNMET), "bad_value", {
+                    let reason = &u.reason;
+                    crate::tr!(
+                        "reason \"{reason}\" is not one tilsyn writes",
+                        "reason «{reason}» er ikke en verdi tilsyn skriver"
+                    )
+                })
                 .at_line(u.line),
             );
             continue;
@@ -344,6 +356,69 @@ fn read_naive_cost(dir: &Path) -> Option<Ore> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn problems_are_written_in_the_language_asked_for() {
+        use crate::check::fixture::{dataset, valid_plan, with, write};
+        use crate::i18n::{with_lang, Lang};
+        let data = dataset();
+        // A re-plan from after the plan's last day has nothing to do.
+        let dir = write(&valid_plan());
+        let prev = read_previous(&data, dir.path()).unwrap();
+        let history = crate::history::History::new(&data, &[]);
+        let after = chrono::NaiveDate::from_ymd_opt(2027, 4, 5).unwrap();
+        let too_late = |lang| {
+            with_lang(lang, || {
+                let problems = crate::replan::prepare(&data, &prev, &history, "v.csv", after)
+                    .err()
+                    .unwrap();
+                problems.0[0].to_string()
+            })
+        };
+        assert!(
+            too_late(Lang::En).ends_with(
+                "2027-04-05 is after the plan's last day 2027-03-31: there is nothing left to re-plan"
+            ),
+            "{}",
+            too_late(Lang::En)
+        );
+        assert!(
+            too_late(Lang::Nb).ends_with(
+                "05.04.2027 er etter planens siste dag 31.03.2027: det er ingenting igjen å planlegge på nytt"
+            ),
+            "{}",
+            too_late(Lang::Nb)
+        );
+        // A child the dataset no longer has.
+        let dir = write(&with(valid_plan(), "visits.csv", "C1,K1,T1", "C9,K1,T1"));
+        let unknown = |lang| {
+            with_lang(lang, || {
+                let problems = read_previous(&data, dir.path()).err().unwrap();
+                let p = &problems.0[0];
+                (
+                    p.code,
+                    p.message.clone(),
+                    p.hint.clone().unwrap_or_default(),
+                )
+            })
+        };
+        assert_eq!(
+            unknown(Lang::En),
+            (
+                "unknown_ref",
+                "child C9 is not in the dataset".to_string(),
+                "re-plan with the dataset the plan was made from".to_string()
+            )
+        );
+        assert_eq!(
+            unknown(Lang::Nb),
+            (
+                "unknown_ref",
+                "barn C9 finnes ikke i datasettet".to_string(),
+                "planlegg på nytt med datasettet planen ble laget fra".to_string()
+            )
+        );
+    }
 
     #[test]
     fn uids_give_child_and_period() {

@@ -242,9 +242,62 @@ pub struct Report {
     /// less the leg overhead), summed over the drives.
     pub engine_speed_kmh: Option<f64>,
     /// What was kept, clamped or could not be fitted.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// The fitted `[car]` table, ready to paste into `settings.toml`.
     pub car_block: String,
+}
+
+/// What the fit kept, clamped or could not fit: said on the terminal in the
+/// current language, and in English in the JSON report.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Note {
+    /// No drives to fit factor `key` on: the current value is kept.
+    NoDrives { key: &'static str, kept: f64 },
+    /// Factor `key` fitted below [`MIN_FACTOR`].
+    FactorClamped {
+        key: &'static str,
+        raw: f64,
+        clamped: f64,
+    },
+    /// `speed_kmh` fitted outside [`SPEED_RANGE_KMH`].
+    SpeedClamped { raw: f64, clamped: f64 },
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::tr;
+        let text = match *self {
+            Note::NoDrives { key, kept } if key == "detour_factor" => tr!(
+                "no drives on one landmass: {key} kept at {kept:.2}",
+                "ingen kjøreturer innenfor samme landmasse: {key} beholdt på {kept:.2}"
+            ),
+            Note::NoDrives { key, kept } => tr!(
+                "no drives across water (one end on an island, the other on another landmass): {key} kept at {kept:.2}",
+                "ingen kjøreturer over vann (den ene enden på en øy, den andre på en annen landmasse): {key} beholdt på {kept:.2}"
+            ),
+            Note::FactorClamped { key, raw, clamped } => tr!(
+                "{key} fitted {raw:.3}, below {MIN_FACTOR:.1}, the least the settings accept: clamped to {clamped:.2}",
+                "{key} tilpasset {raw:.3}, under {MIN_FACTOR:.1}, det minste innstillingene godtar: avgrenset til {clamped:.2}"
+            ),
+            Note::SpeedClamped { raw, clamped } => {
+                let (lo, hi) = SPEED_RANGE_KMH;
+                tr!(
+                    "speed_kmh fitted {raw:.1}, outside {lo:.0} to {hi:.0} (the settings want 5 < speed < 200): clamped to {clamped:.0}",
+                    "speed_kmh tilpasset {raw:.1}, utenfor {lo:.0} til {hi:.0} (innstillingene krever 5 < fart < 200): avgrenset til {clamped:.0}"
+                )
+            }
+        };
+        f.write_str(&text)
+    }
+}
+
+/// In the JSON report a note is its English sentence, whatever the
+/// terminal's language (files for other programs do not change with it).
+impl Serialize for Note {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let text = crate::i18n::with_lang(crate::i18n::Lang::En, || self.to_string());
+        serializer.serialize_str(&text)
+    }
 }
 
 /// The weighted median of `(value, weight)`: the `v` with the least
@@ -353,15 +406,12 @@ pub fn calibrate(sample: &Sample, current: &Car) -> Option<Report> {
         (raw_island, &island, "island_detour_factor"),
     ] {
         let Some(raw) = raw else {
-            let (kept, what) = if key == "detour_factor" {
-                (current.detour_factor, "on one landmass")
+            let kept = if key == "detour_factor" {
+                current.detour_factor
             } else {
-                (
-                    current.island_detour_factor,
-                    "across water (one end on an island, the other on another landmass)",
-                )
+                current.island_detour_factor
             };
-            notes.push(format!("no drives {what}: {key} kept at {kept:.2}"));
+            notes.push(Note::NoDrives { key, kept });
             continue;
         };
         let with = |f: f64| {
@@ -377,9 +427,11 @@ pub fn calibrate(sample: &Sample, current: &Car) -> Option<Report> {
             sum_abs_km(class, &with(f))
         });
         if raw < MIN_FACTOR {
-            notes.push(format!(
-                "{key} fitted {raw:.3}, below {MIN_FACTOR:.1}, the least the settings accept: clamped to {f:.2}"
-            ));
+            notes.push(Note::FactorClamped {
+                key,
+                raw,
+                clamped: f,
+            });
         }
         fitted = with(f);
     }
@@ -409,9 +461,7 @@ pub fn calibrate(sample: &Sample, current: &Car) -> Option<Report> {
         };
         let v = best_on_grid(guess, 1.0, (lo, hi), |v| sum_abs_minutes(pairs, &with(v)));
         if !(lo..=hi).contains(&raw) {
-            notes.push(format!(
-                "speed_kmh fitted {raw:.1}, outside {lo:.0} to {hi:.0} (the settings want 5 < speed < 200): clamped to {v:.0}"
-            ));
+            notes.push(Note::SpeedClamped { raw, clamped: v });
         }
         fitted.speed_kmh = v;
     }
@@ -466,43 +516,72 @@ fn car_block(car: &Car, island_kept: bool) -> String {
 impl Report {
     /// The report for the terminal: counts, errors, notes, the `[car]` table.
     pub fn text(&self, engine: &str) -> String {
+        use crate::tr;
         let mut s = String::new();
+        let (pairs, island) = (self.pairs, self.island_pairs);
         let _ = writeln!(
             s,
-            "Calibration of the offline car model against {engine}: {} drives ({} across water)",
-            self.pairs, self.island_pairs
+            "{}",
+            tr!(
+                "Calibration of the offline car model against {engine}: {pairs} drives ({island} across water)",
+                "Kalibrering av den frakoblede bilmodellen mot {engine}: {pairs} kjøreturer ({island} over vann)"
+            )
         );
+        let (candidates, too_short, no_road, eligible) =
+            (self.candidates, self.too_short, self.no_road, self.eligible);
+        let km = MIN_GREAT_CIRCLE_M / 1000.0;
+        let sampled = if self.eligible > self.pairs {
+            tr!(
+                " (a sample of {pairs} fitted)",
+                " (et utvalg på {pairs} tilpasset)"
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             s,
-            "  of {} ordered pairs of an office's places (office and its children's homes): {} shorter than {:.0} km, {} without a road, {} kept{}",
-            self.candidates,
-            self.too_short,
-            MIN_GREAT_CIRCLE_M / 1000.0,
-            self.no_road,
-            self.eligible,
-            if self.eligible > self.pairs {
-                format!(" (a sample of {} fitted)", self.pairs)
-            } else {
-                String::new()
-            }
+            "{}",
+            tr!(
+                "  of {candidates} ordered pairs of an office's places (office and its children's homes): {too_short} shorter than {km:.0} km, {no_road} without a road, {eligible} kept{sampled}",
+                "  av {candidates} ordnede par av et kontors steder (kontoret og hjemmene til barna): {too_short} kortere enn {km:.0} km, {no_road} uten vei, {eligible} beholdt{sampled}"
+            )
         );
         if let Some(v) = self.engine_speed_kmh {
+            let overhead = self.current.car.leg_overhead_minutes;
             let _ = writeln!(
                 s,
-                "  the engine's average speed: {v:.1} km/h (road km over minutes less the {}-minute leg overhead)",
-                self.current.car.leg_overhead_minutes
+                "{}",
+                tr!(
+                    "  the engine's average speed: {v:.1} km/h (road km over minutes less the {overhead}-minute leg overhead)",
+                    "  ruteberegnerens gjennomsnittsfart: {v:.1} km/t (km vei delt på minutter minus tillegget på {overhead} minutter per etappe)"
+                )
             );
         }
         let _ = writeln!(s);
         let _ = writeln!(
             s,
-            "            detour  island   km/h | km: mean|err|  p90|err|     bias | min: mean|err|  p90|err|     bias"
+            "{}",
+            tr!(
+                "            detour  island   km/h | km: mean|err|  p90|err|     bias | min: mean|err|  p90|err|     bias",
+                "              omvei      øy   km/t |  km: snitt|a|    p90|a|     bias |  min: snitt|a|    p90|a|     bias"
+            )
         );
-        for (name, a) in [("current", &self.current), ("fitted", &self.fitted)] {
+        let rows = [
+            (tr!("current", "nå"), &self.current),
+            (tr!("fitted", "tilpasset"), &self.fitted),
+        ];
+        // "tilpasset" is one letter wider than the English names' column.
+        let width = rows
+            .iter()
+            .map(|r| r.0.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(8);
+        for (name, a) in rows {
             let (k, m) = (a.errors.km, a.errors.minutes);
             let _ = writeln!(
                 s,
-                "  {name:<8}  {:>6.2}  {:>6.2}  {:>5.1} | {:>13.2}  {:>8.2}  {:>+7.2} | {:>14.1}  {:>8.1}  {:>+7.1}",
+                "  {name:<width$}  {:>6.2}  {:>6.2}  {:>5.1} | {:>13.2}  {:>8.2}  {:>+7.2} | {:>14.1}  {:>8.1}  {:>+7.1}",
                 a.car.detour_factor,
                 a.car.island_detour_factor,
                 a.car.speed_kmh,
@@ -516,18 +595,31 @@ impl Report {
         }
         let raw =
             |x: Option<f64>, digits: usize| x.map_or("-".to_string(), |x| format!("{x:.digits$}"));
-        let _ = writeln!(
-            s,
-            "  (fitted before rounding: detour {}, island {}, speed {} km/h)",
+        let (detour, island, speed) = (
             raw(self.raw_detour_factor, 3),
             raw(self.raw_island_detour_factor, 3),
-            raw(self.raw_speed_kmh, 1)
+            raw(self.raw_speed_kmh, 1),
+        );
+        let legend = tr!(
+            "",
+            "  (|a|: absolutt avvik fra ruteberegneren; bias: gjennomsnittlig avvik med fortegn)"
+        );
+        if !legend.is_empty() {
+            let _ = writeln!(s, "{legend}");
+        }
+        let _ = writeln!(
+            s,
+            "{}",
+            tr!(
+                "  (fitted before rounding: detour {detour}, island {island}, speed {speed} km/h)",
+                "  (tilpasset før avrunding: omvei {detour}, øy {island}, fart {speed} km/t)"
+            )
         );
         for n in &self.notes {
-            let _ = writeln!(s, "  note: {n}");
+            let _ = writeln!(s, "  {} {n}", tr!("note:", "merk:"));
         }
         let _ = writeln!(s);
-        let _ = writeln!(s, "For settings.toml:");
+        let _ = writeln!(s, "{}", tr!("For settings.toml:", "Til settings.toml:"));
         let _ = writeln!(s);
         s.push_str(&self.car_block);
         s
@@ -657,11 +749,37 @@ mod tests {
         assert!(
             r.notes
                 .iter()
-                .any(|n| n.contains("island_detour_factor kept")),
+                .any(|n| n.to_string().contains("island_detour_factor kept")),
             "{:?}",
             r.notes
         );
         assert!(r.car_block.contains("unchanged"), "{}", r.car_block);
+    }
+
+    #[test]
+    fn notes_follow_the_language_but_the_json_stays_english() {
+        use crate::i18n::{with_lang, Lang};
+        let note = Note::SpeedClamped {
+            raw: 400.0,
+            clamped: 199.0,
+        };
+        assert_eq!(
+            with_lang(Lang::En, || note.to_string()),
+            "speed_kmh fitted 400.0, outside 6 to 199 (the settings want 5 < speed < 200): clamped to 199"
+        );
+        assert_eq!(
+            with_lang(Lang::Nb, || note.to_string()),
+            "speed_kmh tilpasset 400.0, utenfor 6 til 199 (innstillingene krever 5 < fart < 200): avgrenset til 199"
+        );
+        let json = with_lang(Lang::Nb, || serde_json::to_string(&note).unwrap());
+        assert!(json.contains("clamped to 199"), "{json}");
+        let r = fitted(drives(50, 1.3, 60.0, 0.0, false));
+        let text = with_lang(Lang::Nb, || r.text("osrm"));
+        assert!(
+            text.contains("Kalibrering av den frakoblede bilmodellen mot osrm"),
+            "{text}"
+        );
+        assert!(text.contains("\n  tilpasset "), "{text}");
     }
 
     #[test]
@@ -672,7 +790,10 @@ mod tests {
         assert_eq!(r.fitted.car.detour_factor, 1.0);
         assert_eq!(r.fitted.car.speed_kmh, 199.0);
         assert_eq!(
-            r.notes.iter().filter(|n| n.contains("clamped")).count(),
+            r.notes
+                .iter()
+                .filter(|n| n.to_string().contains("clamped"))
+                .count(),
             2,
             "{:?}",
             r.notes

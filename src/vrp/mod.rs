@@ -199,11 +199,12 @@ impl Instance {
             )]
         })?;
         let inst: Instance = serde_json::from_str(&text).map_err(|e| {
+            let path = path.display();
             vec![problem(
                 "invalid_json",
-                format!(
-                    "{}: {e} (hint: write the file with `tilsyn export-vrp`)",
-                    path.display()
+                crate::tr!(
+                    "{path}: {e} (hint: write the file with `tilsyn export-vrp`)",
+                    "{path}: {e} (tips: skriv filen med `tilsyn export-vrp`)"
                 ),
             )]
         })?;
@@ -220,10 +221,13 @@ impl Instance {
     pub fn validate(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         if self.format != FORMAT {
-            out.push(problem(
-                "unknown_format",
-                format!("format \"{}\", expected \"{FORMAT}\"", self.format),
-            ));
+            out.push(problem("unknown_format", {
+                let format = &self.format;
+                crate::tr!(
+                    "format \"{format}\", expected \"{FORMAT}\"",
+                    "format «{format}», forventet «{FORMAT}»"
+                )
+            }));
         }
         let n = self.locations.len();
         for (name, m) in [
@@ -234,12 +238,15 @@ impl Instance {
             if m.len() != n || m.iter().any(|row| row.len() != n) {
                 out.push(problem(
                     "matrix_shape",
-                    format!("{name} is not {n} x {n} (one row and column per location)"),
+                    crate::tr!(
+                        "{name} is not {n} x {n} (one row and column per location)",
+                        "{name} er ikke {n} x {n} (én rad og kolonne per sted)"
+                    ),
                 ));
             } else if m.iter().flatten().any(|&x| x < 0) {
                 out.push(problem(
                     "negative_value",
-                    format!("{name} has a negative entry"),
+                    crate::tr!("{name} has a negative entry", "{name} har en negativ verdi"),
                 ));
             }
         }
@@ -247,35 +254,44 @@ impl Instance {
             if v.caseworker >= self.caseworkers.len() || v.depot >= n || v.day >= self.days {
                 out.push(problem(
                     "bad_index",
-                    format!("vehicle {k}: caseworker, depot or day out of range"),
+                    crate::tr!(
+                        "vehicle {k}: caseworker, depot or day out of range",
+                        "kjøretøy {k}: saksbehandler, depot eller dag utenfor gyldig område"
+                    ),
                 ));
             }
             if v.tw[0] > v.tw[1] || v.max_duration < 0 {
-                out.push(problem(
-                    "bad_window",
-                    format!(
-                        "vehicle {k}: window {:?} or max_duration {} is empty",
-                        v.tw, v.max_duration
-                    ),
-                ));
+                out.push(problem("bad_window", {
+                    let (tw, max) = (v.tw, v.max_duration);
+                    crate::tr!(
+                        "vehicle {k}: window {tw:?} or max_duration {max} is empty",
+                        "kjøretøy {k}: tidsvindu {tw:?} eller max_duration {max} er tomt"
+                    )
+                }));
             }
         }
         for (k, c) in self.clients.iter().enumerate() {
             if c.caseworker >= self.caseworkers.len() || c.location >= n {
-                out.push(problem(
-                    "bad_index",
-                    format!("client {k} ({}): caseworker or location out of range", c.id),
-                ));
+                out.push(problem("bad_index", {
+                    let id = &c.id;
+                    crate::tr!(
+                        "client {k} ({id}): caseworker or location out of range",
+                        "klient {k} ({id}): saksbehandler eller sted utenfor gyldig område"
+                    )
+                }));
             }
             let ordered = c.time_windows.iter().all(|w| w[0] <= w[1])
                 && c.time_windows.windows(2).all(|p| p[0][1] < p[1][0]);
             if c.time_windows.is_empty() || !ordered || c.service < 0 {
                 out.push(problem(
                     "bad_window",
-                    format!(
-                        "client {k} ({}): time_windows must be non-empty, ascending and disjoint",
-                        c.id
-                    ),
+                    {
+                        let id = &c.id;
+                        crate::tr!(
+                            "client {k} ({id}): time_windows must be non-empty, ascending and disjoint",
+                            "klient {k} ({id}): time_windows må være ikke-tomme, stigende og uten overlapp"
+                        )
+                    },
                 ));
             }
         }
@@ -319,36 +335,45 @@ pub fn check_solution(inst: &Instance, sol: &Solution) -> Vec<Problem> {
         if r.vehicle >= inst.vehicles.len() || r.clients.iter().any(|&c| c >= inst.clients.len()) {
             out.push(problem(
                 "bad_index",
-                format!("route {k}: vehicle or client out of range"),
+                crate::tr!(
+                    "route {k}: vehicle or client out of range",
+                    "rute {k}: kjøretøy eller klient utenfor gyldig område"
+                ),
             ));
             continue;
         }
         if std::mem::replace(&mut used[r.vehicle], true) {
-            out.push(problem(
-                "vehicle_twice",
-                format!("vehicle {} has two routes", r.vehicle),
-            ));
+            out.push(problem("vehicle_twice", {
+                let vehicle = r.vehicle;
+                crate::tr!(
+                    "vehicle {vehicle} has two routes",
+                    "kjøretøy {vehicle} har to ruter"
+                )
+            }));
         }
         let v = &inst.vehicles[r.vehicle];
         for &c in &r.clients {
             seen[c] += 1;
             if inst.clients[c].caseworker != v.caseworker {
-                out.push(problem(
-                    "wrong_caseworker",
-                    format!(
-                        "client {} on a vehicle of caseworker {}",
-                        inst.clients[c].id, inst.caseworkers[v.caseworker]
-                    ),
-                ));
+                out.push(problem("wrong_caseworker", {
+                    let (id, who) = (&inst.clients[c].id, &inst.caseworkers[v.caseworker]);
+                    crate::tr!(
+                        "client {id} on a vehicle of caseworker {who}",
+                        "klient {id} på et kjøretøy for saksbehandler {who}"
+                    )
+                }));
             }
         }
         if schedule::time_route(inst, r).is_none() {
             out.push(problem(
                 "infeasible_route",
-                format!(
-                    "route {k} (vehicle {}) breaks a window or the working-time cap",
-                    r.vehicle
-                ),
+                {
+                    let vehicle = r.vehicle;
+                    crate::tr!(
+                        "route {k} (vehicle {vehicle}) breaks a window or the working-time cap",
+                        "rute {k} (kjøretøy {vehicle}) bryter et tidsvindu eller grensen for arbeidstid"
+                    )
+                },
             ));
         }
     }
@@ -357,28 +382,34 @@ pub fn check_solution(inst: &Instance, sol: &Solution) -> Vec<Problem> {
             Some(n) => *n += 1,
             None => out.push(problem(
                 "bad_index",
-                format!("unassigned client {c} out of range"),
+                crate::tr!(
+                    "unassigned client {c} out of range",
+                    "ikke tildelt klient {c} utenfor gyldig område"
+                ),
             )),
         }
     }
     for (c, n) in seen.iter().enumerate() {
         if *n != 1 {
-            out.push(problem(
-                "client_count",
-                format!(
-                    "client {} is served or listed {n} times, not once",
-                    inst.clients[c].id
-                ),
-            ));
+            out.push(problem("client_count", {
+                let id = &inst.clients[c].id;
+                crate::tr!(
+                    "client {id} is served or listed {n} times, not once",
+                    "klient {id} er betjent eller oppført {n} ganger, ikke én gang"
+                )
+            }));
         }
     }
     if out.is_empty() {
         let cost = routes_cost(inst, &sol.routes);
         if cost != sol.cost {
-            out.push(problem(
-                "cost_mismatch",
-                format!("stated cost {} but the routes cost {cost}", sol.cost),
-            ));
+            out.push(problem("cost_mismatch", {
+                let stated = sol.cost;
+                crate::tr!(
+                    "stated cost {stated} but the routes cost {cost}",
+                    "oppgitt kostnad {stated}, men rutene koster {cost}"
+                )
+            }));
         }
     }
     out

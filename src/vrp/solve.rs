@@ -177,9 +177,10 @@ pub fn caseworkers(inst: &Instance) -> Result<Vec<Caseworker>, Vec<Problem>> {
             || day[0] < 0
             || day[1] >= SLOT_MINUTES
         {
-            problems.push(unsupported(format!(
-                "caseworker {}: vehicles differ in office, window or cap, or leave their day (solve-vrp needs one day shape per caseworker)",
-                inst.caseworkers[k]
+            let who = &inst.caseworkers[k];
+            problems.push(unsupported(crate::tr!(
+                "caseworker {who}: vehicles differ in office, window or cap, or leave their day (solve-vrp needs one day shape per caseworker)",
+                "saksbehandler {who}: kjøretøyene har ulikt kontor, tidsvindu eller tak, eller går ut over dagen sin (solve-vrp krever én dagsform per saksbehandler)"
             )));
             continue;
         }
@@ -232,18 +233,20 @@ fn client_span(
             continue;
         };
         if *visit.get_or_insert(here) != here {
-            problems.push(unsupported(format!(
-                "client {}: visiting hours differ from day to day or from other clients of caseworker {}",
-                client.id, inst.caseworkers[k]
+            let (id, who) = (&client.id, &inst.caseworkers[k]);
+            problems.push(unsupported(crate::tr!(
+                "client {id}: visiting hours differ from day to day or from other clients of caseworker {who}",
+                "klient {id}: besøkstiden varierer fra dag til dag eller fra andre klienter hos saksbehandler {who}"
             )));
         }
         positions.push(p);
     }
     positions.sort_unstable();
     if positions.windows(2).any(|p| p[1] != p[0] + 1) {
-        problems.push(unsupported(format!(
-            "client {}: its days skip a working day of its caseworker (solve-vrp needs an interval of days)",
-            client.id
+        let id = &client.id;
+        problems.push(unsupported(crate::tr!(
+            "client {id}: its days skip a working day of its caseworker (solve-vrp needs an interval of days)",
+            "klient {id}: dagene hopper over en arbeidsdag for saksbehandleren (solve-vrp krever et sammenhengende intervall av dager)"
         )));
     }
     Some((*positions.first()?, *positions.last()?))
@@ -317,8 +320,9 @@ fn choose(cw: &Caseworker, all: &[DayRoute]) -> Result<Choice, String> {
             }
         }
     }
-    Err(format!(
-        "no choice of routes fits the days after {MAX_ROUNDS} rounds"
+    Err(crate::tr!(
+        "no choice of routes fits the days after {MAX_ROUNDS} rounds",
+        "ingen kombinasjon av ruter passer dagene etter {MAX_ROUNDS} runder"
     ))
 }
 
@@ -386,7 +390,13 @@ fn partition(
             start,
         },
     )
-    .map_err(|e| format!("caseworker with {} clients: {e}", cw.clients.len()))?;
+    .map_err(|e| {
+        let n = cw.clients.len();
+        crate::tr!(
+            "caseworker with {n} clients: {e}",
+            "saksbehandler med {n} klienter: {e}"
+        )
+    })?;
     let picked = columns
         .iter()
         .zip(&y)

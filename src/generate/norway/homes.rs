@@ -19,7 +19,7 @@ pub(super) fn draw_homes<R: Rng>(
     nearest: &[usize],
     teams: &[[usize; 2]],
 ) -> anyhow::Result<Vec<Draft>> {
-    let anywhere = Pool::new("in Norway", usable.to_vec(), 1.0)?;
+    let anywhere = Pool::new(&crate::tr!("in Norway", "i Norge"), usable.to_vec(), 1.0)?;
     let mut taken = BTreeSet::new();
     let mut drafts = Vec::new();
     for (office, counts) in teams.iter().enumerate() {
@@ -39,7 +39,7 @@ pub(super) fn draw_homes<R: Rng>(
             .collect();
         let region = if near > 0 {
             Some(Pool::new(
-                "in the office's region",
+                &crate::tr!("in the office's region", "i kontorets region"),
                 region,
                 POPULATION_EXPONENT,
             )?)

@@ -74,28 +74,29 @@ pub enum ArgumentProblem {
 
 impl fmt::Display for ArgumentProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Children(n) => write!(
-                f,
-                "--children {n}: out of range (hint: give 1 to {MAX_CHILDREN})"
+        use crate::tr;
+        let text = match self {
+            Self::Children(n) => tr!(
+                "--children {n}: out of range (hint: give 1 to {MAX_CHILDREN})",
+                "--children {n}: utenfor tillatt område (tips: oppgi 1 til {MAX_CHILDREN})"
             ),
-            Self::Caseworkers(n) => write!(
-                f,
-                "--caseworkers {n}: out of range (hint: give 1 to {MAX_CASEWORKERS})"
+            Self::Caseworkers(n) => tr!(
+                "--caseworkers {n}: out of range (hint: give 1 to {MAX_CASEWORKERS})",
+                "--caseworkers {n}: utenfor tillatt område (tips: oppgi 1 til {MAX_CASEWORKERS})"
             ),
-            Self::Offices(n) => write!(
-                f,
-                "--offices {n}: out of range (hint: give 1 to {MAX_OFFICES})"
+            Self::Offices(n) => tr!(
+                "--offices {n}: out of range (hint: give 1 to {MAX_OFFICES})",
+                "--offices {n}: utenfor tillatt område (tips: oppgi 1 til {MAX_OFFICES})"
             ),
             Self::FewerCaseworkersThanOffices {
                 caseworkers,
                 offices,
-            } => write!(
-                f,
-                "--caseworkers {caseworkers} is fewer than --offices {offices} \
-                 (hint: every office needs at least one caseworker)"
+            } => tr!(
+                "--caseworkers {caseworkers} is fewer than --offices {offices} (hint: every office needs at least one caseworker)",
+                "--caseworkers {caseworkers} er færre enn --offices {offices} (tips: hvert kontor trenger minst én saksbehandler)"
             ),
-        }
+        };
+        f.write_str(&text)
     }
 }
 
@@ -106,20 +107,36 @@ pub enum NorwayError {
     Arguments(Vec<ArgumentProblem>),
     #[error("{0}")]
     Postcodes(#[from] PostcodeError),
-    #[error(
-        "--offices {offices}: the postcode table has only {towns} towns with inhabitants \
-         on the mainland (hint: give at most {towns})"
-    )]
+    #[error("{}", too_few_towns(*.offices, *.towns))]
     TooFewTowns { offices: usize, towns: usize },
-    #[error(
-        "--out {0}: the folder holds files other than a generated dataset \
-         (hint: give a new or empty folder; it is replaced as a whole)"
-    )]
+    #[error("{}", not_a_dataset(.0))]
     OutNotADataset(PathBuf),
-    #[error("generating the dataset failed: {0:#}")]
+    #[error("{}", build_failed(.0))]
     Build(anyhow::Error),
     #[error("{0:#}")]
     Write(anyhow::Error),
+}
+
+fn too_few_towns(offices: usize, towns: usize) -> String {
+    crate::tr!(
+        "--offices {offices}: the postcode table has only {towns} towns with inhabitants on the mainland (hint: give at most {towns})",
+        "--offices {offices}: postnummertabellen har bare {towns} tettsteder med innbyggere på fastlandet (tips: oppgi høyst {towns})"
+    )
+}
+
+fn not_a_dataset(out: &Path) -> String {
+    let out = out.display();
+    crate::tr!(
+        "--out {out}: the folder holds files other than a generated dataset (hint: give a new or empty folder; it is replaced as a whole)",
+        "--out {out}: mappen inneholder andre filer enn et generert datasett (tips: oppgi en ny eller tom mappe; den erstattes i sin helhet)"
+    )
+}
+
+fn build_failed(e: &anyhow::Error) -> String {
+    crate::tr!(
+        "generating the dataset failed: {e:#}",
+        "genereringen av datasettet mislyktes: {e:#}"
+    )
 }
 
 fn list(problems: &[ArgumentProblem]) -> String {

@@ -109,9 +109,12 @@ impl NorwayReport {
 
     /// The README written next to the generated files.
     pub fn readme(&self) -> String {
-        let mut s = String::new();
-        let _ = self.write_readme(&mut s);
-        s
+        // A file, in English whatever the terminal's language.
+        crate::i18n::with_lang(crate::i18n::Lang::En, || {
+            let mut s = String::new();
+            let _ = self.write_readme(&mut s);
+            s
+        })
     }
 
     fn write_readme(&self, s: &mut String) -> fmt::Result {
@@ -188,22 +191,34 @@ impl NorwayReport {
     /// What follows the office table, on the terminal and in the README.
     fn summary_lines(&self) -> [String; 5] {
         [
-            format!(
-                "near their office: {} ({:.1} %)",
-                self.near(),
-                100.0 * self.near() as f64 / self.children.max(1) as f64
-            ),
+            {
+                let (near, share) = (
+                    self.near(),
+                    crate::generate::report::share_text(
+                        100.0 * self.near() as f64 / self.children.max(1) as f64,
+                    ),
+                );
+                crate::tr!(
+                    "near their office: {near} ({share} %)",
+                    "nær kontoret sitt: {near} ({share} %)"
+                )
+            },
             self.tally.placements_line(),
             self.tally.visits_line(),
-            format!(
-                "part-time: {} of {} caseworkers",
-                self.part_time, self.caseworkers
-            ),
-            format!(
-                "absences: {} ({})",
-                self.tally.absences(),
-                self.tally.reasons()
-            ),
+            {
+                let (part_time, caseworkers) = (self.part_time, self.caseworkers);
+                crate::tr!(
+                    "part-time: {part_time} of {caseworkers} caseworkers",
+                    "deltid: {part_time} av {caseworkers} saksbehandlere"
+                )
+            },
+            {
+                let (absences, reasons) = (self.tally.absences(), self.tally.reasons());
+                crate::tr!(
+                    "absences: {absences} ({reasons})",
+                    "fravær: {absences} ({reasons})"
+                )
+            },
         ]
     }
 }
@@ -269,13 +284,20 @@ fn write_choices(s: &mut String) -> fmt::Result {
 
 impl fmt::Display for NorwayReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "Norway dataset, seed {}: {} children, {} caseworkers, {} offices",
+        use crate::tr;
+        let (seed, children, caseworkers, offices) = (
             self.seed,
             self.children,
             self.caseworkers,
-            self.offices.len()
+            self.offices.len(),
+        );
+        writeln!(
+            f,
+            "{}",
+            tr!(
+                "Norway dataset, seed {seed}: {children} children, {caseworkers} caseworkers, {offices} offices",
+                "Norge-datasett, seed {seed}: {children} barn, {caseworkers} saksbehandlere, {offices} kontorer"
+            )
         )?;
         let width = self
             .offices
@@ -287,7 +309,13 @@ impl fmt::Display for NorwayReport {
         writeln!(
             f,
             "  {:<width$} {:>8} {:>6} {:>6} {:>5} {:>6} {:>9}",
-            "office", "children", "near", "tail", "barn", "ungdom", "caseload"
+            tr!("office", "kontor"),
+            tr!("children", "antall"),
+            tr!("near", "nær"),
+            tr!("tail", "spredt"),
+            "barn",
+            "ungdom",
+            tr!("caseload", "saker")
         )?;
         for o in &self.offices {
             writeln!(

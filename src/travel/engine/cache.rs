@@ -68,15 +68,20 @@ impl Cache {
                     cache.shapes = shapes;
                 }
                 None => {
-                    cache.discarded = Some(format!(
-                        "{} is from another version of tilsyn or damaged; it will be rebuilt",
-                        path.display()
+                    let path = path.display();
+                    cache.discarded = Some(crate::tr!(
+                        "{path} is from another version of tilsyn or damaged; it will be rebuilt",
+                        "{path} er fra en annen versjon av tilsyn eller skadet; den bygges opp på nytt"
                     ))
                 }
             },
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
-                cache.discarded = Some(format!("{} is unreadable ({e}); not used", path.display()))
+                let path = path.display();
+                cache.discarded = Some(crate::tr!(
+                    "{path} is unreadable ({e}); not used",
+                    "{path} kan ikke leses ({e}); brukes ikke"
+                ))
             }
         }
         cache

@@ -41,7 +41,7 @@ impl Http {
             .map_err(|e| EngineError::Unreachable {
                 engine,
                 url: base.to_string(),
-                detail: format!("no HTTP client: {e}"),
+                detail: crate::tr!("no HTTP client: {e}", "ingen HTTP-klient: {e}"),
             })?;
         Ok(Self {
             client,

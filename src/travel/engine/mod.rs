@@ -51,38 +51,34 @@ impl Point {
 
 /// Why the engine gave no usable answer. Messages name the engine, its
 /// URL and the service, never a coordinate (those are children's homes).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum EngineError {
-    #[error("the {engine} engine at {url} is unreachable: {detail}")]
     Unreachable {
         engine: &'static str,
         url: String,
         detail: String,
     },
-    #[error("the {engine} engine at {url} did not answer a {what} request within {seconds} s (router.timeout_seconds), retries included")]
     Timeout {
         engine: &'static str,
         url: String,
         what: String,
         seconds: f64,
     },
-    #[error("the {engine} engine at {url} failed a {what} request: {detail}")]
     Failed {
         engine: &'static str,
         url: String,
         what: String,
         detail: String,
     },
-    #[error("the {engine} engine at {url} answered a {what} request with something that is not a routing answer: {detail}")]
     Garbage {
         engine: &'static str,
         url: String,
         what: String,
         detail: String,
     },
-    #[error("router.url is needed for the {engine} engine (setting or --router-url)")]
-    NoUrl { engine: &'static str },
-    #[error("offline: the matrix cache {cache} lacks {missing_points} of {points} places and {missing_pairs} of {pairs} drives ({sample}); warm it with `tilsyn matrix --data <DIR> --router {engine} --router-url <URL>`")]
+    NoUrl {
+        engine: &'static str,
+    },
     Offline {
         engine: &'static str,
         cache: String,
@@ -92,9 +88,79 @@ pub enum EngineError {
         missing_pairs: usize,
         sample: String,
     },
-    #[error("the matrix cache {path} could not be written: {detail}")]
-    Cache { path: String, detail: String },
+    Cache {
+        path: String,
+        detail: String,
+    },
 }
+
+impl std::fmt::Display for EngineError {
+    /// In the current language ([`crate::i18n`]); names, URLs, setting
+    /// keys and numbers are the same in both.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::tr;
+        let text = match self {
+            EngineError::Unreachable {
+                engine,
+                url,
+                detail,
+            } => tr!(
+                "the {engine} engine at {url} is unreachable: {detail}",
+                "ruteberegneren {engine} på {url} kan ikke nås: {detail}"
+            ),
+            EngineError::Timeout {
+                engine,
+                url,
+                what,
+                seconds,
+            } => tr!(
+                "the {engine} engine at {url} did not answer a {what} request within {seconds} s (router.timeout_seconds), retries included",
+                "ruteberegneren {engine} på {url} svarte ikke på en {what}-forespørsel innen {seconds} s (router.timeout_seconds), nye forsøk medregnet"
+            ),
+            EngineError::Failed {
+                engine,
+                url,
+                what,
+                detail,
+            } => tr!(
+                "the {engine} engine at {url} failed a {what} request: {detail}",
+                "ruteberegneren {engine} på {url} klarte ikke en {what}-forespørsel: {detail}"
+            ),
+            EngineError::Garbage {
+                engine,
+                url,
+                what,
+                detail,
+            } => tr!(
+                "the {engine} engine at {url} answered a {what} request with something that is not a routing answer: {detail}",
+                "ruteberegneren {engine} på {url} svarte på en {what}-forespørsel med noe som ikke er et rutesvar: {detail}"
+            ),
+            EngineError::NoUrl { engine } => tr!(
+                "router.url is needed for the {engine} engine (setting or --router-url)",
+                "ruteberegneren {engine} trenger router.url (innstilling eller --router-url)"
+            ),
+            EngineError::Offline {
+                engine,
+                cache,
+                points,
+                missing_points,
+                pairs,
+                missing_pairs,
+                sample,
+            } => tr!(
+                "offline: the matrix cache {cache} lacks {missing_points} of {points} places and {missing_pairs} of {pairs} drives ({sample}); warm it with `tilsyn matrix --data <DIR> --router {engine} --router-url <URL>`",
+                "frakoblet: hurtigbufferen for reisematrisen {cache} mangler {missing_points} av {points} steder og {missing_pairs} av {pairs} kjøreturer ({sample}); fyll den med `tilsyn matrix --data <MAPPE> --router {engine} --router-url <URL>`"
+            ),
+            EngineError::Cache { path, detail } => tr!(
+                "the matrix cache {path} could not be written: {detail}",
+                "hurtigbufferen for reisematrisen {path} kunne ikke skrives: {detail}"
+            ),
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for EngineError {}
 
 /// A route through points in order, with its road geometry.
 #[derive(Debug, Clone)]
@@ -299,22 +365,21 @@ impl RoadMatrix {
             if !unknown.is_empty() || !missing.is_empty() {
                 let name = |p: u32| describe(sites, &point_of, p);
                 let mut sample: Vec<String> = unknown.iter().take(3).map(|&p| name(p)).collect();
-                sample.extend(
-                    missing
-                        .iter()
-                        .take(3)
-                        .map(|&(a, b)| format!("{} to {}", name(a), name(b))),
-                );
+                sample.extend(missing.iter().take(3).map(|&(a, b)| {
+                    let (a, b) = (name(a), name(b));
+                    crate::tr!("{a} to {b}", "{a} til {b}")
+                }));
                 return Err(EngineError::Offline {
                     engine: engine.name(),
-                    cache: cache
-                        .path()
-                        .map_or("(none)".into(), |p| p.display().to_string()),
+                    cache: cache.path().map_or_else(none, |p| p.display().to_string()),
                     points: points.len(),
                     missing_points: unknown.len(),
                     pairs: pair_set.len(),
                     missing_pairs: missing.len(),
-                    sample: format!("e.g. {}", sample.join(", ")),
+                    sample: {
+                        let sample = sample.join(", ");
+                        crate::tr!("e.g. {sample}", "f.eks. {sample}")
+                    },
                 });
             }
         } else if !unknown.is_empty() {
@@ -510,9 +575,7 @@ pub fn attach_shapes(
 /// Saves what is new in the cache.
 fn save(cache: &mut Cache) -> Result<(), EngineError> {
     cache.save().map_err(|e| EngineError::Cache {
-        path: cache
-            .path()
-            .map_or("(none)".into(), |p| p.display().to_string()),
+        path: cache.path().map_or_else(none, |p| p.display().to_string()),
         detail: e.to_string(),
     })
 }
@@ -545,26 +608,41 @@ fn groups(data: &Dataset, sites: &Sites) -> Vec<Vec<usize>> {
         .collect()
 }
 
+/// A cache without a file, for a message.
+fn none() -> String {
+    crate::tr!("(none)", "(ingen)")
+}
+
 /// A point for a message: the first site there, by id (never coordinates).
 fn describe(sites: &Sites, point_of: &[u32], p: u32) -> String {
+    use crate::tr;
     let Some(site) = point_of.iter().position(|&q| q == p) else {
-        return "a place".into();
+        return tr!("a place", "et sted");
     };
     match sites.kind(site) {
-        SiteKind::Office(i) => format!("office #{}", i + 1),
-        SiteKind::Child(i) => format!("child #{} (row {} of children.csv)", i + 1, i + 2),
-        SiteKind::Airport(i) => format!(
-            "airport {}",
-            crate::geodata::airports()
+        SiteKind::Office(i) => {
+            let n = i + 1;
+            tr!("office #{n}", "kontor nr. {n}")
+        }
+        SiteKind::Child(i) => {
+            let (n, row) = (i + 1, i + 2);
+            tr!(
+                "child #{n} (row {row} of children.csv)",
+                "barn nr. {n} (rad {row} i children.csv)"
+            )
+        }
+        SiteKind::Airport(i) => {
+            let iata = crate::geodata::airports()
                 .get(i)
-                .map_or("?", |a| a.iata.as_str())
-        ),
-        SiteKind::Hotel(i) => format!(
-            "hotel town {}",
-            crate::geodata::hotel_towns()
+                .map_or("?", |a| a.iata.as_str());
+            tr!("airport {iata}", "flyplass {iata}")
+        }
+        SiteKind::Hotel(i) => {
+            let town = crate::geodata::hotel_towns()
                 .get(i)
-                .map_or("?", |t| t.name.as_str())
-        ),
+                .map_or("?", |t| t.name.as_str());
+            tr!("hotel town {town}", "hotellby {town}")
+        }
     }
 }
 
@@ -617,7 +695,7 @@ fn parallel<J: Sync, T: Send>(
             engine: "road",
             url: String::new(),
             what: "matrix".into(),
-            detail: "a worker thread stopped".into(),
+            detail: crate::tr!("a worker thread stopped", "en arbeidstråd stoppet"),
         })
 }
 

@@ -258,3 +258,44 @@ fn valhalla_pairs_beyond_the_matrix_limit_are_asked_of_route() {
     );
     assert_eq!(s.hits.load(Ordering::SeqCst), 4);
 }
+
+#[test]
+fn errors_are_written_in_the_language_asked_for() {
+    use crate::i18n::{with_lang, Lang};
+    let timeout = EngineError::Timeout {
+        engine: "osrm",
+        url: "http://127.0.0.1:5000".into(),
+        what: "table".into(),
+        seconds: 30.0,
+    };
+    assert_eq!(
+        with_lang(Lang::En, || timeout.to_string()),
+        "the osrm engine at http://127.0.0.1:5000 did not answer a table request within 30 s (router.timeout_seconds), retries included"
+    );
+    assert_eq!(
+        with_lang(Lang::Nb, || timeout.to_string()),
+        "ruteberegneren osrm på http://127.0.0.1:5000 svarte ikke på en table-forespørsel innen 30 s (router.timeout_seconds), nye forsøk medregnet"
+    );
+    let offline = EngineError::Offline {
+        engine: "valhalla",
+        cache: "/tmp/c.bin".into(),
+        points: 10,
+        missing_points: 2,
+        pairs: 40,
+        missing_pairs: 5,
+        sample: "e.g. office #1".into(),
+    };
+    assert_eq!(
+        with_lang(Lang::En, || offline.to_string()),
+        "offline: the matrix cache /tmp/c.bin lacks 2 of 10 places and 5 of 40 drives (e.g. office #1); warm it with `tilsyn matrix --data <DIR> --router valhalla --router-url <URL>`"
+    );
+    assert_eq!(
+        with_lang(Lang::Nb, || offline.to_string()),
+        "frakoblet: hurtigbufferen for reisematrisen /tmp/c.bin mangler 2 av 10 steder og 5 av 40 kjøreturer (e.g. office #1); fyll den med `tilsyn matrix --data <MAPPE> --router valhalla --router-url <URL>`"
+    );
+    let no_url = EngineError::NoUrl { engine: "osrm" };
+    assert_eq!(
+        with_lang(Lang::Nb, || no_url.to_string()),
+        "ruteberegneren osrm trenger router.url (innstilling eller --router-url)"
+    );
+}

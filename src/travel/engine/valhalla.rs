@@ -64,14 +64,20 @@ impl Valhalla {
                     answer.status,
                     json.get("error").and_then(Value::as_str).unwrap_or(""),
                     match c {
-                        TOO_FAR => format!(
-                            " (hint: raise service_limits.{}.max_matrix_distance in the Valhalla configuration; the default is 400 km)",
-                            self.costing
-                        ),
-                        TOO_MANY => format!(
-                            " (hint: lower router.max_locations_per_request, or raise service_limits.{}.max_matrix_location_pairs)",
-                            self.costing
-                        ),
+                        TOO_FAR => {
+                            let costing = &self.costing;
+                            crate::tr!(
+                                " (hint: raise service_limits.{costing}.max_matrix_distance in the Valhalla configuration; the default is 400 km)",
+                                " (tips: øk service_limits.{costing}.max_matrix_distance i Valhalla-oppsettet; standard er 400 km)"
+                            )
+                        }
+                        TOO_MANY => {
+                            let costing = &self.costing;
+                            crate::tr!(
+                                " (hint: lower router.max_locations_per_request, or raise service_limits.{costing}.max_matrix_location_pairs)",
+                                " (tips: senk router.max_locations_per_request, eller øk service_limits.{costing}.max_matrix_location_pairs)"
+                            )
+                        }
                         _ => String::new(),
                     }
                 ),

@@ -135,8 +135,9 @@ impl Day<'_> {
 pub fn enumerate(inst: &Instance, cw: &Caseworker) -> Result<Vec<DayRoute>, String> {
     let n = cw.clients.len();
     if n > CLIENTS_MAX {
-        return Err(format!(
-            "a caseworker has {n} clients; solve-vrp takes at most {CLIENTS_MAX}"
+        return Err(crate::tr!(
+            "a caseworker has {n} clients; solve-vrp takes at most {CLIENTS_MAX}",
+            "en saksbehandler har {n} klienter; solve-vrp tar høyst {CLIENTS_MAX}"
         ));
     }
     let day = Day {
@@ -164,8 +165,9 @@ pub fn enumerate(inst: &Instance, cw: &Caseworker) -> Result<Vec<DayRoute>, Stri
         }
         labels += next.values().map(Vec::len).sum::<usize>();
         if labels > LABEL_LIMIT {
-            return Err(format!(
-                "a caseworker's {n} clients make more than {LABEL_LIMIT} partial routes; the caseload is too dense to enumerate"
+            return Err(crate::tr!(
+                "a caseworker's {n} clients make more than {LABEL_LIMIT} partial routes; the caseload is too dense to enumerate",
+                "de {n} klientene til en saksbehandler gir mer enn {LABEL_LIMIT} delruter; saksmengden er for tett til å liste opp"
             ));
         }
         level = next;
