@@ -3,17 +3,13 @@
 //! `check`; bad arguments exit 2 and write nothing. Also `generate trondheim`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+use common::tilsyn;
 
 fn postcodes() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/geodata/postnummer_bolstad.tsv")
-}
-
-fn tilsyn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tilsyn"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
 }
 
 fn text(o: &Output) -> String {

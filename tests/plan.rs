@@ -6,23 +6,14 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use tilsyn::check::check_plan;
 use tilsyn::input::load_dataset;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{root, tilsyn};
 
 fn fixture(name: &str) -> PathBuf {
     root().join("tests/fixtures").join(name)
-}
-
-fn tilsyn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tilsyn"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
 }
 
 /// Plans `data` for `quarter` with the CLI into a temp folder, checks the plan

@@ -18,16 +18,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn tilsyn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tilsyn"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod common;
+use common::{root, tilsyn};
 
 fn ok(o: Output) -> String {
     assert!(

@@ -5,20 +5,12 @@
 //! (`benches/compare/check.py`, standard library only) accepts the solution.
 
 use chrono::{Datelike, NaiveDate, Weekday};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 use tilsyn::vrp::{check_solution, Instance, Solution, SLOT_MINUTES};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn tilsyn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tilsyn"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+mod common;
+use common::{root, tilsyn};
 
 fn export(data: &Path, quarter: &str, out: &Path) {
     let o = tilsyn(&[
