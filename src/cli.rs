@@ -523,22 +523,34 @@ fn plan(args: PlanArgs) -> Result<(), Failure> {
         history.as_ref(),
         horizon.start,
     );
+    // Visits made inside the horizon count as made: a period holding one
+    // needs no other, and planned visits keep their spacing from them.
+    let mut fixed = tilsyn::planner::Fixed::default();
     if let (Some(path), Some(history)) = (&args.visits, &history) {
-        let later = history.apply_before(&mut data, horizon.start);
-        if later > 0 {
-            let (path, start) = (path.display(), tilsyn::i18n::date(horizon.start));
+        history.apply_before(&mut data, horizon.start);
+        fixed.visits = (0..data.children.len())
+            .map(|c| {
+                let list = history.visits.get(c).map_or(&[][..], Vec::as_slice);
+                list.iter()
+                    .copied()
+                    .filter(|d| horizon.contains(*d))
+                    .collect()
+            })
+            .collect();
+        let inside: usize = fixed.visits.iter().map(Vec::len).sum();
+        if inside > 0 {
+            let path = path.display();
             eprintln!(
                 "{}",
                 tr!(
-                    "note: {later} visits in {path} fall on or after {start}; the plan starts from the visits before it (tilsyn replan re-plans a quarter under way)",
-                    "merk: {later} besøk i {path} er {start} eller senere; planen bygger på besøkene før (tilsyn replan planlegger et kvartal som er i gang på nytt)"
+                    "note: {inside} visits in {path} fall inside the horizon; they count as made (tilsyn check --visits counts them too; tilsyn replan re-plans a plan under way)",
+                    "merk: {inside} besøk i {path} ligger i perioden; de regnes som gjennomført (tilsyn check --visits regner dem også; tilsyn replan planlegger en plan som er i gang på nytt)"
                 )
             );
         }
     }
     let sites = Sites::new(&data);
     let mut roads = road_matrix(&mut data, &sites, &args.road)?;
-    let fixed = tilsyn::planner::Fixed::default();
     let mut plan = run_planner(&data, horizon, &sites, roads.matrix.as_ref(), &fixed)?;
     roads.shape(&mut plan, &data.settings.router)?;
     tilsyn::write::write_plan(&plan, &report, &args.out)

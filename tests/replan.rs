@@ -561,3 +561,63 @@ fn bad_replan_input_exits_2_naming_the_line_and_writes_nothing() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("trips.csv"));
     assert!(!out.exists(), "a failed re-plan wrote {}", out.display());
 }
+
+#[test]
+fn plan_with_visits_made_inside_the_horizon_counts_them_as_made() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = root().join("data/trondheim");
+    let children = fs::read_to_string(data.join("children.csv")).unwrap();
+    // The first child on four visits a year: visited on 10 February.
+    let child = children
+        .lines()
+        .skip(1)
+        .find(|l| l.split(',').nth(7) == Some("4"))
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
+    let history = tmp.path().join("visits_done.csv");
+    fs::write(
+        &history,
+        format!("child_id,date,caseworker_id\n{child},2027-02-10,\n"),
+    )
+    .unwrap();
+    let out = tmp.path().join("plan");
+    let o = tilsyn(&[
+        "plan",
+        "--data",
+        data.to_str().unwrap(),
+        "--quarter",
+        "2027Q1",
+        "--visits",
+        history.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    ok(o);
+    assert!(
+        !visits(&out)
+            .iter()
+            .any(|v| v.child == child && v.period == "2027Q1"),
+        "{child} was visited on 10 February, yet planned again"
+    );
+    let check = |with_history: bool| {
+        let mut args = vec![
+            "check",
+            "--data",
+            data.to_str().unwrap(),
+            "--plan",
+            out.to_str().unwrap(),
+        ];
+        if with_history {
+            args.extend(["--visits", history.to_str().unwrap()]);
+        }
+        tilsyn(&args)
+    };
+    ok(check(true));
+    // Without the history the visit made is unknown: the requirement is missing.
+    let o = check(false);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("required_visit_missing"));
+}
