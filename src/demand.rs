@@ -28,23 +28,17 @@ impl Horizon {
 
     /// Parses `2027Q1` (any case).
     pub fn quarter(text: &str) -> Option<Self> {
-        Self::period(text, 'Q', PeriodKind::Quarter, 4)
+        Self::period(text, PeriodKind::Quarter)
     }
 
     /// A half-year such as `2027H1` (any case).
     pub fn half(text: &str) -> Option<Self> {
-        Self::period(text, 'H', PeriodKind::Half, 2)
+        Self::period(text, PeriodKind::Half)
     }
 
-    /// `<year><mark><index>`, index 1 to `count`, as the period's days.
-    fn period(text: &str, mark: char, kind: PeriodKind, count: u32) -> Option<Self> {
-        let t = text.trim().to_uppercase();
-        let (year, index) = t.split_once(mark)?;
-        let (year, index): (i32, u32) = (year.parse().ok()?, index.parse().ok()?);
-        if !(1..=count).contains(&index) || !(1900..=2200).contains(&year) {
-            return None;
-        }
-        let p = Period { year, kind, index };
+    /// The days of the period `text` names, if it is of `kind`.
+    fn period(text: &str, kind: PeriodKind) -> Option<Self> {
+        let p = Period::parse(text).filter(|p| p.kind == kind)?;
         Some(Self {
             start: p.start(),
             end: p.end(),
@@ -154,6 +148,23 @@ impl Period {
 
     pub fn contains(&self, d: NaiveDate) -> bool {
         d >= self.start() && d <= self.end()
+    }
+
+    /// `2027Q1` or `2027H2` (any case, as [`Display`](fmt::Display) writes
+    /// them); years 1900 to 2200.
+    pub fn parse(text: &str) -> Option<Self> {
+        let t = text.trim().to_uppercase();
+        let (kind, count, (year, index)) = match (t.split_once('Q'), t.split_once('H')) {
+            (Some(parts), None) => (PeriodKind::Quarter, 4, parts),
+            (None, Some(parts)) => (PeriodKind::Half, 2, parts),
+            _ => return None,
+        };
+        let (year, index): (i32, u32) = (year.parse().ok()?, index.parse().ok()?);
+        ((1..=count).contains(&index) && (1900..=2200).contains(&year)).then_some(Period {
+            year,
+            kind,
+            index,
+        })
     }
 }
 
@@ -281,6 +292,18 @@ mod tests {
             chunks[2],
             Horizon::new(d(2027, 7, 1), d(2027, 7, 10)).unwrap()
         );
+    }
+
+    #[test]
+    fn periods_parse_as_they_are_written() {
+        let q = Period::parse("2027Q1").unwrap();
+        assert_eq!(q.to_string(), "2027Q1");
+        assert_eq!(Period::parse("2027h2").unwrap().to_string(), "2027H2");
+        for bad in [
+            "2027Q5", "2027H3", "27Q1", "", "2027Ø1", "2027Q1H1", "1800Q1", "2027Q",
+        ] {
+            assert!(Period::parse(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]

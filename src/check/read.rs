@@ -90,8 +90,6 @@ pub struct StopRow {
     pub arrive: Option<NaiveDateTime>,
     pub depart: Option<NaiveDateTime>,
     pub mode_in: Option<Mode>,
-    pub lat: f64,
-    pub lon: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -99,7 +97,6 @@ pub struct UnmetRow {
     pub line: u64,
     pub child_id: String,
     pub caseworker_id: String,
-    pub due_from: NaiveDate,
     pub due_by: NaiveDate,
     pub reason: String,
     pub detail: String,
@@ -144,12 +141,11 @@ pub fn read_plan(dir: &Path, out: &mut Vec<Violation>) -> PlanFiles {
         stops: read_table(dir, STOPS, out, parse_stop),
         unmet: read_table(dir, UNMET, out, |r| {
             let (child_id, caseworker_id) = (r.id("child_id"), r.id("caseworker_id"));
-            let (due_from, due_by) = (r.date("due_from"), r.date("due_by"));
+            let (_due_from, due_by) = (r.date("due_from"), r.date("due_by"));
             Some(UnmetRow {
                 line: r.line,
                 child_id: child_id?,
                 caseworker_id: caseworker_id?,
-                due_from: due_from?,
                 due_by: due_by?,
                 reason: r.text("reason")?,
                 detail: r.text("detail")?,
@@ -199,9 +195,8 @@ fn parse_stop(r: &mut Row) -> Option<StopRow> {
         "ferry" => Some(Some(Mode::Ferry)),
         _ => None,
     });
-    // Coordinates are only checked for being numbers; the rules do not use
-    // them (a re-plan writes them out again).
-    let (lat, lon) = (r.number("lat"), r.number("lon"));
+    // Coordinates are only checked for being numbers; the rules do not use them.
+    let (_lat, _lon) = (r.number("lat"), r.number("lon"));
     let (arrive, depart) = (r.optional_time("arrive"), r.optional_time("depart"));
     Some(StopRow {
         line: r.line,
@@ -212,8 +207,6 @@ fn parse_stop(r: &mut Row) -> Option<StopRow> {
         arrive: arrive?,
         depart: depart?,
         mode_in: mode_in?,
-        lat: lat?,
-        lon: lon?,
     })
 }
 

@@ -185,15 +185,13 @@ pub fn prepare(
     let mut notes = Vec::new();
     let mut kept_trips = Vec::new();
     let mut unreported = 0;
+    let by_trip = prev.visits_by_trip();
+    let no_visits = Vec::new();
     for (t, trip) in prev.trips.iter().enumerate() {
         let Some(cw) = caseworkers.get(trip.caseworker.as_str()).copied() else {
             continue;
         };
-        let visits: Vec<&PlannedVisit> = prev
-            .visits
-            .iter()
-            .filter(|v| v.trip_id == trip.id)
-            .collect();
+        let visits = by_trip.get(trip.id.as_str()).unwrap_or(&no_visits);
         let any_done = visits
             .iter()
             .any(|v| visit_child(v).is_some_and(|c| done.contains(&(c, v.start.date()))));
@@ -234,8 +232,9 @@ pub fn prepare(
     // Per child: the visits that stand, done or kept.
     let mut standing: Vec<Vec<NaiveDate>> = history.visits.clone();
     standing.resize(data.children.len(), Vec::new());
-    for &t in &kept_trips {
-        for v in prev.visits.iter().filter(|v| v.trip_id == prev.trips[t].id) {
+    let kept_ids = prev.trip_ids(&kept_trips);
+    for id in &kept_ids {
+        for v in by_trip.get(id).unwrap_or(&no_visits) {
             if let Some(c) = visit_child(v) {
                 standing[c].push(v.start.date());
             }
@@ -251,10 +250,6 @@ pub fn prepare(
         trips: Vec::new(),
         previous_day: vec![None; data.children.len()],
     };
-    let kept_ids: HashSet<&str> = kept_trips
-        .iter()
-        .map(|&t| prev.trips[t].id.as_str())
-        .collect();
     for v in prev
         .visits
         .iter()
@@ -281,7 +276,7 @@ pub fn prepare(
             caseworker: cw,
             first: trip.depart.date(),
             days: trip_days(trip).len() as u32,
-            visits: prev.visits.iter().filter(|v| v.trip_id == trip.id).count() as u32,
+            visits: by_trip.get(trip.id.as_str()).map_or(0, Vec::len) as u32,
             nights: trip.nights,
         });
     }
@@ -325,11 +320,7 @@ pub fn merge(
 ) -> Plan {
     let children = data.child_ids();
     let old = prev.horizon;
-    let kept: HashSet<&str> = prepared
-        .kept_trips
-        .iter()
-        .map(|&t| prev.trips[t].id.as_str())
-        .collect();
+    let kept = prev.trip_ids(&prepared.kept_trips);
     // Trips: the kept ones, then the new ones (an id taken by a kept trip
     // gets a suffix).
     let mut trips: Vec<PlannedTrip> = prepared
@@ -431,11 +422,7 @@ fn calendar_changes(
         .iter()
         .map(|v| ((v.child.to_string(), v.period), v))
         .collect();
-    let kept: HashSet<&str> = prepared
-        .kept_trips
-        .iter()
-        .map(|&t| prev.trips[t].id.as_str())
-        .collect();
+    let kept = prev.trip_ids(&prepared.kept_trips);
     let mut changes = Vec::new();
     let mut cancelled = Vec::new();
     let mut active: HashSet<Key> = HashSet::new();

@@ -1,19 +1,16 @@
-//! The plan folder a re-plan starts from, read back into plan rows: its
-//! visits, trips with their stops, unmet rows and horizon, and from its
-//! calendars each visit's UID and SEQUENCE and the events already
-//! cancelled. Anything unreadable or not matching the dataset is a problem
+//! The plan folder a re-plan starts from, read back into plan rows (by the
+//! report's reader): its visits, trips with their stops, unmet rows and
+//! horizon; and from its calendars each visit's SEQUENCE and the events
+//! already cancelled. Anything unreadable or not matching the dataset is a problem
 //! at its file and line: a re-plan never guesses at the plan it changes.
 
 use crate::check::ics::read_events;
-use crate::check::read::{self, Mode, StopKind};
-use crate::check::Violation;
-use crate::demand::{Horizon, Period, PeriodKind};
+use crate::check::read;
+use crate::demand::{Horizon, Period};
 use crate::diagnostics::{Problem, Problems};
 use crate::model::Dataset;
-use crate::plan::{
-    CancelledVisit, PlannedStop, PlannedTrip, PlannedVisit, StopKindOut, Unmet, UnmetReason,
-};
-use crate::units::{Metres, Minutes, Ore};
+use crate::plan::{CancelledVisit, PlannedTrip, PlannedVisit, Unmet};
+use crate::units::Ore;
 use chrono::NaiveDateTime;
 use std::collections::HashMap;
 use std::path::Path;
@@ -22,7 +19,7 @@ use std::path::Path;
 #[derive(Debug, Clone)]
 pub struct Previous {
     pub horizon: Horizon,
-    /// With each visit's period from its calendar UID and its SEQUENCE.
+    /// With each visit's SEQUENCE from its calendar.
     pub visits: Vec<PlannedVisit>,
     pub trips: Vec<PlannedTrip>,
     pub unmet: Vec<Unmet>,
@@ -35,6 +32,20 @@ pub struct Previous {
 }
 
 impl Previous {
+    /// Each trip's visits, by trip id.
+    pub fn visits_by_trip(&self) -> HashMap<&str, Vec<&PlannedVisit>> {
+        let mut out: HashMap<&str, Vec<&PlannedVisit>> = HashMap::new();
+        for v in &self.visits {
+            out.entry(v.trip_id.as_str()).or_default().push(v);
+        }
+        out
+    }
+
+    /// The ids of the trips at `indices`.
+    pub fn trip_ids(&self, indices: &[usize]) -> std::collections::HashSet<&str> {
+        indices.iter().map(|&t| self.trips[t].id.as_str()).collect()
+    }
+
     /// The highest SEQUENCE any event with this UID had.
     pub fn highest_sequence(&self, key: &(String, Period)) -> Option<u32> {
         self.sequences.get(key).copied()
@@ -50,202 +61,48 @@ struct OldEvent {
     cancelled: bool,
 }
 
-/// Reads the plan folder `dir` against `data`.
+/// Reads the plan folder `dir` against `data`: its files with the
+/// report's reader ([`crate::report::read::read_plan`]: the contract's
+/// columns and the optional ones, stop coordinates, cost by kind, road
+/// geometry), then its calendars.
 pub fn read_previous(data: &Dataset, dir: &Path) -> Result<Previous, Problems> {
-    let mut violations: Vec<Violation> = Vec::new();
-    let files = read::read_plan(dir, &mut violations);
-    let shown = |file: &str| dir.join(file).display().to_string();
-    let mut problems = Problems::default();
-    for v in &violations {
-        let mut p = Problem::new(shown(&v.file), v.code, v.message.clone());
-        if let Some(line) = v.line {
-            p = p.at_line(line);
-        }
-        problems.push(p);
-    }
-    let summary = files.summary.clone().unwrap_or_default();
-    let horizon = summary
-        .horizon_start
-        .zip(summary.horizon_end)
-        .and_then(|(s, e)| Horizon::new(s, e));
-    let Some(horizon) = horizon else {
-        if problems.is_empty() {
-            problems.push(Problem::new(
-                shown(read::SUMMARY),
-                "bad_value",
-                crate::tr!(
-                    "horizon_start and horizon_end do not give a horizon",
-                    "horizon_start og horizon_end gir ingen gyldig planperiode"
-                ),
-            ));
-        }
-        return Err(problems);
+    let shown = |p: Problem| Problem {
+        file: dir.join(&p.file).display().to_string(),
+        ..p
     };
+    let plan = crate::report::read::read_plan(dir, data)
+        .map_err(|p| Problems(p.0.into_iter().map(shown).collect()))?;
+    let mut problems = Problems::default();
+    for t in plan.trips.iter().filter(|t| t.stops.len() < 2) {
+        let id = &t.id;
+        problems.push(shown(Problem::new(
+            read::TRIPS,
+            "bad_value",
+            crate::tr!(
+                "trip {id} has no route in trip_stops.csv",
+                "reise {id} har ingen rute i trip_stops.csv"
+            ),
+        )));
+    }
+    let events = calendar_events(dir, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
-    let children = data.child_ids();
-    let caseworkers = data.caseworker_ids();
-    let events = calendar_events(dir, &mut problems);
-    // (caseworker, start) -> the period its event's UID names.
-    let mut period_at: HashMap<(&str, NaiveDateTime), Period> = HashMap::new();
     let mut sequences: HashMap<(String, Period), u32> = HashMap::new();
-    for (caseworker, list) in &events {
-        for e in list {
-            if !e.cancelled {
-                period_at.insert((caseworker.as_str(), e.start), e.key.1);
-            }
-            let s = sequences.entry(e.key.clone()).or_default();
-            *s = (*s).max(e.sequence);
-        }
+    for e in events.values().flatten() {
+        let s = sequences.entry(e.key.clone()).or_default();
+        *s = (*s).max(e.sequence);
     }
-    let unknown = |file: &str, line: u64, child: bool, id: &str| {
-        let message = if child {
-            crate::tr!(
-                "child {id} is not in the dataset",
-                "barn {id} finnes ikke i datasettet"
-            )
-        } else {
-            crate::tr!(
-                "caseworker {id} is not in the dataset",
-                "saksbehandler {id} finnes ikke i datasettet"
-            )
-        };
-        Problem::new(shown(file), "unknown_ref", message)
-            .at_line(line)
-            .hint(crate::tr!(
-                "re-plan with the dataset the plan was made from",
-                "planlegg på nytt med datasettet planen ble laget fra"
-            ))
-    };
-    let mut visits = Vec::new();
-    for v in &files.visits.rows {
-        let Some(&c) = children.get(v.child_id.as_str()) else {
-            problems.push(unknown(read::VISITS, v.line, true, &v.child_id));
-            continue;
-        };
-        let Some(&cw) = caseworkers.get(v.caseworker_id.as_str()) else {
-            problems.push(unknown(read::VISITS, v.line, false, &v.caseworker_id));
-            continue;
-        };
-        let child = &data.children[c];
-        let period = period_at
-            .get(&(v.caseworker_id.as_str(), v.start))
-            .copied()
-            .unwrap_or_else(|| Period::containing(child.frequency, v.start.date()));
-        let key = (child.id.to_string(), period);
-        let sequence = events
-            .get(&v.caseworker_id)
+    let mut visits = plan.visits;
+    for v in &mut visits {
+        let key = (v.child.to_string(), v.period);
+        v.sequence = events
+            .get(v.caseworker.as_str())
             .and_then(|list| list.iter().find(|e| !e.cancelled && e.key == key))
             .map_or(0, |e| e.sequence);
-        visits.push(PlannedVisit {
-            child: child.id.clone(),
-            caseworker: data.caseworkers[cw].id.clone(),
-            trip_id: v.trip_id.clone(),
-            start: v.start,
-            end: v.end,
-            period,
-            required: period.end() <= horizon.end,
-            placement: child.placement.as_str().to_string(),
-            place: child.place.clone(),
-            team: child.team.clone(),
-            sequence,
-        });
     }
-    let mut stops: HashMap<&str, Vec<&read::StopRow>> = HashMap::new();
-    for s in &files.stops.rows {
-        stops.entry(s.trip_id.as_str()).or_default().push(s);
-    }
-    let mut trips = Vec::new();
-    for t in &files.trips.rows {
-        let Some(&cw) = caseworkers.get(t.caseworker_id.as_str()) else {
-            problems.push(unknown(read::TRIPS, t.line, false, &t.caseworker_id));
-            continue;
-        };
-        let mut list = stops.remove(t.trip_id.as_str()).unwrap_or_default();
-        list.sort_by_key(|s| s.seq);
-        let stops: Vec<PlannedStop> = list
-            .iter()
-            .map(|s| PlannedStop {
-                kind: match s.kind {
-                    StopKind::Office => StopKindOut::Office,
-                    StopKind::Child => StopKindOut::Child,
-                    StopKind::Airport => StopKindOut::Airport,
-                    StopKind::Hotel => StopKindOut::Hotel,
-                },
-                reference: s.reference.clone(),
-                lat: s.lat,
-                lon: s.lon,
-                arrive: s.arrive,
-                depart: s.depart,
-                mode_in: s.mode_in.map(|m| match m {
-                    Mode::Car => "car",
-                    Mode::Flight => "flight",
-                    Mode::Ferry => "ferry",
-                }),
-            })
-            .collect();
-        if stops.len() < 2 {
-            problems.push(
-                Problem::new(shown(read::TRIPS), "bad_value", {
-                    let id = &t.trip_id;
-                    crate::tr!(
-                        "trip {id} has no route in trip_stops.csv",
-                        "reise {id} har ingen rute i trip_stops.csv"
-                    )
-                })
-                .at_line(t.line),
-            );
-            continue;
-        }
-        trips.push(PlannedTrip {
-            id: t.trip_id.clone(),
-            caseworker: data.caseworkers[cw].id.clone(),
-            depart: t.depart,
-            ret: t.back,
-            leg_shapes: vec![None; stops.len()],
-            stops,
-            km_car: Metres((t.km_car * 1000.0).round() as i64),
-            flight_legs: t.flight_legs,
-            nights: t.nights,
-            travel: Minutes(t.travel_minutes.round() as i64),
-            cost: Ore::from_nok(t.cost_nok),
-            cost_parts: Default::default(),
-        });
-        // The cost by kind from the settings (the car takes the rest).
-        if let Some(trip) = trips.last_mut() {
-            trip.cost_parts = crate::report::read::estimate_parts(trip, data);
-        }
-    }
-    let mut unmet = Vec::new();
-    for u in &files.unmet.rows {
-        let Some(&c) = children.get(u.child_id.as_str()) else {
-            problems.push(unknown(read::UNMET, u.line, true, &u.child_id));
-            continue;
-        };
-        let Some(reason) = UnmetReason::from_code(&u.reason) else {
-            problems.push(
-                Problem::new(shown(read::UNMET), "bad_value", {
-                    let reason = &u.reason;
-                    crate::tr!(
-                        "reason \"{reason}\" is not one tilsyn writes",
-                        "reason «{reason}» er ikke en verdi tilsyn skriver"
-                    )
-                })
-                .at_line(u.line),
-            );
-            continue;
-        };
-        let child = &data.children[c];
-        unmet.push(Unmet {
-            child: child.id.clone(),
-            caseworker: data.caseworkers[child.caseworker].id.clone(),
-            due_from: u.due_from,
-            due_by: u.due_by,
-            reason,
-            detail: u.detail.clone(),
-        });
-    }
+    let children = data.child_ids();
+    let caseworkers = data.caseworker_ids();
     let mut cancelled = Vec::new();
     for (caseworker, list) in &events {
         let Some(&cw) = caseworkers.get(caseworker.as_str()) else {
@@ -269,16 +126,12 @@ pub fn read_previous(data: &Dataset, dir: &Path) -> Result<Previous, Problems> {
             });
         }
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let naive_cost = read_naive_cost(dir);
     Ok(Previous {
-        horizon,
+        horizon: plan.horizon,
         visits,
-        trips,
-        unmet,
-        naive_cost,
+        trips: plan.trips,
+        unmet: plan.unmet,
+        naive_cost: Some(plan.naive_cost).filter(|c| c.0 > 0),
         cancelled,
         sequences,
     })
@@ -331,26 +184,8 @@ fn calendar_events(dir: &Path, problems: &mut Problems) -> HashMap<String, Vec<O
 
 /// `<child_id>-<period>@tilsyn` into its child id and period.
 pub fn parse_uid(uid: &str) -> Option<(String, Period)> {
-    let body = uid.strip_suffix("@tilsyn")?;
-    let (child, period) = body.rsplit_once('-')?;
-    let (year, rest) = period.split_at(period.find(['Q', 'H'])?);
-    let year: i32 = year.parse().ok()?;
-    let index: u32 = rest[1..].parse().ok()?;
-    let (kind, count) = match &rest[..1] {
-        "Q" => (PeriodKind::Quarter, 4),
-        _ => (PeriodKind::Half, 2),
-    };
-    ((1..=count).contains(&index) && !child.is_empty())
-        .then(|| (child.to_string(), Period { year, kind, index }))
-}
-
-fn read_naive_cost(dir: &Path) -> Option<Ore> {
-    let text = std::fs::read_to_string(dir.join(read::SUMMARY)).ok()?;
-    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
-    value
-        .get("naive_cost_nok")
-        .and_then(|v| v.as_f64())
-        .map(Ore::from_nok)
+    let (child, period) = uid.strip_suffix("@tilsyn")?.rsplit_once('-')?;
+    (!child.is_empty()).then_some((child.to_string(), Period::parse(period)?))
 }
 
 #[cfg(test)]
@@ -405,17 +240,17 @@ mod tests {
         assert_eq!(
             unknown(Lang::En),
             (
-                "unknown_ref",
-                "child C9 is not in the dataset".to_string(),
-                "re-plan with the dataset the plan was made from".to_string()
+                "unknown_child",
+                "child_id C9 is not in the dataset".to_string(),
+                "give the dataset the plan was made from (--data)".to_string()
             )
         );
         assert_eq!(
             unknown(Lang::Nb),
             (
-                "unknown_ref",
-                "barn C9 finnes ikke i datasettet".to_string(),
-                "planlegg på nytt med datasettet planen ble laget fra".to_string()
+                "unknown_child",
+                "child_id C9 finnes ikke i datasettet".to_string(),
+                "oppgi datasettet planen ble laget fra (--data)".to_string()
             )
         );
     }

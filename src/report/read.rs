@@ -1,4 +1,4 @@
-//! A written plan folder read back into a [`Plan`], for `tilsyn report`.
+//! A written plan folder read back into a [`Plan`], for `tilsyn report` and `tilsyn replan`.
 //!
 //! The checker's reader (`check::read`) reads the contract's columns for
 //! its rules; the report needs more (stop coordinates, the optional
@@ -14,12 +14,13 @@ use crate::contract::{
     STOP_COLUMNS, SUMMARY, TRIPS, TRIP_COLUMNS, TRIP_COST_COLUMNS, TRIP_STOPS, UNMET,
     UNMET_COLUMNS, VISITS, VISIT_COLUMNS,
 };
-use crate::demand::{Horizon, Period, PeriodKind};
+use crate::demand::{Horizon, Period};
 use crate::diagnostics::{Problem, Problems};
 use crate::model::{CaseworkerId, ChildId, Dataset, LatLon};
 use crate::plan::{
     CostParts, Plan, PlannedStop, PlannedTrip, PlannedVisit, StopKindOut, Unmet, UnmetReason,
 };
+use crate::tr;
 use crate::units::{Metres, Minutes, Ore};
 use chrono::{NaiveDate, NaiveDateTime};
 use std::collections::{BTreeMap, HashMap};
@@ -46,8 +47,18 @@ fn read_text(dir: &Path, file: &str, problems: &mut Problems) -> Option<String> 
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             problems.push(
-                Problem::new(file, "missing_file", "the plan folder has no such file")
-                    .hint("give the folder a tilsyn plan wrote (--plan)"),
+                Problem::new(
+                    file,
+                    "missing_file",
+                    tr!(
+                        "the plan folder has no such file",
+                        "planmappen har ikke denne filen"
+                    ),
+                )
+                .hint(tr!(
+                    "give the folder a tilsyn plan wrote (--plan)",
+                    "oppgi en mappe som tilsyn plan har skrevet (--plan)"
+                )),
             );
             None
         }
@@ -95,7 +106,10 @@ fn read_csv(
             Problem::new(
                 file,
                 "missing_column",
-                format!("the header has no column {column}"),
+                tr!(
+                    "the header has no column {column}",
+                    "overskriftslinjen har ingen kolonne {column}"
+                ),
             )
             .at_line(1),
         );
@@ -157,8 +171,8 @@ impl Fields<'_> {
             self.bad(
                 column,
                 "empty_value",
-                format!("{column} is empty"),
-                "write the id",
+                tr!("{column} is empty", "{column} er tom"),
+                &tr!("write the id", "skriv id-en"),
             );
         }
         s
@@ -177,7 +191,10 @@ impl Fields<'_> {
             self.bad(
                 column,
                 code,
-                format!("{column} \"{raw}\" is not valid"),
+                tr!(
+                    "{column} \"{raw}\" is not valid",
+                    "{column} «{raw}» er ikke gyldig"
+                ),
                 hint,
             );
         }
@@ -185,7 +202,8 @@ impl Fields<'_> {
     }
 
     fn time(&mut self, column: &str) -> Option<NaiveDateTime> {
-        self.parse(column, "invalid_date", "write YYYY-MM-DDTHH:MM", |s| {
+        let hint = tr!("write YYYY-MM-DDTHH:MM", "skriv ÅÅÅÅ-MM-DDTtt:mm");
+        self.parse(column, "invalid_date", &hint, |s| {
             NaiveDateTime::parse_from_str(s, LOCAL_TIME).ok()
         })
     }
@@ -194,7 +212,10 @@ impl Fields<'_> {
         self.parse(
             column,
             "invalid_date",
-            "write YYYY-MM-DDTHH:MM or nothing",
+            &tr!(
+                "write YYYY-MM-DDTHH:MM or nothing",
+                "skriv ÅÅÅÅ-MM-DDTtt:mm eller ingenting"
+            ),
             |s| {
                 if s.is_empty() {
                     Some(None)
@@ -206,7 +227,8 @@ impl Fields<'_> {
     }
 
     fn date(&mut self, column: &str) -> Option<NaiveDate> {
-        self.parse(column, "invalid_date", "write YYYY-MM-DD", |s| {
+        let hint = tr!("write YYYY-MM-DD", "skriv ÅÅÅÅ-MM-DD");
+        self.parse(column, "invalid_date", &hint, |s| {
             NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
         })
     }
@@ -215,7 +237,10 @@ impl Fields<'_> {
         self.parse(
             column,
             "invalid_number",
-            "write a decimal number such as 12.5",
+            &tr!(
+                "write a decimal number such as 12.5",
+                "skriv et desimaltall som 12.5"
+            ),
             |s| {
                 s.replace(',', ".")
                     .parse::<f64>()
@@ -226,9 +251,8 @@ impl Fields<'_> {
     }
 
     fn count(&mut self, column: &str) -> Option<u32> {
-        self.parse(column, "invalid_number", "write a whole number >= 0", |s| {
-            s.parse().ok()
-        })
+        let hint = tr!("write a whole number >= 0", "skriv et helt tall >= 0");
+        self.parse(column, "invalid_number", &hint, |s| s.parse().ok())
     }
 }
 
@@ -256,36 +280,6 @@ fn rows<T>(
         }
     }
     out
-}
-
-/// `2027Q1` or `2027H2`.
-fn parse_period(s: &str) -> Option<Period> {
-    let (year, rest) = s.trim().split_at_checked(4)?;
-    let year: i32 = year.parse().ok()?;
-    let mut chars = rest.chars();
-    let kind = match chars.next()? {
-        'Q' | 'q' => PeriodKind::Quarter,
-        'H' | 'h' => PeriodKind::Half,
-        _ => return None,
-    };
-    let index: u32 = chars.as_str().parse().ok()?;
-    let most = if kind == PeriodKind::Quarter { 4 } else { 2 };
-    (1..=most)
-        .contains(&index)
-        .then_some(Period { year, kind, index })
-}
-
-fn parse_reason(s: &str) -> Option<UnmetReason> {
-    [
-        UnmetReason::CaseworkerAbsent,
-        UnmetReason::NoWorkingDay,
-        UnmetReason::MinGapConflict,
-        UnmetReason::NoFeasibleTrip,
-        UnmetReason::NoRoadAccess,
-        UnmetReason::NoCapacity,
-    ]
-    .into_iter()
-    .find(|r| r.code() == s)
 }
 
 /// The summary's figures the report shows that the CSV files do not hold.
@@ -328,9 +322,12 @@ fn read_summary(dir: &Path, problems: &mut Problems) -> Option<SummaryExtras> {
                 Problem::new(
                     SUMMARY,
                     "invalid_date",
-                    format!("{key} is missing or not a date"),
+                    tr!(
+                        "{key} is missing or not a date",
+                        "{key} mangler eller er ikke en dato"
+                    ),
                 )
-                .hint("write YYYY-MM-DD"),
+                .hint(tr!("write YYYY-MM-DD", "skriv ÅÅÅÅ-MM-DD")),
             );
         }
         d
@@ -343,7 +340,10 @@ fn read_summary(dir: &Path, problems: &mut Problems) -> Option<SummaryExtras> {
                 problems.push(Problem::new(
                     SUMMARY,
                     "invalid_date",
-                    format!("horizon_start {s} is after horizon_end {e}"),
+                    tr!(
+                        "horizon_start {s} is after horizon_end {e}",
+                        "horizon_start {s} er etter horizon_end {e}"
+                    ),
                 ));
             }
             h
@@ -397,8 +397,11 @@ pub fn read_plan(dir: &Path, data: &Dataset) -> Result<Plan, Problems> {
             f.parse(
                 "period",
                 "invalid_value",
-                "write e.g. 2027Q1 or 2027H1",
-                parse_period,
+                &tr!(
+                    "write e.g. 2027Q1 or 2027H1",
+                    "skriv f.eks. 2027Q1 eller 2027H1"
+                ),
+                Period::parse,
             )
         };
         let required = f.optional("kind") != Some("early");
@@ -486,7 +489,10 @@ pub fn read_plan(dir: &Path, data: &Dataset) -> Result<Plan, Problems> {
         problems.push(Problem::new(
             TRIP_STOPS,
             "unknown_trip",
-            format!("trip_id {trip} has stops but no row in trips.csv"),
+            tr!(
+                "trip_id {trip} has stops but no row in trips.csv",
+                "trip_id {trip} har stopp, men ingen rad i trips.csv"
+            ),
         ));
     }
     attach_shapes(dir, &mut trips);
@@ -506,8 +512,11 @@ pub fn read_plan(dir: &Path, data: &Dataset) -> Result<Plan, Problems> {
         let reason = f.parse(
             "reason",
             "invalid_value",
-            "write a reason code of the contract, e.g. no_capacity",
-            parse_reason,
+            &tr!(
+                "write a reason code of the contract, e.g. no_capacity",
+                "skriv en årsakskode fra kontrakten, f.eks. no_capacity"
+            ),
+            UnmetReason::from_code,
         );
         Some(Unmet {
             child: ChildId(child_id),
@@ -570,8 +579,14 @@ fn known(
         f.bad(
             column,
             code,
-            format!("{column} {id} is not in the dataset"),
-            "give the dataset the plan was made from (--data)",
+            tr!(
+                "{column} {id} is not in the dataset",
+                "{column} {id} finnes ikke i datasettet"
+            ),
+            &tr!(
+                "give the dataset the plan was made from (--data)",
+                "oppgi datasettet planen ble laget fra (--data)"
+            ),
         );
     }
     found
@@ -612,8 +627,11 @@ fn parse_stop(f: &mut Fields) -> Option<(String, u32, PlannedStop)> {
         f.bad(
             "lat",
             "lat_out_of_range",
-            format!("{lat}, {lon} is not a position"),
-            "write WGS84 degrees",
+            tr!(
+                "{lat}, {lon} is not a position",
+                "{lat}, {lon} er ikke en posisjon"
+            ),
+            &tr!("write WGS84 degrees", "skriv WGS84-grader"),
         );
     }
     Some((
@@ -729,17 +747,6 @@ fn split_at_stops(line: &[LatLon], stops: &[PlannedStop]) -> Vec<Option<Vec<LatL
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn periods_parse() {
-        let q = parse_period("2027Q1").unwrap();
-        assert_eq!(q.to_string(), "2027Q1");
-        assert_eq!(parse_period("2027h2").unwrap().to_string(), "2027H2");
-        assert!(parse_period("2027Q5").is_none());
-        assert!(parse_period("27Q1").is_none());
-        assert!(parse_period("").is_none());
-        assert!(parse_period("2027Ø1").is_none());
-    }
 
     #[test]
     fn a_line_splits_at_its_stops() {
