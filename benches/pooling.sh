@@ -2,7 +2,9 @@
 # Pooled continuity trade-off (issue 3, item 2): plans one quarter under
 # `continuity = "preferred"` with change penalties 0, 500, 1,000 and 2,000 NOK
 # and under `strict` (an infinite penalty), checks each plan, and prints the
-# cost, the visits made by a colleague and the wall time of each.
+# cost, the objective (cost less early visits' worth plus change penalties),
+# the lower bound and gap when one was proven, the visits made by a
+# colleague and the wall time of each.
 #
 #   bash benches/pooling.sh [--data data/trondheim] [--quarter 2027Q1]
 #                           [--penalties "0 500 1000 2000"] [--out DIR]
@@ -32,8 +34,8 @@ mkdir -p "$out"
 chmod 700 "$out"
 table="$out/pooling.md"
 {
-  echo "| change penalty (NOK per visit) | cost (NOK) | visits by a colleague | unmet | wall (s) | load |"
-  echo "| --- | --- | --- | --- | --- | --- |"
+  echo "| change penalty (NOK per visit) | cost (NOK) | objective (NOK) | lower bound (NOK) | gap | visits by a colleague | unmet | wall (s) | load |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 } >"$table"
 for p in $penalties strict; do
   settings="$out/settings-$p.toml"
@@ -53,7 +55,12 @@ import json, sys
 s = json.load(open(sys.argv[1]))
 p, start, end, load = sys.argv[2:]
 label = "∞ (strict)" if p == "strict" else f"{int(p):,}"
-print(f'| {label} | {s["cost_nok"]:,.0f} | {s["visits_by_colleague"]} | {s["visits_unmet"]} '
+bound = s.get("lower_bound_nok")
+gap = s.get("gap_percent")
+bound = "none" if bound is None else f"{bound:,.0f}"
+gap = "unknown" if gap is None else f"{gap:.2f} %"
+print(f'| {label} | {s["cost_nok"]:,.0f} | {s["objective_nok"]:,.0f} | {bound} | {gap} '
+      f'| {s["visits_by_colleague"]} | {s["visits_unmet"]} '
       f'| {float(end) - float(start):.1f} | {load} |')
 EOF
   tail -1 "$table"

@@ -223,6 +223,9 @@ pub struct Plan {
     /// The uneven-week penalty of the plan, NOK (`balance.uneven_week_penalty_nok`;
     /// see `planner::balance`): a soft cost in the objective, not money.
     pub uneven_week_penalty_nok: f64,
+    /// Under `continuity = "preferred"`: the change penalty of the required
+    /// visits colleagues make, NOK (0 otherwise).
+    pub change_penalty_nok: f64,
     /// Calendar events a re-plan cancelled (empty for a fresh plan).
     pub cancelled: Vec<CancelledVisit>,
     /// When the plan was made, for the calendars' DTSTAMP: the horizon's
@@ -247,10 +250,13 @@ pub struct Totals {
 
 impl Plan {
     /// The quantity the planner minimises: cost less the worth of early
-    /// visits, plus the uneven-week penalty (0 unless that is set).
+    /// visits, plus the uneven-week penalty (0 unless that is set) and,
+    /// under `preferred` continuity, the change penalties.
     pub fn objective_nok(&self) -> f64 {
         let t = self.totals();
-        t.cost.nok() - self.early_value_nok * t.visits_early as f64 + self.uneven_week_penalty_nok
+        t.cost.nok() - self.early_value_nok * t.visits_early as f64
+            + self.uneven_week_penalty_nok
+            + self.change_penalty_nok
     }
 
     /// How far the objective may be above the best possible, in percent of

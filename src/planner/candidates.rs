@@ -213,7 +213,14 @@ impl<'a> Generator<'a> {
 
     /// The cheapest feasible trip over all ways of getting there, or `None`.
     pub fn best_trip(&mut self, set: &[usize]) -> Option<Candidate> {
+        self.best_trip_with(set, None)
+    }
+
+    /// [`Self::best_trip`], trying also the visits in `order` (indices into
+    /// the due list, the set's members) besides the shortest drive.
+    pub fn best_trip_with(&mut self, set: &[usize], order: Option<&[usize]>) -> Option<Candidate> {
         self.evaluations += 1;
+        let order_given = order;
         let children: Vec<usize> = set.iter().map(|&v| self.due[v].child).collect();
         let mut accesses = vec![Access::Car];
         if let Some(first) = children.first() {
@@ -234,7 +241,11 @@ impl<'a> Generator<'a> {
             };
             let order = best_order(self.ctx, base, &children);
             let reversed: Vec<usize> = order.iter().rev().copied().collect();
-            for o in [order, reversed] {
+            let mut orders = vec![order, reversed];
+            if let Some(given) = order_given {
+                orders.push(given.iter().map(|&v| self.due[v].child).collect());
+            }
+            for o in orders {
                 let Some(shape) = evaluate(self.ctx, self.caseworker, access, &o) else {
                     continue;
                 };

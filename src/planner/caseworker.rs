@@ -571,3 +571,85 @@ fn previous_days(
         })
         .collect()
 }
+
+/// A trip's visits (indices into the requirements), and the order they
+/// were found in, if any.
+pub struct TripSet {
+    pub visits: Vec<usize>,
+    pub order: Option<Vec<usize>>,
+}
+
+/// What [`place_sets`] came to.
+pub enum Placed {
+    Done(CaseworkerResult),
+    /// The sets (indices into the list given) that found no trip or no day.
+    Failed(Vec<usize>),
+}
+
+/// Makes each set of visits (indices into `requirements`) one trip of the
+/// caseworker (the shortest drive round, or the order given, whichever
+/// costs less) and puts the trips on their days, as a trip choice made
+/// elsewhere (the pooled planner's) would be. Requirements in no set and
+/// `unmet` stay unmet for the reasons given.
+pub fn place_sets(
+    ctx: &Context,
+    cal: &WorkCalendar,
+    chunk: ChunkDays,
+    cw: usize,
+    requirements: Vec<Requirement>,
+    sets: &[TripSet],
+    unmet: Vec<(usize, UnmetReason)>,
+) -> Result<Placed, String> {
+    let days = chunk.span;
+    let due: Vec<DueVisit> = requirements.iter().map(|r| due_visit(cal, r)).collect();
+    let limits = Limits::of(ctx, cw);
+    let mut generator = Generator::new(ctx, cal, cw, &due, days, limits.field_days_per_week);
+    let mut trips: Vec<Candidate> = Vec::new();
+    let mut failed = Vec::new();
+    for (k, set) in sets.iter().enumerate() {
+        match generator.best_trip_with(&set.visits, set.order.as_deref()) {
+            Some(c) => trips.push(c),
+            None => failed.push(k),
+        }
+    }
+    if !failed.is_empty() {
+        return Ok(Placed::Failed(failed));
+    }
+    let weights = balance::week_weights(cal, cw, days, limits.field_days_per_week);
+    let booked = chunk.earlier.get(cw).cloned().unwrap_or_default();
+    let rules = schedule::Rules {
+        chunk: days,
+        limits,
+        weights: &weights,
+        booked: &booked,
+        preferred: &[],
+    };
+    let chosen: Vec<&Candidate> = trips.iter().collect();
+    let placed = schedule::assign_days(&chosen, cal, &rules)?;
+    let failed: Vec<usize> = (0..sets.len()).filter(|&k| placed[k].is_none()).collect();
+    if !failed.is_empty() {
+        return Ok(Placed::Failed(failed));
+    }
+    let trips: Vec<(Candidate, usize)> = trips
+        .into_iter()
+        .zip(placed)
+        .filter_map(|(c, day)| Some((c, day?)))
+        .collect();
+    let penalty_nok = balance::penalty_of_trips(cal, &weights, &trips, limits.penalty_nok);
+    Ok(Placed::Done(CaseworkerResult {
+        caseworker: cw,
+        due,
+        requirements,
+        trips,
+        unmet,
+        bound: None,
+        penalty_nok,
+    }))
+}
+
+/// The caseworker's free field days in the chunk (relaxed: weekly limits
+/// counted, earlier chunks' trips not), for the pooled trip choice.
+pub fn chunk_field_days(ctx: &Context, cal: &WorkCalendar, cw: usize, span: (usize, usize)) -> u32 {
+    let taken = vec![false; cal.len()];
+    field_days(cal, cw, span.0, span.1, weekly_limit(ctx, cw), &taken)
+}

@@ -18,7 +18,7 @@ mod caseworker;
 pub mod context;
 pub mod mip;
 mod output;
-mod pool;
+pub mod pooled;
 pub mod schedule;
 pub mod select;
 pub mod trip;
@@ -35,6 +35,10 @@ use caseworker::{plan_visits, ChunkDays};
 use chrono::{Datelike, NaiveDate};
 use context::Context;
 use std::time::Instant;
+
+/// Most time pooled continuity's bound may take, from the start of its
+/// column generation (the trip choice does not wait for the clock).
+const POOLED_BOUND_BUDGET: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Plans the horizon. `progress(done, total)` is called after each caseworker.
 pub fn plan(
@@ -139,10 +143,19 @@ pub fn plan_with(
         })?;
         let mut results = results;
         let continuity = data.settings.planning.continuity;
+        let mut pooled_bound = None;
         if continuity.pools() {
             cover_for_colleagues(&ctx, &cal, days, &mut results)?;
             if matches!(continuity, Continuity::Preferred | Continuity::Team) {
-                pool::pool_visits(&ctx, &cal, days, &mut results)?;
+                // A bound for one chunk only: across chunks none adds up
+                // (below), so there is no time for one.
+                let budget = if chunks.len() == 1 {
+                    POOLED_BOUND_BUDGET
+                } else {
+                    std::time::Duration::ZERO
+                };
+                let deadline = Instant::now() + budget;
+                pooled_bound = pooled::plan_pooled(&ctx, &cal, days, &mut results, deadline)?;
             }
             // Colleagues' plans now depend on each other.
             out.forget_bound();
@@ -161,6 +174,9 @@ pub fn plan_with(
                     .map(|(c, day)| Booking::of(c, *day)),
             );
             out.add(result, &mut last_visit);
+        }
+        if let Some(b) = pooled_bound {
+            out.set_bound(Some(b.nok));
         }
         earlier = next;
     }

@@ -8,6 +8,7 @@ use crate::calendar::WorkCalendar;
 use crate::demand::{Horizon, Requirement};
 use crate::geodata;
 use crate::plan::{Plan, PlannedStop, PlannedTrip, PlannedVisit, StopKindOut, Unmet, UnmetReason};
+use crate::settings::Continuity;
 use crate::travel::SiteKind;
 use crate::units::Ore;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
@@ -44,6 +45,7 @@ impl<'a> Builder<'a> {
             models: 0,
             visits_by_colleague: 0,
             uneven_week_penalty_nok: 0.0,
+            change_penalty_nok: 0.0,
             cancelled: Vec::new(),
             issued: horizon.start,
             changes: None,
@@ -82,6 +84,11 @@ impl<'a> Builder<'a> {
     /// The plan's bound is unknown (several chunks, pooled continuity).
     pub fn forget_bound(&mut self) {
         self.plan.lower_bound_nok = None;
+    }
+
+    /// The plan's bound, found for the plan as a whole (pooled continuity).
+    pub fn set_bound(&mut self, nok: Option<f64>) {
+        self.plan.lower_bound_nok = nok;
     }
 
     pub fn add(&mut self, r: CaseworkerResult, last_visit: &mut [Option<NaiveDate>]) {
@@ -126,6 +133,12 @@ impl<'a> Builder<'a> {
                 last_visit[c] = Some(first + Duration::days(start / DAY));
                 if child.caseworker != r.caseworker {
                     self.plan.visits_by_colleague += 1;
+                    if req.required
+                        && self.ctx.settings.planning.continuity == Continuity::Preferred
+                    {
+                        self.plan.change_penalty_nok +=
+                            self.ctx.settings.planning.change_penalty_nok;
+                    }
                 }
             }
             let shape = &cand.shape;

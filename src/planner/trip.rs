@@ -88,7 +88,7 @@ pub fn evaluate(
             return None;
         }
     }
-    let mut b = Builder::start(ctx, caseworker, access)?;
+    let mut b = Builder::start(ctx, caseworker, access, true)?;
     for (i, &child) in order.iter().enumerate() {
         let last = i + 1 == order.len();
         if b.try_visit(child, last) {
@@ -109,9 +109,15 @@ pub fn evaluate(
     b.finish()
 }
 
+#[derive(Clone)]
 struct Builder<'c> {
     ctx: &'c Context<'c>,
     access: &'c Access,
+    /// Whether `stops` are kept (a [`Partial`] keeps none).
+    record: bool,
+    /// When the trip leaves the office, and when it is back there.
+    depart0: i64,
+    ret: i64,
     office_site: usize,
     /// Where the local driving starts and ends: the office, or the arrival airport.
     base: usize,
@@ -135,7 +141,12 @@ struct Builder<'c> {
 }
 
 impl<'c> Builder<'c> {
-    fn start(ctx: &'c Context<'c>, caseworker: usize, access: &'c Access) -> Option<Self> {
+    fn start(
+        ctx: &'c Context<'c>,
+        caseworker: usize,
+        access: &'c Access,
+        record: bool,
+    ) -> Option<Self> {
         let office_site = ctx.office_site_of_caseworker(caseworker);
         let office = ctx.data.caseworkers[caseworker].office;
         let w = &ctx.settings.work;
@@ -149,19 +160,23 @@ impl<'c> Builder<'c> {
             Access::Car => office_site,
             Access::Air(a) => ctx.sites.airport(a.dest),
         };
+        let first = Stop {
+            kind: StopKind::Office(office),
+            site: office_site,
+            arrive: None,
+            depart: Some(w.day_start.0),
+            mode_in: None,
+            visit: None,
+        };
         let mut b = Builder {
             ctx,
             access,
+            record,
+            depart0: w.day_start.0,
+            ret: w.day_start.0,
             office_site,
             base,
-            stops: vec![Stop {
-                kind: StopKind::Office(office),
-                site: office_site,
-                arrive: None,
-                depart: Some(w.day_start.0),
-                mode_in: None,
-                visit: None,
-            }],
+            stops: if record { vec![first] } else { Vec::new() },
             day: 0,
             day_first_stop: 0,
             day_depart: w.day_start.0,
@@ -219,7 +234,7 @@ impl<'c> Builder<'c> {
         let mut dep = (arrive + f.before_departure_minutes).max(earliest);
         self.push(StopKind::Airport(first), airport_site, arrive, Mode::Car);
         for (i, w) in path.windows(2).enumerate() {
-            self.stops.last_mut()?.depart = Some(dep);
+            self.set_depart(dep);
             let land = dep + flights::block_minutes(w[0], w[1]).0;
             if land > self.day_base() + f.last_arrival.0 {
                 return None;
@@ -234,12 +249,22 @@ impl<'c> Builder<'c> {
                     f.connection_minutes
                 };
         }
-        self.stops.last_mut()?.depart = Some(dep);
+        self.set_depart(dep);
         self.time = dep;
         Some(())
     }
 
+    /// When the last stop is left.
+    fn set_depart(&mut self, at: i64) {
+        if let Some(s) = self.stops.last_mut() {
+            s.depart = Some(at);
+        }
+    }
+
     fn push(&mut self, kind: StopKind, site: usize, arrive: i64, mode: Mode) {
+        if !self.record {
+            return;
+        }
         self.stops.push(Stop {
             kind,
             site,
@@ -262,6 +287,9 @@ impl<'c> Builder<'c> {
                 s.arrive = s.arrive.map(|t| t + minutes);
             }
             s.depart = s.depart.map(|t| t + minutes);
+        }
+        if self.day == 0 {
+            self.depart0 += minutes;
         }
         self.day_depart += minutes;
         self.time += minutes;
@@ -332,9 +360,10 @@ impl<'c> Builder<'c> {
         }
         let arrive = self.time + self.drive(site);
         self.push(StopKind::Child(child), site, arrive, Mode::Car);
-        let s = self.stops.last_mut().expect("just pushed");
-        s.depart = Some(end);
-        s.visit = Some((start, end));
+        if let Some(s) = self.stops.last_mut().filter(|_| self.record) {
+            s.depart = Some(end);
+            s.visit = Some((start, end));
+        }
         self.time = end;
         self.visits_today += 1;
         self.visit_minutes += v.minutes;
@@ -354,10 +383,10 @@ impl<'c> Builder<'c> {
         if self.day >= self.most_days {
             return None;
         }
-        self.day_first_stop = self.stops.len() - 1;
+        self.day_first_stop = self.stops.len().saturating_sub(1);
         self.day_depart = self.day_base() + self.ctx.settings.work.day_start.0;
         self.time = self.day_depart;
-        self.stops.last_mut()?.depart = Some(self.time);
+        self.set_depart(self.time);
         self.visits_today = 0;
         Some(())
     }
@@ -390,8 +419,10 @@ impl<'c> Builder<'c> {
         if !self.day_fits(self.day_depart, arrive) {
             return None;
         }
-        let kind = self.stops[0].kind;
-        self.push(kind, self.office_site, arrive, Mode::Car);
+        if let Some(kind) = self.stops.first().map(|s| s.kind) {
+            self.push(kind, self.office_site, arrive, Mode::Car);
+        }
+        self.ret = arrive;
         self.end_day(arrive);
         Some(())
     }
@@ -414,8 +445,7 @@ impl<'c> Builder<'c> {
             .map(|(a, b)| flights::fare(*a, *b, &self.ctx.settings.flight))
             .sum();
         let travel = self.travel - self.visit_minutes;
-        let depart = self.stops[0].depart?;
-        let ret = self.stops.last()?.arrive?;
+        let (depart, ret) = (self.depart0, self.ret);
         let rental = !legs.is_empty();
         let mut car = Ore::from_nok(self.own_m as f64 / 1000.0 * k.km_rate_nok);
         if rental {
@@ -441,6 +471,111 @@ impl<'c> Builder<'c> {
             cost: parts.total(),
             cost_parts: parts,
         })
+    }
+}
+
+/// A trip built one visit at a time, without its stops: the state the
+/// pooled-continuity bound ([`super::pooled`]) extends. Making the same
+/// choices as [`evaluate`] (a visit today when it fits, else after a night
+/// at a hotel), it arrives at the same cost.
+#[derive(Clone)]
+pub struct Partial<'c>(Builder<'c>);
+
+impl<'c> Partial<'c> {
+    /// The trip out, before any visit; `None` when the journey cannot be made.
+    pub fn start(ctx: &'c Context<'c>, caseworker: usize, access: &'c Access) -> Option<Self> {
+        Builder::start(ctx, caseworker, access, false).map(Partial)
+    }
+
+    /// Visits `child` today when that fits; `last` lets the day end at home
+    /// instead of at a hotel. On `false` nothing changed.
+    pub fn visit_today(&mut self, child: usize, last: bool) -> bool {
+        self.0.try_visit(child, last)
+    }
+
+    /// Ends the day at a hotel and visits `child` the next day: near the last
+    /// visit, or, before the first visit, near `child` (the journey out left
+    /// no room). On `false` the trip is spoilt.
+    pub fn visit_tomorrow(&mut self, child: usize, last: bool) -> bool {
+        let b = &mut self.0;
+        let near = if b.visits_today > 0 {
+            b.pos
+        } else if b.day == 0 {
+            b.ctx.sites.child(child)
+        } else {
+            return false;
+        };
+        b.close_at_hotel(near).is_some() && b.try_visit(child, last)
+    }
+
+    /// Goes home: today (`night` false, `None` when that does not fit), or
+    /// after a night at a hotel. The trip's cost and days.
+    pub fn finish(mut self, night: bool) -> Option<(Ore, u32)> {
+        let b = &mut self.0;
+        if night {
+            if b.visits_today == 0 && b.day > 0 {
+                return None;
+            }
+            b.close_at_hotel(b.pos)?;
+        } else {
+            let back = b.time + b.ctx.drive(b.pos, b.base).minutes.0;
+            if !b
+                .home_from_base(back)
+                .is_some_and(|t| b.day_fits(b.day_depart, t))
+            {
+                return None;
+            }
+        }
+        b.go_home()?;
+        self.0.build().map(|s| (s.cost, s.days))
+    }
+
+    /// Day of the trip (0 for the first).
+    pub fn day(&self) -> i64 {
+        self.0.day
+    }
+
+    pub fn visits_today(&self) -> usize {
+        self.0.visits_today
+    }
+
+    /// Minutes from midnight of the first day: now, when today's work began,
+    /// and when the trip left the office.
+    pub fn clock(&self) -> (i64, i64, i64) {
+        (self.0.time, self.0.day_depart, self.0.depart0)
+    }
+
+    /// The cost the past has fixed, NOK: kilometres so far and the working
+    /// time of the days already closed, less all visiting time. Of two
+    /// trips at the same place, day and clock, the one with less has the
+    /// cheaper futures.
+    pub fn past_nok(&self) -> f64 {
+        let b = &self.0;
+        let k = &b.ctx.settings.costs;
+        b.own_m as f64 / 1000.0 * k.km_rate_nok
+            + b.rental_m as f64 / 1000.0 * k.rental_car_km_nok
+            + (b.travel - b.visit_minutes) as f64 / 60.0 * k.staff_hour_nok
+    }
+
+    /// A lower bound on the trip's final cost, NOK: the past, today's work
+    /// so far less its visits, the nights and rental days so far, and the
+    /// fares.
+    pub fn spent_nok(&self) -> f64 {
+        let b = &self.0;
+        let k = &b.ctx.settings.costs;
+        let mut nok = self.past_nok()
+            + (b.time - b.day_depart) as f64 / 60.0 * k.staff_hour_nok
+            + b.day as f64 * k.hotel_night_nok;
+        if let Access::Air(a) = b.access {
+            nok += (b.day + 1) as f64 * k.rental_car_day_nok;
+            nok += a
+                .out
+                .windows(2)
+                .chain(a.back.windows(2))
+                .map(|w| flights::fare(w[0], w[1], &b.ctx.settings.flight).nok())
+                .sum::<f64>();
+        }
+        nok
     }
 }
 
@@ -515,6 +650,62 @@ mod tests {
         assert!(capped.cost > free.cost, "a hotel night costs");
         assert_eq!(capped.cost_parts.total(), capped.cost);
         assert!(capped.cost_parts.hotel.0 > 0 && free.cost_parts.hotel.0 == 0);
+    }
+
+    /// Follows `evaluate`'s choices (today when the visit fits, else after
+    /// a night; home today when that fits) with a [`Partial`].
+    fn replay(ctx: &Context, access: &Access, order: &[usize]) -> Option<(Ore, u32)> {
+        let mut p = Partial::start(ctx, 0, access)?;
+        for (i, &child) in order.iter().enumerate() {
+            let last = i + 1 == order.len();
+            if !p.visit_today(child, last) && !p.visit_tomorrow(child, last) {
+                return None;
+            }
+        }
+        p.clone().finish(false).or_else(|| p.finish(true))
+    }
+
+    #[test]
+    fn a_partial_trip_making_evaluates_choices_costs_the_same() {
+        for balance in ["", "max_visits_per_day = 1", "max_visits_per_day = 2"] {
+            let data = dataset(balance);
+            let sites = Sites::new(&data);
+            let matrix = GreatCircleCar::new(&sites, &data.settings.car);
+            let ctx = Context::new(&data, &sites, &matrix);
+            let orders: [&[usize]; 6] = [
+                &[0],
+                &[3],
+                &[0, 1, 2, 3],
+                &[3, 0, 2, 1],
+                &[1, 3],
+                &[2, 0, 3],
+            ];
+            for order in orders {
+                let whole = evaluate(&ctx, 0, &Access::Car, order);
+                let step = replay(&ctx, &Access::Car, order);
+                assert_eq!(
+                    whole.as_ref().map(|s| (s.cost, s.days)),
+                    step,
+                    "{balance:?} {order:?}"
+                );
+                if let Some(p) = Partial::start(&ctx, 0, &Access::Car) {
+                    // Before any visit nothing is spent but the start.
+                    assert!(p.spent_nok() >= 0.0);
+                }
+            }
+            let mut p = Partial::start(&ctx, 0, &Access::Car).unwrap();
+            for child in 0..4 {
+                assert!(p.visit_today(child, child == 3) || p.visit_tomorrow(child, child == 3));
+                let (now, started, left) = p.clock();
+                assert!(now >= started && started >= left);
+                // What has been spent never exceeds the final cost.
+                let spent = p.spent_nok();
+                if let Some((cost, _)) = p.clone().finish(false).or_else(|| p.clone().finish(true))
+                {
+                    assert!(spent <= cost.nok() + 1e-6, "{spent} > {}", cost.nok());
+                }
+            }
+        }
     }
 
     #[test]

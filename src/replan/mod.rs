@@ -399,6 +399,7 @@ pub fn merge(
         models: fresh.models,
         visits_by_colleague: fresh.visits_by_colleague,
         uneven_week_penalty_nok: fresh.uneven_week_penalty_nok,
+        change_penalty_nok: fresh.change_penalty_nok,
         cancelled,
         issued: from,
         changes: Some(changes),

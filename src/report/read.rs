@@ -293,6 +293,7 @@ struct SummaryExtras {
     models: usize,
     visits_by_colleague: usize,
     uneven_week_penalty_nok: f64,
+    change_penalty_nok: f64,
     seed: u64,
     solve_seconds: f64,
 }
@@ -361,6 +362,7 @@ fn read_summary(dir: &Path, problems: &mut Problems) -> Option<SummaryExtras> {
         models: count("models").unwrap_or(0),
         visits_by_colleague: count("visits_by_colleague").unwrap_or(0),
         uneven_week_penalty_nok: json["uneven_week_penalty_nok"].as_f64().unwrap_or(0.0),
+        change_penalty_nok: json["change_penalty_nok"].as_f64().unwrap_or(0.0),
         seed: json["seed"].as_u64().unwrap_or(0),
         solve_seconds: json["solve_seconds"].as_f64().unwrap_or(0.0),
     })
@@ -556,6 +558,7 @@ pub fn read_plan(dir: &Path, data: &Dataset) -> Result<Plan, Problems> {
         models: s.models,
         visits_by_colleague: s.visits_by_colleague,
         uneven_week_penalty_nok: s.uneven_week_penalty_nok,
+        change_penalty_nok: s.change_penalty_nok,
         // Re-plan bookkeeping the report does not show.
         cancelled: Vec::new(),
         issued: horizon.start,

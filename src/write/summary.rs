@@ -42,6 +42,7 @@ pub fn summary_json(plan: &Plan) -> String {
         "weekly_visits_max": weekly.most,
         "weekly_visits_sd": round2(weekly.sd),
         "uneven_week_penalty_nok": round2(plan.uneven_week_penalty_nok),
+        "change_penalty_nok": round2(plan.change_penalty_nok),
         "objective_nok": round2(plan.objective_nok()),
         "lower_bound_nok": plan.lower_bound_nok.map(round2),
         "gap_percent": plan.gap_percent().map(round2),

@@ -1,0 +1,1388 @@
+//! Pooled continuity (`continuity = "preferred"` or `"team"`): a visit may
+//! go to another caseworker of the child's team at the same office, at the
+//! change penalty per required visit (`planning.change_penalty_nok`) under
+//! `preferred`, at no charge under `team`. The strict plan is the start.
+//!
+//! Each group (one team at one office) is planned as one set-covering
+//! model: every required visit of the group on exactly one trip, every
+//! early visit on at most one, over trips any member could make, each
+//! valued at its cost less the worth of its early visits plus, under
+//! `preferred`, the penalty for every required visit of another member's
+//! child. Its linear relaxation is solved by column generation: the
+//! columns start as the strict plan's trips and a single-visit trip per
+//! visit, and pricing looks for trips of negative reduced cost by
+//! labelling, extending trips one visit at a time with the planner's own
+//! trip builder ([`Partial`]).
+//!
+//! * **The plan.** Quick pricing (a few labels per home and day, the
+//!   planner's own day splits) runs a fixed number of rounds, then a MILP
+//!   chooses among the columns (field days per vehicle as its only
+//!   capacity), started from the strict plan so it is never worse. The
+//!   chosen trips go to members (the one whose children a trip visits
+//!   most first, the next when no day fits) and on days by the same
+//!   scheduling as strict plans. The result replaces the strict plan when
+//!   it is cheaper. No clock decides anything here: the same input gives
+//!   the same plan on every machine.
+//! * **The bound.** Exact pricing then continues while time allows. When it
+//!   finds no trip of negative reduced cost, the LP optimum bounds the
+//!   group's objective from below; a complete round that does find some
+//!   still gives a (Lagrangian) bound: the LP plus, for each trip a plan can
+//!   hold (at most one per required visit), the least reduced cost. Exact
+//!   pricing tries every split of a trip into days (the same day or the
+//!   next at each visit, home today or after a night), so every trip the
+//!   planner could build is among those searched; the days are relaxed (a
+//!   trip needs a start day inside the chunk that suits every visit's
+//!   window, not a free day of a member). A trip is dropped only when
+//!   another at the same home and day is ahead on every count (no more
+//!   visits, an earlier clock, a later start of the day, a cost fixed by
+//!   the past no higher, a window and the remaining visits no smaller), or
+//!   when even the most the remaining visits could bring would not make its
+//!   reduced cost negative.
+//!
+//! The bound rests on two assumptions, as the strict planner's complete
+//! enumeration does: a set of visits no trip can make stays impossible
+//! with more visits, and no visit makes a trip cheaper (drive times and
+//! distances obey the triangle inequality, as the great-circle model and
+//! shortest road paths do).
+
+use super::caseworker::{chunk_field_days, place_sets, weekly_limit, ChunkDays, Placed, TripSet};
+use super::context::{AirAccess, Context};
+use super::mip::{self, Backend, Limits, Model, Sense};
+use super::select::UNMET_PENALTY_NOK;
+use super::trip::{Access, Partial};
+use super::CaseworkerResult;
+use crate::calendar::WorkCalendar;
+use crate::demand::Requirement;
+use crate::settings::Continuity;
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// Most visits of one group the bound handles (bit sets of this many bits).
+const WORDS: usize = 8;
+pub const MAX_NODES: usize = WORDS * 64;
+/// Column-generation rounds per group.
+const MAX_ROUNDS: usize = 400;
+/// Quick pricing rounds before the trip choice.
+const QUICK_ROUNDS: usize = 60;
+/// Vehicles a quick round prices.
+const VEHICLES_PER_ROUND: usize = 3;
+/// New columns per vehicle and round.
+const COLUMNS_PER_PRICING: usize = 150;
+/// Labels kept per home and day in a quick (heuristic) pricing round.
+const QUICK_BUCKET: usize = 6;
+/// Labels an exact pricing round may create before it gives up.
+const EXACT_LABELS: usize = 3_000_000;
+const EPS: f64 = 1e-3;
+/// Most time exact pricing may take for a group's bound, after the choice.
+const BOUND_TIME: std::time::Duration = std::time::Duration::from_secs(5);
+/// Most visits on one trip the labelling follows (`planning.max_visits_per_trip` is at most 12).
+const MAX_PATH: usize = 12;
+/// Columns the trip choice's MILP takes besides the plan's own trips.
+const MIP_COLUMNS: usize = 1500;
+/// Branch-and-bound nodes for the trip choice.
+const MIP_NODES: u64 = 2_000;
+/// Times a trip that found no trip or day is handed to the next member.
+const PLACE_ROUNDS: usize = 12;
+
+type Bits = [u64; WORDS];
+
+fn set(b: &mut Bits, i: usize) {
+    b[i / 64] |= 1 << (i % 64);
+}
+
+fn subset(a: &Bits, b: &Bits) -> bool {
+    a.iter().zip(b).all(|(x, y)| x & !y == 0)
+}
+
+fn ones(b: &Bits) -> impl Iterator<Item = usize> + '_ {
+    b.iter().enumerate().flat_map(|(w, &word)| {
+        let mut rest = word;
+        std::iter::from_fn(move || {
+            if rest == 0 {
+                return None;
+            }
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            Some(w * 64 + i)
+        })
+    })
+}
+
+/// One due visit of the group.
+#[derive(Debug, Clone)]
+struct Node {
+    child: usize,
+    /// The child's own caseworker.
+    owner: usize,
+    required: bool,
+    first_day: i64,
+    last_day: i64,
+    /// Near the office: day trips only.
+    local: bool,
+    req: Requirement,
+}
+
+/// Who makes a trip: a caseworker whose limits stand for all members with
+/// the same ones (`team`), or each member on their own (`preferred`, where
+/// a colleague's child costs the change penalty).
+#[derive(Debug, Clone)]
+struct Vehicle {
+    caseworker: usize,
+    /// Under `preferred`: required visits of other caseworkers' children
+    /// cost the penalty on this vehicle's trips.
+    owner: Option<usize>,
+    weekly_limit: u32,
+    most_visits: usize,
+}
+
+#[derive(Debug, Clone)]
+struct Column {
+    vehicle: usize,
+    /// Sorted.
+    nodes: Vec<usize>,
+    /// The visits in the order of the trip that gave the value.
+    order: Vec<usize>,
+    value: f64,
+    days: u32,
+}
+
+/// What the bound came to for one chunk.
+#[derive(Debug, Clone, Copy)]
+pub struct PooledBound {
+    pub nok: f64,
+    /// Whether pricing closed (the LP optimum) rather than the Lagrangian
+    /// fallback.
+    pub converged: bool,
+}
+
+/// Column generation for each pooled group of the chunk: a better choice
+/// of trips where it finds one (replacing the members' results), and the
+/// bound on the chunk's objective (all caseworkers; those alone in their
+/// group by their own bound). The bound is `None` when some part has none.
+pub fn plan_pooled(
+    ctx: &Context,
+    cal: &WorkCalendar,
+    days: ChunkDays,
+    results: &mut [CaseworkerResult],
+    deadline: Instant,
+) -> Result<Option<PooledBound>, String> {
+    let data = ctx.data;
+    let mut groups: Vec<((usize, String), Vec<usize>)> = Vec::new();
+    for (i, r) in results.iter().enumerate() {
+        let cw = &data.caseworkers[r.caseworker];
+        let key = (cw.office, cw.team.clone());
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((key, vec![i])),
+        }
+    }
+    let mut total = Some(0.0);
+    let mut converged = true;
+    let mut pooled: Vec<Vec<usize>> = Vec::new();
+    for (_, members) in groups {
+        if members.len() == 1 {
+            let own = results[members[0]].bound.map(|b| b.nok);
+            total = total.zip(own).map(|(a, b)| a + b);
+        } else {
+            pooled.push(members);
+        }
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(pooled.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let state: &[CaseworkerResult] = results;
+    type Found = (usize, Result<GroupOutcome, String>);
+    let mut found: Vec<Found> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let g = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(members) = pooled.get(g) else {
+                            break;
+                        };
+                        let members: Vec<&CaseworkerResult> =
+                            members.iter().map(|&i| &state[i]).collect();
+                        out.push((g, group_work(ctx, cal, days, &members, deadline)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![(usize::MAX, Err("a pooling thread stopped".to_string()))]
+                })
+            })
+            .collect()
+    });
+    found.sort_by_key(|(g, _)| *g);
+    for (g, outcome) in found {
+        let outcome = outcome?;
+        total = total.zip(outcome.bound).map(|(a, b)| a + b.nok);
+        converged &= outcome.bound.is_some_and(|b| b.converged);
+        if let (Some(better), Some(members)) = (outcome.better, pooled.get(g)) {
+            for (new, &i) in better.into_iter().zip(members) {
+                results[i] = new;
+            }
+        }
+    }
+    Ok(total.map(|nok| PooledBound { nok, converged }))
+}
+
+/// One group's column generation: its bound, and its members' results
+/// again (in the same order) when the trip choice beat the plan.
+struct GroupOutcome {
+    bound: Option<PooledBound>,
+    better: Option<Vec<CaseworkerResult>>,
+}
+
+struct Group<'a> {
+    ctx: &'a Context<'a>,
+    nodes: Vec<Node>,
+    vehicles: Vec<Vehicle>,
+    /// Ways of getting there, each with the nodes it can reach.
+    accesses: Vec<(Access, Bits)>,
+    chunk: (i64, i64),
+    early_value: f64,
+    penalty: f64,
+}
+
+fn group_work(
+    ctx: &Context,
+    cal: &WorkCalendar,
+    days: ChunkDays,
+    members: &[&CaseworkerResult],
+    deadline: Instant,
+) -> Result<GroupOutcome, String> {
+    let none = GroupOutcome {
+        bound: None,
+        better: None,
+    };
+    let Some(group) = Group::new(ctx, days, members) else {
+        return Ok(none);
+    };
+    let mut generated = group.columns(members);
+    if group.generate(&mut generated, false, deadline).is_none() {
+        return Ok(none);
+    }
+    let clock = Instant::now();
+    let better = group.choose(cal, days, members, &generated)?;
+    if std::env::var_os("TILSYN_TRACE").is_some() {
+        eprintln!("pooled: choice took {:.1} s", clock.elapsed().as_secs_f64());
+    }
+    let deadline = deadline.min(Instant::now() + BOUND_TIME);
+    // The bound: pricing made exact, as far as the time allows. It only
+    // adds columns, so the choice above stands.
+    let bound = group
+        .generate(&mut generated, true, deadline)
+        .and_then(|()| generated.bound());
+    Ok(GroupOutcome { bound, better })
+}
+
+impl<'a> Group<'a> {
+    fn new(ctx: &'a Context<'a>, days: ChunkDays, members: &[&CaseworkerResult]) -> Option<Self> {
+        let data = ctx.data;
+        let settings = ctx.settings;
+        let office = ctx.office_site_of_caseworker(members.first()?.caseworker);
+        let mut nodes = Vec::new();
+        for r in members {
+            for (d, q) in r.due.iter().zip(&r.requirements) {
+                let home = ctx.sites.child(q.child);
+                nodes.push(Node {
+                    child: q.child,
+                    owner: data.children[q.child].caseworker,
+                    required: q.required,
+                    first_day: d.first_day as i64,
+                    last_day: d.last_day as i64,
+                    local: ctx.drive(office, home).minutes.0
+                        <= settings.planning.local_visit_minutes,
+                    req: q.clone(),
+                });
+            }
+        }
+        if nodes.len() > MAX_NODES {
+            return None;
+        }
+        let penalty = penalty(ctx);
+        let pooled_penalty = matches!(settings.planning.continuity, Continuity::Preferred);
+        let mut vehicles: Vec<Vehicle> = Vec::new();
+        for r in members {
+            let cw = r.caseworker;
+            let fte = data.caseworkers[cw].fte;
+            let mut most_visits = settings.planning.max_visits_per_trip as usize;
+            if let Some(n) = settings.balance.visits_per_week(fte) {
+                most_visits = most_visits.min(n as usize);
+            }
+            let v = Vehicle {
+                caseworker: cw,
+                owner: (pooled_penalty && penalty > 0.0).then_some(cw),
+                weekly_limit: weekly_limit(ctx, cw),
+                most_visits,
+            };
+            let nights = settings.balance.hotel_nights_per_month(fte);
+            let same = vehicles.iter().any(|w| {
+                w.owner.is_none()
+                    && v.owner.is_none()
+                    && w.weekly_limit == v.weekly_limit
+                    && w.most_visits == v.most_visits
+                    && settings
+                        .balance
+                        .hotel_nights_per_month(data.caseworkers[w.caseworker].fte)
+                        == nights
+            });
+            if !same {
+                vehicles.push(v);
+            }
+        }
+        // Car from the office, and each airport a flight can take the group to.
+        let mut all = Bits::default();
+        for i in 0..nodes.len() {
+            set(&mut all, i);
+        }
+        let mut accesses: Vec<(Access, Bits)> = vec![(Access::Car, all)];
+        for (i, n) in nodes.iter().enumerate() {
+            for a in &ctx.air_access[n.child] {
+                match accesses
+                    .iter_mut()
+                    .find(|(x, _)| matches!(x, Access::Air(b) if b.dest == a.dest))
+                {
+                    Some((_, bits)) => set(bits, i),
+                    None => {
+                        let mut bits = Bits::default();
+                        set(&mut bits, i);
+                        accesses.push((Access::Air(AirAccess::clone(a)), bits));
+                    }
+                }
+            }
+        }
+        Some(Group {
+            ctx,
+            nodes,
+            vehicles,
+            accesses,
+            chunk: (days.span.0 as i64, days.span.1 as i64),
+            early_value: settings.visits.early_visit_value_nok,
+            penalty: if pooled_penalty { penalty } else { 0.0 },
+        })
+    }
+}
+
+impl Group<'_> {
+    fn value(&self, vehicle: usize, nodes: &[usize], cost: f64) -> f64 {
+        let owner = self.vehicles[vehicle].owner;
+        let mut value = cost;
+        for &v in nodes {
+            let n = &self.nodes[v];
+            if !n.required {
+                value -= self.early_value;
+            } else if owner.is_some_and(|o| o != n.owner) {
+                value += self.penalty;
+            }
+        }
+        value
+    }
+
+    fn vehicle_of(&self, caseworker: usize) -> usize {
+        self.vehicles
+            .iter()
+            .position(|v| v.owner == Some(caseworker))
+            .or_else(|| {
+                let w = weekly_limit(self.ctx, caseworker);
+                self.vehicles.iter().position(|v| {
+                    v.owner.is_none()
+                        && v.weekly_limit == w
+                        && self.ctx.data.caseworkers[v.caseworker].fte
+                            == self.ctx.data.caseworkers[caseworker].fte
+                })
+            })
+            .unwrap_or(0)
+    }
+
+    /// The first columns (the plan's trips, then a single-visit trip for
+    /// every visit some trip can make) and the rows.
+    fn columns(&self, members: &[&CaseworkerResult]) -> Generated {
+        let mut node_of: HashMap<usize, usize> = HashMap::new();
+        for (i, n) in self.nodes.iter().enumerate() {
+            node_of.insert(n.child, i);
+        }
+        let mut g = Generated::default();
+        let mut unmet_in_plan = 0;
+        for r in members {
+            let vehicle = self.vehicle_of(r.caseworker);
+            for (c, _) in &r.trips {
+                let order: Vec<usize> = c
+                    .shape
+                    .stops
+                    .iter()
+                    .filter_map(|s| match s.kind {
+                        super::trip::StopKind::Child(child) => node_of.get(&child).copied(),
+                        _ => None,
+                    })
+                    .collect();
+                let value = self.value(vehicle, &order, c.shape.cost.nok());
+                g.add(vehicle, order, value, c.shape.days);
+            }
+            g.plan_trips += r.trips.len();
+            unmet_in_plan += r.unmet.len();
+        }
+        let zero = vec![0.0; self.nodes.len()];
+        let mut coverable = vec![false; self.nodes.len()];
+        for vehicle in 0..self.vehicles.len() {
+            let prizes = self.prizes(vehicle, &zero);
+            for (access, reach) in &self.accesses {
+                for v in ones(reach) {
+                    if let Some((cost, days)) = self.single(vehicle, access, v, &prizes) {
+                        coverable[v] = true;
+                        let value = self.value(vehicle, &[v], cost);
+                        if self.nodes[v].required {
+                            g.add(vehicle, vec![v], value, days);
+                        }
+                    }
+                }
+            }
+        }
+        let unavoidable = (0..self.nodes.len())
+            .filter(|&v| self.nodes[v].required && !coverable[v])
+            .count();
+        // A plan that leaves visits unmet some trip could make is no
+        // comparison for the bound (the columns still serve the choice).
+        g.comparable = unmet_in_plan <= unavoidable;
+        g.rows = (0..self.nodes.len())
+            .filter(|&v| coverable[v] || !self.nodes[v].required)
+            .collect();
+        g.duals = zero;
+        g.lp = f64::NEG_INFINITY;
+        g
+    }
+
+    /// Column generation: rounds of quick pricing until it finds nothing
+    /// (`exact` false: a fixed number of rounds at most, no clock, so the
+    /// plan is the same on every machine), or, `exact`, of quick then exact
+    /// pricing until the LP is optimal over all trips or the deadline.
+    fn generate(&self, g: &mut Generated, exact: bool, deadline: Instant) -> Option<()> {
+        let trace = std::env::var_os("TILSYN_TRACE").is_some();
+        let required = g.rows.iter().filter(|&&v| self.nodes[v].required).count();
+        let started = Instant::now();
+        let rounds = if exact { MAX_ROUNDS } else { QUICK_ROUNDS };
+        // Vehicles priced in a row without a new column.
+        let mut idle = 0;
+        // Quick rounds are bounded by their caps, not by the clock.
+        let deadline = if exact {
+            deadline
+        } else {
+            Instant::now() + std::time::Duration::from_secs(86_400)
+        };
+        for round in 0..rounds {
+            let (objective, duals) = self.solve_dual(&g.columns, &g.rows)?;
+            g.lp = objective;
+            g.duals = duals;
+            if exact && Instant::now() >= deadline {
+                break;
+            }
+            let mut fresh = 0;
+            let mut exact_min = None;
+            let modes: &[bool] = if exact { &[false, true] } else { &[false] };
+            // Quick rounds price a few vehicles each, in turn (under
+            // `preferred` every member is one); exact ones all.
+            let n = self.vehicles.len();
+            let turn: Vec<usize> = if exact || n <= VEHICLES_PER_ROUND {
+                (0..n).collect()
+            } else {
+                (0..VEHICLES_PER_ROUND)
+                    .map(|i| (round * VEHICLES_PER_ROUND + i) % n)
+                    .collect()
+            };
+            for &mode in modes {
+                let mut least = 0.0f64;
+                let mut complete = true;
+                let vehicles = if mode { (0..n).collect() } else { turn.clone() };
+                for vehicle in vehicles {
+                    let prizes = self.prizes(vehicle, &g.duals);
+                    let priced = self.price(vehicle, &prizes, mode, deadline);
+                    complete &= priced.complete;
+                    least = least.min(priced.least);
+                    for f in priced.columns {
+                        let value = self.value(vehicle, &f.path, f.cost);
+                        if g.add(vehicle, f.path, value, f.days) {
+                            fresh += 1;
+                        }
+                    }
+                }
+                if mode && complete {
+                    exact_min = Some(least);
+                }
+                if fresh > 0 {
+                    break;
+                }
+            }
+            if trace {
+                eprintln!(
+                    "pooled: round {round}, {} columns, LP {objective:.0}, {fresh} new, least {exact_min:?}, {:.1} s",
+                    g.columns.len(),
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            if let Some(least) = exact_min {
+                let lagrangian = objective + required as f64 * least.min(0.0);
+                if least >= -EPS {
+                    g.bound = Some(objective);
+                    g.converged = true;
+                    break;
+                }
+                g.bound = Some(g.bound.map_or(lagrangian, |b: f64| b.max(lagrangian)));
+            }
+            idle = if fresh == 0 { idle + turn.len() } else { 0 };
+            if idle >= n {
+                break;
+            }
+        }
+        Some(())
+    }
+
+    /// The cheapest choice among the generated columns (a MILP, started
+    /// from the plan's own trips), put on the members' days; the members'
+    /// results again when that beats the plan by more than a krone.
+    fn choose(
+        &self,
+        cal: &WorkCalendar,
+        days: ChunkDays,
+        members: &[&CaseworkerResult],
+        generated: &Generated,
+    ) -> Result<Option<Vec<CaseworkerResult>>, String> {
+        let ctx = self.ctx;
+        let columns = &generated.columns;
+        // The plan's trips (the first columns), and the others by reduced
+        // cost under the last prices.
+        let plan_trips = generated.plan_trips;
+        let reduced =
+            |c: &Column| c.value - c.nodes.iter().map(|&v| generated.duals[v]).sum::<f64>();
+        let mut order: Vec<usize> = (plan_trips..columns.len()).collect();
+        order.sort_by(|&a, &b| {
+            reduced(&columns[a])
+                .total_cmp(&reduced(&columns[b]))
+                .then(a.cmp(&b))
+        });
+        let mut kept: Vec<usize> = (0..plan_trips.min(columns.len())).collect();
+        kept.extend(order.into_iter().take(MIP_COLUMNS));
+        let mut model = Model::default();
+        let x: Vec<usize> = kept
+            .iter()
+            .map(|&k| model.binary(columns[k].value))
+            .collect();
+        let mut terms: Vec<Vec<(usize, f64)>> = vec![Vec::new(); self.nodes.len()];
+        for (j, &k) in kept.iter().enumerate() {
+            for &v in &columns[k].nodes {
+                terms[v].push((x[j], 1.0));
+            }
+        }
+        for &v in &generated.rows {
+            let t = std::mem::take(&mut terms[v]);
+            if self.nodes[v].required {
+                model.row(t, Sense::Eq, 1.0);
+            } else if !t.is_empty() {
+                model.row(t, Sense::Le, 1.0);
+            }
+        }
+        // Field days per vehicle: those of the members it stands for.
+        let member_vehicle: Vec<usize> = members
+            .iter()
+            .map(|r| self.vehicle_of(r.caseworker))
+            .collect();
+        for vehicle in 0..self.vehicles.len() {
+            let cap: u32 = members
+                .iter()
+                .zip(&member_vehicle)
+                .filter(|(_, &mv)| mv == vehicle)
+                .map(|(r, _)| chunk_field_days(ctx, cal, r.caseworker, days.span))
+                .sum();
+            let load: Vec<(usize, f64)> = kept
+                .iter()
+                .enumerate()
+                .filter(|(_, &k)| columns[k].vehicle == vehicle)
+                .map(|(j, &k)| (x[j], f64::from(columns[k].days)))
+                .collect();
+            if !load.is_empty() {
+                model.row(load, Sense::Le, f64::from(cap));
+            }
+        }
+        let start: Vec<f64> = (0..kept.len())
+            .map(|j| if j < plan_trips { 1.0 } else { 0.0 })
+            .collect();
+        let out = mip::solve(
+            &model,
+            Backend::Microlp,
+            &Limits {
+                nodes: MIP_NODES,
+                start: Some(start),
+            },
+        )?;
+        let chosen: Vec<&Column> = (0..kept.len())
+            .filter(|&j| out.values[x[j]] > 0.5)
+            .map(|j| &columns[kept[j]])
+            .collect();
+        if std::env::var_os("TILSYN_TRACE").is_some() {
+            eprintln!(
+                "pooled choice: {} of {} columns, objective {:.0} (LP {:.0}, MILP bound {:.0}, {} nodes, proven {}), {} trips",
+                kept.len(),
+                columns.len(),
+                out.objective,
+                out.bound,
+                out.nodes,
+                out.proven,
+                generated.lp,
+                chosen.len()
+            );
+        }
+        let before: f64 = members.iter().map(|r| cost(ctx, r)).sum();
+        if out.objective >= before - 1.0 {
+            return Ok(None);
+        }
+        let Some(results) = self.place(cal, days, members, &chosen)? else {
+            return Ok(None);
+        };
+        let after: f64 = results.iter().map(|r| cost(ctx, r)).sum();
+        if std::env::var_os("TILSYN_TRACE").is_some() {
+            eprintln!("pooled choice: placed, {before:.0} -> {after:.0}");
+        }
+        Ok((after < before - 1.0).then_some(results))
+    }
+
+    /// Gives each chosen trip to a member and puts every member's trips on
+    /// days: a trip goes first to the member whose children it visits most
+    /// (under `preferred`, its own caseworker), and to the next when no
+    /// trip or day can be found. `None` when some trip finds no one.
+    fn place(
+        &self,
+        cal: &WorkCalendar,
+        days: ChunkDays,
+        members: &[&CaseworkerResult],
+        chosen: &[&Column],
+    ) -> Result<Option<Vec<CaseworkerResult>>, String> {
+        let ctx = self.ctx;
+        let n = members.len();
+        let member_of = |cw: usize| members.iter().position(|r| r.caseworker == cw);
+        // Visits no trip can make stay with whoever held them.
+        let mut kept_unmet: Vec<Vec<(Requirement, crate::plan::UnmetReason)>> = vec![Vec::new(); n];
+        for (m, r) in members.iter().enumerate() {
+            for &(v, reason) in &r.unmet {
+                let child = r.due[v].child;
+                let covered = chosen
+                    .iter()
+                    .any(|c| c.nodes.iter().any(|&u| self.nodes[u].child == child));
+                if !covered {
+                    kept_unmet[m].push((r.requirements[v].clone(), reason));
+                }
+            }
+        }
+        // Members in order of preference per trip.
+        let prefs: Vec<Vec<usize>> = chosen
+            .iter()
+            .map(|c| {
+                let mut score = vec![0usize; n];
+                for &v in &c.nodes {
+                    if let Some(m) = member_of(self.nodes[v].owner) {
+                        score[m] += if self.nodes[v].required { 2 } else { 1 };
+                    }
+                }
+                if let Some(m) = self.vehicles[c.vehicle].owner.and_then(member_of) {
+                    score[m] += 1000;
+                }
+                let mut order: Vec<usize> = (0..n).collect();
+                order.sort_by_key(|&m| (std::cmp::Reverse(score[m]), m));
+                order
+            })
+            .collect();
+        let mut choice = vec![0usize; chosen.len()];
+        for _ in 0..PLACE_ROUNDS {
+            let mut results = Vec::with_capacity(n);
+            let mut moved = false;
+            for m in 0..n {
+                let mine: Vec<usize> = (0..chosen.len())
+                    .filter(|&t| prefs[t][choice[t]] == m)
+                    .collect();
+                // Required visits first, as the due lists hold them.
+                let mut requirements: Vec<Requirement> = Vec::new();
+                let mut index: HashMap<usize, usize> = HashMap::new();
+                for required in [true, false] {
+                    for &t in &mine {
+                        for &v in &chosen[t].nodes {
+                            if self.nodes[v].required == required {
+                                index.insert(v, requirements.len());
+                                requirements.push(self.nodes[v].req.clone());
+                            }
+                        }
+                    }
+                }
+                let sets: Vec<TripSet> = mine
+                    .iter()
+                    .map(|&t| {
+                        let mut visits: Vec<usize> =
+                            chosen[t].nodes.iter().map(|v| index[v]).collect();
+                        visits.sort_unstable();
+                        TripSet {
+                            visits,
+                            order: Some(chosen[t].order.iter().map(|v| index[v]).collect()),
+                        }
+                    })
+                    .collect();
+                let mut unmet = Vec::new();
+                for (req, reason) in &kept_unmet[m] {
+                    unmet.push((requirements.len(), *reason));
+                    requirements.push(req.clone());
+                }
+                let cw = members[m].caseworker;
+                match place_sets(ctx, cal, days, cw, requirements, &sets, unmet)? {
+                    Placed::Done(r) => results.push(r),
+                    Placed::Failed(failed) => {
+                        if std::env::var_os("TILSYN_TRACE").is_some() {
+                            eprintln!(
+                                "pooled place: member {m} failed {failed:?} of {}",
+                                sets.len()
+                            );
+                        }
+                        for k in failed {
+                            let t = mine[k];
+                            choice[t] += 1;
+                            if choice[t] >= n {
+                                return Ok(None);
+                            }
+                        }
+                        moved = true;
+                    }
+                }
+            }
+            if !moved {
+                return Ok(Some(results));
+            }
+        }
+        Ok(None)
+    }
+
+    /// What each node brings a trip of `vehicle` under the duals.
+    fn prizes(&self, vehicle: usize, duals: &[f64]) -> Vec<f64> {
+        let owner = self.vehicles[vehicle].owner;
+        self.nodes
+            .iter()
+            .zip(duals)
+            .map(|(n, &y)| {
+                if !n.required {
+                    y + self.early_value
+                } else if owner.is_some_and(|o| o != n.owner) {
+                    y - self.penalty
+                } else {
+                    y
+                }
+            })
+            .collect()
+    }
+
+    /// The LP over `columns` by its dual: one price per node in `rows`
+    /// (required visits at least 0, early visits at most 0), each column's
+    /// prices summing to no more than its value. Its optimum and the prices.
+    fn solve_dual(&self, columns: &[Column], rows: &[usize]) -> Option<(f64, Vec<f64>)> {
+        let mut model = Model::default();
+        let mut var = vec![usize::MAX; self.nodes.len()];
+        for &v in rows {
+            var[v] = if self.nodes[v].required {
+                model.continuous(-1.0, 0.0, 1e7)
+            } else {
+                model.continuous(-1.0, -1e7, 0.0)
+            };
+        }
+        for c in columns {
+            let terms: Vec<(usize, f64)> = c
+                .nodes
+                .iter()
+                .filter(|&&v| var[v] != usize::MAX)
+                .map(|&v| (var[v], 1.0))
+                .collect();
+            if !terms.is_empty() {
+                model.row(terms, Sense::Le, c.value);
+            }
+        }
+        let out = mip::solve(
+            &model,
+            Backend::Microlp,
+            &Limits {
+                nodes: 0,
+                start: None,
+            },
+        )
+        .ok()?;
+        let duals = (0..self.nodes.len())
+            .map(|v| {
+                if var[v] == usize::MAX {
+                    0.0
+                } else {
+                    out.values[var[v]]
+                }
+            })
+            .collect();
+        Some((-out.objective, duals))
+    }
+
+    /// The cheapest trip of `vehicle` to node `v` alone by `access`.
+    fn single(
+        &self,
+        vehicle: usize,
+        access: &Access,
+        v: usize,
+        prizes: &[f64],
+    ) -> Option<(f64, u32)> {
+        let mut found: Option<(f64, u32)> = None;
+        self.search(vehicle, access, v, prizes, &mut |nodes, cost, days| {
+            if nodes.len() == 1 && found.map_or(true, |f| cost < f.0) {
+                found = Some((cost, days));
+            }
+        });
+        found
+    }
+
+    /// Trips of one visit `v` only: a small labelling for the single columns.
+    fn search(
+        &self,
+        vehicle: usize,
+        access: &Access,
+        v: usize,
+        _prizes: &[f64],
+        found: &mut dyn FnMut(&[usize], f64, u32),
+    ) {
+        let veh = &self.vehicles[vehicle];
+        let Some(start) = Partial::start(self.ctx, veh.caseworker, access) else {
+            return;
+        };
+        let child = self.nodes[v].child;
+        for tomorrow in [false, true] {
+            let mut t = start.clone();
+            let ok = if tomorrow {
+                t.visit_tomorrow(child, true)
+            } else {
+                t.visit_today(child, true)
+            };
+            if !ok {
+                continue;
+            }
+            let label = self.first_label(&t, v);
+            for night in [false, true] {
+                if let Some((cost, days)) = self.complete(&label, night, vehicle) {
+                    found(&[v], cost, days);
+                }
+            }
+        }
+    }
+
+    fn first_label<'c>(&self, t: &Partial<'c>, v: usize) -> Label<'c> {
+        let n = &self.nodes[v];
+        let off = t.day();
+        let mut visited = Bits::default();
+        set(&mut visited, v);
+        let mut path = [0u16; MAX_PATH];
+        path[0] = v as u16;
+        Label {
+            trip: t.clone(),
+            node: v,
+            visited,
+            open: Bits::default(),
+            path,
+            count: 1,
+            required: n.required,
+            local: n.local,
+            lo: n.first_day - off,
+            hi: n.last_day - off,
+            prize: 0.0,
+            floor: 0.0,
+        }
+    }
+
+    /// Takes the trip home (today, or after a night), if the result is a
+    /// trip the rules allow: its cost and days.
+    fn complete(&self, label: &Label, night: bool, vehicle: usize) -> Option<(f64, u32)> {
+        if !label.required {
+            return None;
+        }
+        let (cost, days) = label.trip.clone().finish(night)?;
+        let veh = &self.vehicles[vehicle];
+        if days > veh.weekly_limit || (label.local && days > 1) {
+            return None;
+        }
+        let lo = label.lo.max(self.chunk.0);
+        let hi = label.hi.min(self.chunk.1 + 1 - i64::from(days));
+        (lo <= hi).then_some((cost.nok(), days))
+    }
+
+    /// Pricing for one vehicle: trips of negative reduced cost by labelling,
+    /// per way of getting there.
+    fn price(&self, vehicle: usize, prizes: &[f64], exact: bool, deadline: Instant) -> Priced {
+        let mut out = Priced {
+            columns: Vec::new(),
+            least: 0.0,
+            complete: true,
+        };
+        let mut found: Vec<Found> = Vec::new();
+        for (access, reach) in &self.accesses {
+            let mut search = Search {
+                vehicle,
+                access,
+                prizes,
+                exact,
+                deadline,
+                found: &mut found,
+            };
+            out.complete &= self.label(&mut search, reach);
+        }
+        found.sort_by(|a, b| a.rc.total_cmp(&b.rc).then_with(|| a.path.cmp(&b.path)));
+        if let Some(f) = found.first() {
+            out.least = out.least.min(f.rc);
+        }
+        let mut taken: Vec<Bits> = Vec::new();
+        for f in found {
+            if f.rc >= -EPS || out.columns.len() >= COLUMNS_PER_PRICING {
+                break;
+            }
+            if taken.contains(&f.nodes) {
+                continue;
+            }
+            taken.push(f.nodes);
+            out.columns.push(f);
+        }
+        out
+    }
+
+    /// The ways to make visit `w` next on trip `t`: today, or after a night
+    /// at a hotel, each with whether it fits only as the trip's last visit
+    /// (the day then ends at home). Quick pricing makes the planner's own
+    /// choice (today when that fits); exact pricing tries both.
+    fn next_visits<'c>(&self, t: &Partial<'c>, w: usize, exact: bool) -> Vec<(Partial<'c>, bool)> {
+        let child = self.nodes[w].child;
+        let mut out = Vec::new();
+        for tomorrow in [false, true] {
+            let attempt = |last: bool| {
+                let mut next = t.clone();
+                let ok = if tomorrow {
+                    next.visit_tomorrow(child, last)
+                } else {
+                    next.visit_today(child, last)
+                };
+                ok.then_some(next)
+            };
+            if let Some(next) = attempt(false) {
+                out.push((next, false));
+            } else if let Some(next) = attempt(true) {
+                out.push((next, true));
+            }
+            if !exact && !out.is_empty() {
+                break;
+            }
+        }
+        out
+    }
+
+    /// The labelling for one vehicle and access: records every completed
+    /// trip of negative reduced cost. Returns whether the search was
+    /// complete (exact pricing that ran out of labels or time is not).
+    fn label(&self, s: &mut Search, reach: &Bits) -> bool {
+        let veh = &self.vehicles[s.vehicle];
+        let Some(start) = Partial::start(self.ctx, veh.caseworker, s.access) else {
+            return true;
+        };
+        // Only visits worth something can lower a trip's reduced cost, and
+        // no trip costs less than the trip to any one of its visits alone.
+        let mut open = Bits::default();
+        let mut single = vec![f64::INFINITY; self.nodes.len()];
+        for v in ones(reach) {
+            if s.prizes[v] > EPS {
+                if let Some((cost, _)) = self.single(s.vehicle, s.access, v, s.prizes) {
+                    single[v] = cost;
+                    set(&mut open, v);
+                }
+            }
+        }
+        let cap = if s.exact { usize::MAX } else { QUICK_BUCKET };
+        let mut created = 0usize;
+        let mut buckets: HashMap<(usize, i64), Vec<Label>> = HashMap::new();
+        for v in ones(&open) {
+            for (t, last_only) in self.next_visits(&start, v, s.exact) {
+                let mut l = self.first_label(&t, v);
+                l.prize = s.prizes[v];
+                l.floor = single[v];
+                l.open = open;
+                l.open[v / 64] &= !(1 << (v % 64));
+                if last_only {
+                    self.finish_all(&l, s);
+                } else {
+                    created += 1;
+                    self.keep(&mut buckets, l, cap);
+                }
+            }
+        }
+        let mut layer: Vec<Label> = Vec::new();
+        for (_, b) in buckets.drain() {
+            layer.extend(b);
+        }
+        sort_layer(&mut layer);
+        while !layer.is_empty() {
+            if created > EXACT_LABELS {
+                return false;
+            }
+            for l in &layer {
+                self.finish_all(l, s);
+            }
+            let mut next: HashMap<(usize, i64), Vec<Label>> = HashMap::new();
+            for (i, l) in layer.iter().enumerate() {
+                if s.exact && i % 256 == 0 && Instant::now() >= s.deadline {
+                    return false;
+                }
+                if l.count as usize >= veh.most_visits.min(MAX_PATH) {
+                    continue;
+                }
+                if self.hopeless(l, s.prizes, &single, veh.most_visits) {
+                    continue;
+                }
+                for w in ones(&l.open) {
+                    for (t, last_only) in self.next_visits(&l.trip, w, s.exact) {
+                        let Some(mut e) = self.extend(l, t, w, s.prizes) else {
+                            continue;
+                        };
+                        e.floor = e.floor.max(single[w]);
+                        if last_only {
+                            self.finish_all(&e, s);
+                        } else {
+                            created += 1;
+                            self.keep(&mut next, e, cap);
+                        }
+                    }
+                }
+            }
+            layer = next.into_values().flatten().collect();
+            sort_layer(&mut layer);
+        }
+        true
+    }
+
+    /// The label after visiting `w` on trip `t`, or `None` when the visit
+    /// breaks a rule that no later visit can mend.
+    fn extend<'c>(
+        &self,
+        l: &Label<'c>,
+        t: Partial<'c>,
+        w: usize,
+        prizes: &[f64],
+    ) -> Option<Label<'c>> {
+        let n = &self.nodes[w];
+        let local = l.local || n.local;
+        if local && t.day() > 0 {
+            return None;
+        }
+        let off = t.day();
+        let lo = l.lo.max(n.first_day - off);
+        let hi = l.hi.min(n.last_day - off);
+        if lo.max(self.chunk.0) > hi {
+            return None;
+        }
+        let mut visited = l.visited;
+        set(&mut visited, w);
+        let mut open = l.open;
+        open[w / 64] &= !(1 << (w % 64));
+        let mut path = l.path;
+        path[l.count as usize] = w as u16;
+        Some(Label {
+            trip: t,
+            node: w,
+            visited,
+            open,
+            path,
+            count: l.count + 1,
+            required: l.required || n.required,
+            local,
+            lo,
+            hi,
+            prize: l.prize + prizes[w],
+            floor: l.floor,
+        })
+    }
+
+    /// Takes `l` home and records the trip when its reduced cost is
+    /// negative: quick pricing as the planner does (today when that fits),
+    /// exact pricing both ways.
+    fn finish_all(&self, l: &Label, s: &mut Search) {
+        let mut ways: Vec<(f64, u32)> = Vec::new();
+        for night in [false, true] {
+            if let Some(done) = self.complete(l, night, s.vehicle) {
+                ways.push(done);
+                if !s.exact {
+                    break;
+                }
+            }
+        }
+        for (cost, days) in ways {
+            let rc = cost - l.prize;
+            if rc < -EPS {
+                s.found.push(Found {
+                    rc,
+                    nodes: l.visited,
+                    path: l.path[..l.count as usize]
+                        .iter()
+                        .map(|&v| v as usize)
+                        .collect(),
+                    cost,
+                    days,
+                });
+            }
+        }
+    }
+
+    /// Whether no trip grown from `l` can have a negative reduced cost: what
+    /// it has surely spent less its prizes and the most the open visits
+    /// could still bring.
+    ///
+    /// A trip costs at least what it has spent and at least the trip to any
+    /// of its visits alone (`single`), so a visit whose own trip costs more
+    /// than that raises the floor.
+    fn hopeless(&self, l: &Label, prizes: &[f64], single: &[f64], most: usize) -> bool {
+        let room = most.saturating_sub(l.count as usize);
+        let base = l.trip.spent_nok().max(l.floor);
+        if room == 0 {
+            return base - l.prize >= -EPS;
+        }
+        let mut open: Vec<(f64, f64)> = ones(&l.open)
+            .filter(|&v| prizes[v] > 0.0)
+            .map(|v| (single[v], prizes[v]))
+            .collect();
+        open.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // The best gain of at most `room` more visits whose dearest single
+        // trip costs `s`: the largest prizes among visits up to `s`, less
+        // how far `s` lifts the floor.
+        let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<Ordered>> =
+            std::collections::BinaryHeap::new();
+        let (mut sum, mut gain) = (0.0f64, 0.0f64);
+        for (s, p) in open {
+            heap.push(std::cmp::Reverse(Ordered(p)));
+            sum += p;
+            if heap.len() > room {
+                if let Some(std::cmp::Reverse(Ordered(q))) = heap.pop() {
+                    sum -= q;
+                }
+            }
+            gain = gain.max(sum - (s - base).max(0.0));
+        }
+        base - l.prize - gain >= -EPS
+    }
+
+    /// Adds `l` to its bucket unless a label there is ahead of it on every
+    /// count; drops the labels it is ahead of. With a cap, keeps the best.
+    fn keep<'c>(
+        &self,
+        buckets: &mut HashMap<(usize, i64), Vec<Label<'c>>>,
+        l: Label<'c>,
+        cap: usize,
+    ) {
+        let bucket = buckets.entry((l.node, l.trip.day())).or_default();
+        if bucket.iter().any(|b| b.dominates(&l)) {
+            return;
+        }
+        bucket.retain(|b| !l.dominates(b));
+        bucket.push(l);
+        if bucket.len() > cap {
+            bucket.sort_by(|a, b| a.reduced().total_cmp(&b.reduced()));
+            bucket.truncate(cap);
+        }
+    }
+}
+
+/// What column generation has: the columns, the rows, the last LP's
+/// optimum and prices, and the bound once pricing was exact.
+#[derive(Default)]
+struct Generated {
+    columns: Vec<Column>,
+    seen: HashMap<(usize, Vec<usize>), usize>,
+    /// The plan's own trips are the first columns.
+    plan_trips: usize,
+    /// Nodes with a row: required visits some trip can make, early visits.
+    rows: Vec<usize>,
+    lp: f64,
+    duals: Vec<f64>,
+    bound: Option<f64>,
+    converged: bool,
+    /// Whether the plan leaves no more visits unmet than no trip can make.
+    comparable: bool,
+}
+
+impl Generated {
+    /// Adds a column, or lowers the value of the same one; whether that
+    /// changed anything.
+    /// `order`: the visits in the order of the trip.
+    fn add(&mut self, vehicle: usize, order: Vec<usize>, value: f64, days: u32) -> bool {
+        let mut nodes = order.clone();
+        nodes.sort_unstable();
+        if let Some(&k) = self.seen.get(&(vehicle, nodes.clone())) {
+            let better = value < self.columns[k].value - EPS;
+            if better {
+                self.columns[k].value = value;
+                self.columns[k].days = days;
+                self.columns[k].order = order;
+            }
+            return better;
+        }
+        self.seen
+            .insert((vehicle, nodes.clone()), self.columns.len());
+        self.columns.push(Column {
+            vehicle,
+            nodes,
+            order,
+            value,
+            days,
+        });
+        true
+    }
+
+    fn bound(&self) -> Option<PooledBound> {
+        self.bound
+            .filter(|_| self.comparable)
+            .map(|nok| PooledBound {
+                nok,
+                converged: self.converged,
+            })
+    }
+}
+
+/// One pricing search: whose trips, how they get there, what the visits
+/// bring, and where the trips found go.
+struct Search<'s> {
+    vehicle: usize,
+    access: &'s Access,
+    prizes: &'s [f64],
+    exact: bool,
+    deadline: Instant,
+    found: &'s mut Vec<Found>,
+}
+
+/// A trip pricing found: its reduced cost, visits, order, cost and days.
+struct Found {
+    rc: f64,
+    nodes: Bits,
+    path: Vec<usize>,
+    cost: f64,
+    days: u32,
+}
+
+/// A fixed order for a layer of labels, so the columns found do not depend
+/// on hashing.
+fn sort_layer(layer: &mut [Label]) {
+    layer.sort_by(|a, b| {
+        (a.node, a.trip.day(), a.count)
+            .cmp(&(b.node, b.trip.day(), b.count))
+            .then(a.reduced().total_cmp(&b.reduced()))
+            .then_with(|| a.path.cmp(&b.path))
+    });
+}
+
+struct Priced {
+    columns: Vec<Found>,
+    least: f64,
+    complete: bool,
+}
+
+/// An `f64` with a total order, for the heap.
+#[derive(PartialEq)]
+struct Ordered(f64);
+
+impl Eq for Ordered {}
+
+impl PartialOrd for Ordered {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ordered {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+#[derive(Clone)]
+struct Label<'c> {
+    trip: Partial<'c>,
+    node: usize,
+    visited: Bits,
+    /// Visits that may still join: worth something, not yet visited.
+    open: Bits,
+    /// The visits in order (the first `count`).
+    path: [u16; MAX_PATH],
+    count: u32,
+    required: bool,
+    local: bool,
+    /// Start days (calendar indices) that suit every visit so far.
+    lo: i64,
+    hi: i64,
+    prize: f64,
+    /// The dearest single trip to one of the visits: no less is spent.
+    floor: f64,
+}
+
+impl Label<'_> {
+    /// The part of the reduced cost the past has fixed.
+    fn reduced(&self) -> f64 {
+        self.trip.past_nok() - self.prize
+    }
+
+    /// Whether every trip grown from `other` has one grown from `self` that
+    /// costs no more in reduced cost (same home and day are the caller's).
+    fn dominates(&self, other: &Label) -> bool {
+        let (t, d, d0) = self.trip.clock();
+        let (ot, od, od0) = other.trip.clock();
+        t <= ot
+            && d >= od
+            && d0 >= od0
+            && self.trip.visits_today() <= other.trip.visits_today()
+            && self.count <= other.count
+            && (self.required || !other.required)
+            && (!self.local || other.local)
+            && self.lo <= other.lo
+            && self.hi >= other.hi
+            && subset(&other.open, &self.open)
+            && self.reduced() <= other.reduced() + 1e-9
+    }
+}
+
+/// What a caseworker's plan costs in the search: trips, less the worth of
+/// early visits, plus the uneven-week penalty and the penalty of unmet
+/// visits (the plan's objective, as the choice model counts it).
+fn objective(ctx: &Context, r: &CaseworkerResult) -> f64 {
+    let early = ctx.settings.visits.early_visit_value_nok;
+    let trips: f64 = r
+        .trips
+        .iter()
+        .map(|(c, _)| {
+            c.shape.cost.nok()
+                - early * c.visits.iter().filter(|&&v| !r.due[v].required).count() as f64
+        })
+        .sum();
+    trips + r.penalty_nok + UNMET_PENALTY_NOK * r.unmet.len() as f64
+}
+
+/// The change penalty of the visits `r` makes for other caseworkers' children.
+fn changes(ctx: &Context, r: &CaseworkerResult) -> usize {
+    r.requirements
+        .iter()
+        .filter(|q| q.required && ctx.data.children[q.child].caseworker != r.caseworker)
+        .count()
+}
+
+/// What a caseworker's plan costs pooled continuity: its objective and the
+/// change penalties of the colleagues' children it visits.
+pub fn cost(ctx: &Context, r: &CaseworkerResult) -> f64 {
+    objective(ctx, r) + penalty(ctx) * changes(ctx, r) as f64
+}
+
+pub fn penalty(ctx: &Context) -> f64 {
+    match ctx.settings.planning.continuity {
+        Continuity::Team => 0.0,
+        _ => ctx.settings.planning.change_penalty_nok,
+    }
+}
