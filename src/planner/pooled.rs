@@ -14,8 +14,9 @@
 //! labelling, extending trips one visit at a time with the planner's own
 //! trip builder ([`Partial`]).
 //!
-//! * **The plan.** Quick pricing (a few labels per home and day, the
-//!   planner's own day splits) runs a fixed number of rounds, then a MILP
+//! * **The plan.** Quick pricing (a few labels per home and day, trips
+//!   grown only by the nearest visits, the planner's own day splits) runs
+//!   a fixed number of rounds, then a MILP
 //!   chooses among the columns (field days per vehicle as its only
 //!   capacity), started from the strict plan so it is never worse. The
 //!   chosen trips go to members (the one whose children a trip visits
@@ -39,11 +40,12 @@
 //!   when even the most the remaining visits could bring would not make its
 //!   reduced cost negative.
 //!
-//! The bound rests on two assumptions, as the strict planner's complete
-//! enumeration does: a set of visits no trip can make stays impossible
-//! with more visits, and no visit makes a trip cheaper (drive times and
-//! distances obey the triangle inequality, as the great-circle model and
-//! shortest road paths do).
+//! The bound rests on one assumption: a visit never makes a trip cheaper
+//! (drive times and distances obey the triangle inequality, as the
+//! great-circle model and shortest road paths do), so pricing leaves out
+//! visits worth nothing under the duals. (A far visit may be impossible
+//! alone and possible after a visit on the way, so pricing keeps such
+//! visits; the strict enumeration's pruning does not.)
 
 use super::caseworker::{chunk_field_days, place_sets, weekly_limit, ChunkDays, Placed, TripSet};
 use super::context::{AirAccess, Context};
@@ -63,13 +65,15 @@ pub const MAX_NODES: usize = WORDS * 64;
 /// Column-generation rounds per group.
 const MAX_ROUNDS: usize = 400;
 /// Quick pricing rounds before the trip choice.
-const QUICK_ROUNDS: usize = 60;
+const QUICK_ROUNDS: usize = 30;
 /// Vehicles a quick round prices.
 const VEHICLES_PER_ROUND: usize = 3;
 /// New columns per vehicle and round.
 const COLUMNS_PER_PRICING: usize = 150;
 /// Labels kept per home and day in a quick (heuristic) pricing round.
 const QUICK_BUCKET: usize = 6;
+/// Nearest visits quick pricing extends a trip with.
+const QUICK_NEAREST: usize = 25;
 /// Labels an exact pricing round may create before it gives up.
 const EXACT_LABELS: usize = 3_000_000;
 const EPS: f64 = 1e-3;
@@ -78,7 +82,7 @@ const BOUND_TIME: std::time::Duration = std::time::Duration::from_secs(5);
 /// Most visits on one trip the labelling follows (`planning.max_visits_per_trip` is at most 12).
 const MAX_PATH: usize = 12;
 /// Columns the trip choice's MILP takes besides the plan's own trips.
-const MIP_COLUMNS: usize = 1500;
+const MIP_COLUMNS: usize = 4000;
 /// Branch-and-bound nodes for the trip choice.
 const MIP_NODES: u64 = 2_000;
 /// Times a trip that found no trip or day is handed to the next member.
@@ -250,6 +254,9 @@ struct Group<'a> {
     chunk: (i64, i64),
     early_value: f64,
     penalty: f64,
+    /// Per node: the `QUICK_NEAREST` nodes nearest by drive, the only ones
+    /// quick pricing extends a trip at that node with.
+    near: Vec<Bits>,
 }
 
 fn group_work(
@@ -360,8 +367,24 @@ impl<'a> Group<'a> {
                 }
             }
         }
+        let site = |v: usize| ctx.sites.child(nodes[v].child);
+        let near = (0..nodes.len())
+            .map(|a| {
+                let mut others: Vec<(i64, usize)> = (0..nodes.len())
+                    .filter(|&b| b != a)
+                    .map(|b| (ctx.drive(site(a), site(b)).minutes.0, b))
+                    .collect();
+                others.sort_unstable();
+                let mut bits = Bits::default();
+                for (_, b) in others.into_iter().take(QUICK_NEAREST) {
+                    set(&mut bits, b);
+                }
+                bits
+            })
+            .collect();
         Some(Group {
             ctx,
+            near,
             nodes,
             vehicles,
             accesses,
@@ -432,6 +455,11 @@ impl Group<'_> {
         }
         let zero = vec![0.0; self.nodes.len()];
         let mut coverable = vec![false; self.nodes.len()];
+        for c in &g.columns {
+            for &v in &c.nodes {
+                coverable[v] = true;
+            }
+        }
         for vehicle in 0..self.vehicles.len() {
             let prizes = self.prizes(vehicle, &zero);
             for (access, reach) in &self.accesses {
@@ -679,6 +707,18 @@ impl Group<'_> {
                 }
             }
         }
+        // Every required visit is on a chosen trip or was unmet before; a
+        // visit lost on the way keeps the plan as it was.
+        let held_unmet: usize = kept_unmet.iter().map(Vec::len).sum();
+        let covered: usize = chosen
+            .iter()
+            .flat_map(|c| &c.nodes)
+            .filter(|&&v| self.nodes[v].required)
+            .count();
+        let required = self.nodes.iter().filter(|n| n.required).count();
+        if covered + held_unmet != required {
+            return Ok(None);
+        }
         // Members in order of preference per trip.
         let prefs: Vec<Vec<usize>> = chosen
             .iter()
@@ -895,7 +935,6 @@ impl Group<'_> {
             lo: n.first_day - off,
             hi: n.last_day - off,
             prize: 0.0,
-            floor: 0.0,
         }
     }
 
@@ -990,16 +1029,11 @@ impl Group<'_> {
         let Some(start) = Partial::start(self.ctx, veh.caseworker, s.access) else {
             return true;
         };
-        // Only visits worth something can lower a trip's reduced cost, and
-        // no trip costs less than the trip to any one of its visits alone.
+        // Only visits worth something can lower a trip's reduced cost.
         let mut open = Bits::default();
-        let mut single = vec![f64::INFINITY; self.nodes.len()];
         for v in ones(reach) {
             if s.prizes[v] > EPS {
-                if let Some((cost, _)) = self.single(s.vehicle, s.access, v, s.prizes) {
-                    single[v] = cost;
-                    set(&mut open, v);
-                }
+                set(&mut open, v);
             }
         }
         let cap = if s.exact { usize::MAX } else { QUICK_BUCKET };
@@ -1009,7 +1043,6 @@ impl Group<'_> {
             for (t, last_only) in self.next_visits(&start, v, s.exact) {
                 let mut l = self.first_label(&t, v);
                 l.prize = s.prizes[v];
-                l.floor = single[v];
                 l.open = open;
                 l.open[v / 64] &= !(1 << (v % 64));
                 if last_only {
@@ -1040,15 +1073,20 @@ impl Group<'_> {
                 if l.count as usize >= veh.most_visits.min(MAX_PATH) {
                     continue;
                 }
-                if self.hopeless(l, s.prizes, &single, veh.most_visits) {
+                if self.hopeless(l, s.prizes, veh.most_visits) {
                     continue;
                 }
-                for w in ones(&l.open) {
+                let mut open = l.open;
+                if !s.exact {
+                    for (o, n) in open.iter_mut().zip(&self.near[l.node]) {
+                        *o &= n;
+                    }
+                }
+                for w in ones(&open) {
                     for (t, last_only) in self.next_visits(&l.trip, w, s.exact) {
-                        let Some(mut e) = self.extend(l, t, w, s.prizes) else {
+                        let Some(e) = self.extend(l, t, w, s.prizes) else {
                             continue;
                         };
-                        e.floor = e.floor.max(single[w]);
                         if last_only {
                             self.finish_all(&e, s);
                         } else {
@@ -1102,7 +1140,6 @@ impl Group<'_> {
             lo,
             hi,
             prize: l.prize + prizes[w],
-            floor: l.floor,
         })
     }
 
@@ -1139,38 +1176,18 @@ impl Group<'_> {
     /// Whether no trip grown from `l` can have a negative reduced cost: what
     /// it has surely spent less its prizes and the most the open visits
     /// could still bring.
-    ///
-    /// A trip costs at least what it has spent and at least the trip to any
-    /// of its visits alone (`single`), so a visit whose own trip costs more
-    /// than that raises the floor.
-    fn hopeless(&self, l: &Label, prizes: &[f64], single: &[f64], most: usize) -> bool {
+    fn hopeless(&self, l: &Label, prizes: &[f64], most: usize) -> bool {
         let room = most.saturating_sub(l.count as usize);
-        let base = l.trip.spent_nok().max(l.floor);
-        if room == 0 {
-            return base - l.prize >= -EPS;
-        }
-        let mut open: Vec<(f64, f64)> = ones(&l.open)
-            .filter(|&v| prizes[v] > 0.0)
-            .map(|v| (single[v], prizes[v]))
+        let mut top: Vec<f64> = ones(&l.open)
+            .map(|v| prizes[v])
+            .filter(|&p| p > 0.0)
             .collect();
-        open.sort_by(|a, b| a.0.total_cmp(&b.0));
-        // The best gain of at most `room` more visits whose dearest single
-        // trip costs `s`: the largest prizes among visits up to `s`, less
-        // how far `s` lifts the floor.
-        let mut heap: std::collections::BinaryHeap<std::cmp::Reverse<Ordered>> =
-            std::collections::BinaryHeap::new();
-        let (mut sum, mut gain) = (0.0f64, 0.0f64);
-        for (s, p) in open {
-            heap.push(std::cmp::Reverse(Ordered(p)));
-            sum += p;
-            if heap.len() > room {
-                if let Some(std::cmp::Reverse(Ordered(q))) = heap.pop() {
-                    sum -= q;
-                }
-            }
-            gain = gain.max(sum - (s - base).max(0.0));
+        let k = room.min(top.len());
+        if k < top.len() {
+            top.select_nth_unstable_by(k, |a, b| b.total_cmp(a));
         }
-        base - l.prize - gain >= -EPS
+        let more: f64 = top[..k].iter().sum();
+        l.trip.spent_nok() - l.prize - more >= -EPS
     }
 
     /// Adds `l` to its bucket unless a label there is ahead of it on every
@@ -1287,24 +1304,6 @@ struct Priced {
     complete: bool,
 }
 
-/// An `f64` with a total order, for the heap.
-#[derive(PartialEq)]
-struct Ordered(f64);
-
-impl Eq for Ordered {}
-
-impl PartialOrd for Ordered {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Ordered {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
-    }
-}
-
 #[derive(Clone)]
 struct Label<'c> {
     trip: Partial<'c>,
@@ -1321,8 +1320,6 @@ struct Label<'c> {
     lo: i64,
     hi: i64,
     prize: f64,
-    /// The dearest single trip to one of the visits: no less is spent.
-    floor: f64,
 }
 
 impl Label<'_> {
