@@ -223,8 +223,8 @@ pub struct Plan {
     /// The uneven-week penalty of the plan, NOK (`balance.uneven_week_penalty_nok`;
     /// see `planner::balance`): a soft cost in the objective, not money.
     pub uneven_week_penalty_nok: f64,
-    /// Under `continuity = "preferred"`: the change penalty of the required
-    /// visits colleagues make, NOK (0 otherwise).
+    /// Under `continuity = "preferred"`: the change penalty of the visits
+    /// colleagues make, NOK (0 otherwise).
     pub change_penalty_nok: f64,
     /// Calendar events a re-plan cancelled (empty for a fresh plan).
     pub cancelled: Vec<CancelledVisit>,

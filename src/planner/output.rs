@@ -133,9 +133,7 @@ impl<'a> Builder<'a> {
                 last_visit[c] = Some(first + Duration::days(start / DAY));
                 if child.caseworker != r.caseworker {
                     self.plan.visits_by_colleague += 1;
-                    if req.required
-                        && self.ctx.settings.planning.continuity == Continuity::Preferred
-                    {
+                    if self.ctx.settings.planning.continuity == Continuity::Preferred {
                         self.plan.change_penalty_nok +=
                             self.ctx.settings.planning.change_penalty_nok;
                     }

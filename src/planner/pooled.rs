@@ -1,14 +1,13 @@
 //! Pooled continuity (`continuity = "preferred"` or `"team"`): a visit may
 //! go to another caseworker of the child's team at the same office, at the
-//! change penalty per required visit (`planning.change_penalty_nok`) under
+//! change penalty per visit (`planning.change_penalty_nok`) under
 //! `preferred`, at no charge under `team`. The strict plan is the start.
 //!
 //! Each group (one team at one office) is planned as one set-covering
 //! model: every required visit of the group on exactly one trip, every
 //! early visit on at most one, over trips any member could make, each
 //! valued at its cost less the worth of its early visits plus, under
-//! `preferred`, the penalty for every required visit of another member's
-//! child. Its linear relaxation is solved by column generation: the
+//! `preferred`, the penalty for every visit of another member's child. Its linear relaxation is solved by column generation: the
 //! columns start as the strict plan's trips and a single-visit trip per
 //! visit, and pricing looks for trips of negative reduced cost by
 //! labelling, extending trips one visit at a time with the planner's own
@@ -74,8 +73,10 @@ const COLUMNS_PER_PRICING: usize = 150;
 const QUICK_BUCKET: usize = 6;
 /// Nearest visits quick pricing extends a trip with.
 const QUICK_NEAREST: usize = 25;
+/// Size of a visit's ng-neighbourhood in exact pricing.
+const NG_SIZE: usize = 12;
 /// Labels an exact pricing round may create before it gives up.
-const EXACT_LABELS: usize = 3_000_000;
+const EXACT_LABELS: usize = 600_000;
 const EPS: f64 = 1e-3;
 /// Most time exact pricing may take for a group's bound, after the choice.
 const BOUND_TIME: std::time::Duration = std::time::Duration::from_secs(5);
@@ -132,7 +133,7 @@ struct Node {
 #[derive(Debug, Clone)]
 struct Vehicle {
     caseworker: usize,
-    /// Under `preferred`: required visits of other caseworkers' children
+    /// Under `preferred`: visits of other caseworkers' children
     /// cost the penalty on this vehicle's trips.
     owner: Option<usize>,
     weekly_limit: u32,
@@ -257,6 +258,9 @@ struct Group<'a> {
     /// Per node: the `QUICK_NEAREST` nodes nearest by drive, the only ones
     /// quick pricing extends a trip at that node with.
     near: Vec<Bits>,
+    /// Per node: its ng-neighbourhood (itself and the `NG_SIZE - 1`
+    /// nearest), what exact pricing remembers of a trip's visits there.
+    ng: Vec<Bits>,
 }
 
 fn group_work(
@@ -368,23 +372,29 @@ impl<'a> Group<'a> {
             }
         }
         let site = |v: usize| ctx.sites.child(nodes[v].child);
-        let near = (0..nodes.len())
-            .map(|a| {
-                let mut others: Vec<(i64, usize)> = (0..nodes.len())
-                    .filter(|&b| b != a)
-                    .map(|b| (ctx.drive(site(a), site(b)).minutes.0, b))
-                    .collect();
-                others.sort_unstable();
-                let mut bits = Bits::default();
-                for (_, b) in others.into_iter().take(QUICK_NEAREST) {
-                    set(&mut bits, b);
-                }
-                bits
-            })
-            .collect();
+        let (mut near, mut ng) = (Vec::new(), Vec::new());
+        for a in 0..nodes.len() {
+            let mut others: Vec<(i64, usize)> = (0..nodes.len())
+                .filter(|&b| b != a)
+                .map(|b| (ctx.drive(site(a), site(b)).minutes.0, b))
+                .collect();
+            others.sort_unstable();
+            let mut bits = Bits::default();
+            set(&mut bits, a);
+            for &(_, b) in others.iter().take(NG_SIZE - 1) {
+                set(&mut bits, b);
+            }
+            ng.push(bits);
+            let mut bits = Bits::default();
+            for &(_, b) in others.iter().take(QUICK_NEAREST) {
+                set(&mut bits, b);
+            }
+            near.push(bits);
+        }
         Some(Group {
             ctx,
             near,
+            ng,
             nodes,
             vehicles,
             accesses,
@@ -403,7 +413,8 @@ impl Group<'_> {
             let n = &self.nodes[v];
             if !n.required {
                 value -= self.early_value;
-            } else if owner.is_some_and(|o| o != n.owner) {
+            }
+            if owner.is_some_and(|o| o != n.owner) {
                 value += self.penalty;
             }
         }
@@ -514,7 +525,7 @@ impl Group<'_> {
             }
             let mut fresh = 0;
             let mut exact_min = None;
-            let modes: &[bool] = if exact { &[false, true] } else { &[false] };
+            let modes: &[bool] = if exact { &[true] } else { &[false] };
             // Quick rounds price a few vehicles each, in turn (under
             // `preferred` every member is one); exact ones all.
             let n = self.vehicles.len();
@@ -595,6 +606,8 @@ impl Group<'_> {
                 .total_cmp(&reduced(&columns[b]))
                 .then(a.cmp(&b))
         });
+        // Trips visiting a home twice (ng-routes of the bound) are no trips.
+        order.retain(|&k| columns[k].nodes.windows(2).all(|w| w[0] < w[1]));
         let mut kept: Vec<usize> = (0..plan_trips.min(columns.len())).collect();
         kept.extend(order.into_iter().take(MIP_COLUMNS));
         let mut model = Model::default();
@@ -810,13 +823,13 @@ impl Group<'_> {
             .iter()
             .zip(duals)
             .map(|(n, &y)| {
-                if !n.required {
-                    y + self.early_value
-                } else if owner.is_some_and(|o| o != n.owner) {
-                    y - self.penalty
+                let early = if n.required { 0.0 } else { self.early_value };
+                let change = if owner.is_some_and(|o| o != n.owner) {
+                    self.penalty
                 } else {
-                    y
-                }
+                    0.0
+                };
+                y + early - change
             })
             .collect()
     }
@@ -835,12 +848,14 @@ impl Group<'_> {
             };
         }
         for c in columns {
-            let terms: Vec<(usize, f64)> = c
-                .nodes
-                .iter()
-                .filter(|&&v| var[v] != usize::MAX)
-                .map(|&v| (var[v], 1.0))
-                .collect();
+            // An ng-route's home visited twice counts twice.
+            let mut terms: Vec<(usize, f64)> = Vec::new();
+            for &v in c.nodes.iter().filter(|&&v| var[v] != usize::MAX) {
+                match terms.last_mut() {
+                    Some((j, a)) if *j == var[v] => *a += 1.0,
+                    _ => terms.push((var[v], 1.0)),
+                }
+            }
             if !terms.is_empty() {
                 model.row(terms, Sense::Le, c.value);
             }
@@ -928,6 +943,7 @@ impl Group<'_> {
             node: v,
             visited,
             open: Bits::default(),
+            ng: false,
             path,
             count: 1,
             required: n.required,
@@ -1044,7 +1060,10 @@ impl Group<'_> {
                 let mut l = self.first_label(&t, v);
                 l.prize = s.prizes[v];
                 l.open = open;
-                l.open[v / 64] &= !(1 << (v % 64));
+                l.ng = s.exact;
+                if !s.exact {
+                    l.open[v / 64] &= !(1 << (v % 64));
+                }
                 if last_only {
                     self.finish_all(&l, s);
                 } else {
@@ -1059,6 +1078,9 @@ impl Group<'_> {
         }
         sort_layer(&mut layer);
         while !layer.is_empty() {
+            if s.exact && std::env::var_os("TILSYN_TRACE").is_some() {
+                eprintln!("  exact layer: {} labels, {created} made", layer.len());
+            }
             if created > EXACT_LABELS {
                 return false;
             }
@@ -1077,10 +1099,13 @@ impl Group<'_> {
                     continue;
                 }
                 let mut open = l.open;
-                if !s.exact {
-                    for (o, n) in open.iter_mut().zip(&self.near[l.node]) {
-                        *o &= n;
-                    }
+                let allowed = if s.exact {
+                    l.visited.map(|m| !m)
+                } else {
+                    self.near[l.node]
+                };
+                for (o, a) in open.iter_mut().zip(&allowed) {
+                    *o &= a;
                 }
                 for w in ones(&open) {
                     for (t, last_only) in self.next_visits(&l.trip, w, s.exact) {
@@ -1123,9 +1148,15 @@ impl Group<'_> {
             return None;
         }
         let mut visited = l.visited;
-        set(&mut visited, w);
         let mut open = l.open;
-        open[w / 64] &= !(1 << (w % 64));
+        if l.ng {
+            for (m, n) in visited.iter_mut().zip(&self.ng[w]) {
+                *m &= n;
+            }
+        } else {
+            open[w / 64] &= !(1 << (w % 64));
+        }
+        set(&mut visited, w);
         let mut path = l.path;
         path[l.count as usize] = w as u16;
         Some(Label {
@@ -1133,6 +1164,7 @@ impl Group<'_> {
             node: w,
             visited,
             open,
+            ng: l.ng,
             path,
             count: l.count + 1,
             required: l.required || n.required,
@@ -1159,13 +1191,18 @@ impl Group<'_> {
         for (cost, days) in ways {
             let rc = cost - l.prize;
             if rc < -EPS {
+                let path: Vec<usize> = l.path[..l.count as usize]
+                    .iter()
+                    .map(|&v| v as usize)
+                    .collect();
+                let mut nodes = Bits::default();
+                for &v in &path {
+                    set(&mut nodes, v);
+                }
                 s.found.push(Found {
                     rc,
-                    nodes: l.visited,
-                    path: l.path[..l.count as usize]
-                        .iter()
-                        .map(|&v| v as usize)
-                        .collect(),
+                    nodes,
+                    path,
                     cost,
                     days,
                 });
@@ -1176,17 +1213,28 @@ impl Group<'_> {
     /// Whether no trip grown from `l` can have a negative reduced cost: what
     /// it has surely spent less its prizes and the most the open visits
     /// could still bring.
+    ///
+    /// An ng-route may visit a home again, but never twice in a row, so
+    /// its `room` more visits bring at most the largest prize every other
+    /// time and the second largest in between.
     fn hopeless(&self, l: &Label, prizes: &[f64], most: usize) -> bool {
         let room = most.saturating_sub(l.count as usize);
         let mut top: Vec<f64> = ones(&l.open)
             .map(|v| prizes[v])
             .filter(|&p| p > 0.0)
             .collect();
-        let k = room.min(top.len());
-        if k < top.len() {
-            top.select_nth_unstable_by(k, |a, b| b.total_cmp(a));
-        }
-        let more: f64 = top[..k].iter().sum();
+        let more: f64 = if l.ng {
+            top.sort_by(|a, b| b.total_cmp(a));
+            let first = top.first().copied().unwrap_or(0.0);
+            let second = top.get(1).copied().unwrap_or(0.0);
+            room.div_ceil(2) as f64 * first + (room / 2) as f64 * second
+        } else {
+            let k = room.min(top.len());
+            if k < top.len() {
+                top.select_nth_unstable_by(k, |a, b| b.total_cmp(a));
+            }
+            top[..k].iter().sum()
+        };
         l.trip.spent_nok() - l.prize - more >= -EPS
     }
 
@@ -1308,7 +1356,13 @@ struct Priced {
 struct Label<'c> {
     trip: Partial<'c>,
     node: usize,
+    /// Quick pricing: the visits so far (a trip visits each once). Exact
+    /// pricing: its ng-memory, the visits it may not make again (an
+    /// ng-route may come back to a home it has left far behind, which only
+    /// lowers the bound).
     visited: Bits,
+    /// Exact pricing (ng-routes).
+    ng: bool,
     /// Visits that may still join: worth something, not yet visited.
     open: Bits,
     /// The visits in order (the first `count`).
@@ -1342,7 +1396,11 @@ impl Label<'_> {
             && (!self.local || other.local)
             && self.lo <= other.lo
             && self.hi >= other.hi
-            && subset(&other.open, &self.open)
+            && if self.ng {
+                subset(&self.visited, &other.visited)
+            } else {
+                subset(&other.open, &self.open)
+            }
             && self.reduced() <= other.reduced() + 1e-9
     }
 }
@@ -1367,7 +1425,7 @@ fn objective(ctx: &Context, r: &CaseworkerResult) -> f64 {
 fn changes(ctx: &Context, r: &CaseworkerResult) -> usize {
     r.requirements
         .iter()
-        .filter(|q| q.required && ctx.data.children[q.child].caseworker != r.caseworker)
+        .filter(|q| ctx.data.children[q.child].caseworker != r.caseworker)
         .count()
 }
 
