@@ -1052,6 +1052,7 @@ impl Group<'_> {
                 set(&mut open, v);
             }
         }
+        let net = self.net_prizes(s.prizes, &open);
         let cap = if s.exact { usize::MAX } else { QUICK_BUCKET };
         let mut created = 0usize;
         let mut buckets: HashMap<(usize, i64), Vec<Label>> = HashMap::new();
@@ -1095,7 +1096,7 @@ impl Group<'_> {
                 if l.count as usize >= veh.most_visits.min(MAX_PATH) {
                     continue;
                 }
-                if self.hopeless(l, s.prizes, veh.most_visits) {
+                if self.hopeless(l, &net, veh.most_visits) {
                     continue;
                 }
                 let mut open = l.open;
@@ -1125,6 +1126,36 @@ impl Group<'_> {
             sort_layer(&mut layer);
         }
         true
+    }
+
+    /// Each open visit's prize less the least driving to it costs: from any
+    /// other open home or the hotel nearest one, kilometres at the lower of
+    /// the own-car and rental rates and minutes at the staff rate (a trip
+    /// pays at least that for its working time). Others: 0.
+    fn net_prizes(&self, prizes: &[f64], open: &Bits) -> Vec<f64> {
+        let ctx = self.ctx;
+        let k = &ctx.settings.costs;
+        let per_km = k.km_rate_nok.min(k.rental_car_km_nok) / 1000.0;
+        let per_minute = k.staff_hour_nok / 60.0;
+        let edge = |from: usize, to: usize| {
+            let d = ctx.drive(from, to);
+            d.metres.0 as f64 * per_km + d.minutes.0 as f64 * per_minute
+        };
+        let members: Vec<usize> = ones(open).collect();
+        let mut net = vec![0.0; self.nodes.len()];
+        for &w in &members {
+            let to = ctx.sites.child(self.nodes[w].child);
+            let least = members
+                .iter()
+                .filter(|&&u| u != w)
+                .map(|&u| {
+                    let from = ctx.sites.child(self.nodes[u].child);
+                    edge(from, to).min(edge(ctx.nearest_hotel(from), to))
+                })
+                .fold(f64::INFINITY, f64::min);
+            net[w] = prizes[w] - if least.is_finite() { least } else { 0.0 };
+        }
+        net
     }
 
     /// The label after visiting `w` on trip `t`, or `None` when the visit
@@ -1217,12 +1248,13 @@ impl Group<'_> {
     /// An ng-route may visit a home again, but never twice in a row, so
     /// its `room` more visits bring at most the largest prize every other
     /// time and the second largest in between.
-    fn hopeless(&self, l: &Label, prizes: &[f64], most: usize) -> bool {
+    ///
+    /// `net`: each visit's prize less the least a trip pays to drive to it
+    /// (from any other home, or the hotel near one), which every later visit
+    /// of a trip does pay.
+    fn hopeless(&self, l: &Label, net: &[f64], most: usize) -> bool {
         let room = most.saturating_sub(l.count as usize);
-        let mut top: Vec<f64> = ones(&l.open)
-            .map(|v| prizes[v])
-            .filter(|&p| p > 0.0)
-            .collect();
+        let mut top: Vec<f64> = ones(&l.open).map(|v| net[v]).filter(|&p| p > 0.0).collect();
         let more: f64 = if l.ng {
             top.sort_by(|a, b| b.total_cmp(a));
             let first = top.first().copied().unwrap_or(0.0);
