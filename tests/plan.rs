@@ -909,19 +909,8 @@ fn an_unreachable_road_engine_is_said_in_both_languages() {
     let out = tmp.path().join("plan");
     let data = root().join("data/trondheim");
     let args = |lang: &'static str| {
-        let mut a = vec![
-            "plan",
-            "--data",
-            data.to_str().unwrap(),
-            "--quarter",
-            "2027Q1",
-            "--out",
-            out.to_str().unwrap(),
-            "--router",
-            "osrm",
-            "--router-url",
-            "http://127.0.0.1:1",
-        ];
+        let mut a = plan_args(&data, &out);
+        a.extend(["--router", "osrm", "--router-url", "http://127.0.0.1:1"]);
         if !lang.is_empty() {
             a.extend(["--lang", lang]);
         }

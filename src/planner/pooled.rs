@@ -261,6 +261,8 @@ struct Group<'a> {
     /// Per node: its ng-neighbourhood (itself and the `NG_SIZE - 1`
     /// nearest), what exact pricing remembers of a trip's visits there.
     ng: Vec<Bits>,
+    /// (member, vehicle) for every member.
+    vehicle_of_member: Vec<(usize, usize)>,
 }
 
 fn group_work(
@@ -322,6 +324,7 @@ impl<'a> Group<'a> {
         let penalty = penalty(ctx);
         let pooled_penalty = matches!(settings.planning.continuity, Continuity::Preferred);
         let mut vehicles: Vec<Vehicle> = Vec::new();
+        let mut vehicle_of_member = Vec::new();
         for r in members {
             let cw = r.caseworker;
             let fte = data.caseworkers[cw].fte;
@@ -336,7 +339,7 @@ impl<'a> Group<'a> {
                 most_visits,
             };
             let nights = settings.balance.hotel_nights_per_month(fte);
-            let same = vehicles.iter().any(|w| {
+            let same = vehicles.iter().position(|w| {
                 w.owner.is_none()
                     && v.owner.is_none()
                     && w.weekly_limit == v.weekly_limit
@@ -346,8 +349,12 @@ impl<'a> Group<'a> {
                         .hotel_nights_per_month(data.caseworkers[w.caseworker].fte)
                         == nights
             });
-            if !same {
-                vehicles.push(v);
+            match same {
+                Some(k) => vehicle_of_member.push((cw, k)),
+                None => {
+                    vehicle_of_member.push((cw, vehicles.len()));
+                    vehicles.push(v);
+                }
             }
         }
         // Car from the office, and each airport a flight can take the group to.
@@ -395,6 +402,7 @@ impl<'a> Group<'a> {
             ctx,
             near,
             ng,
+            vehicle_of_member,
             nodes,
             vehicles,
             accesses,
@@ -421,20 +429,12 @@ impl Group<'_> {
         value
     }
 
+    /// The vehicle a member's trips count as.
     fn vehicle_of(&self, caseworker: usize) -> usize {
-        self.vehicles
+        self.vehicle_of_member
             .iter()
-            .position(|v| v.owner == Some(caseworker))
-            .or_else(|| {
-                let w = weekly_limit(self.ctx, caseworker);
-                self.vehicles.iter().position(|v| {
-                    v.owner.is_none()
-                        && v.weekly_limit == w
-                        && self.ctx.data.caseworkers[v.caseworker].fte
-                            == self.ctx.data.caseworkers[caseworker].fte
-                })
-            })
-            .unwrap_or(0)
+            .find(|(cw, _)| *cw == caseworker)
+            .map_or(0, |&(_, v)| v)
     }
 
     /// The first columns (the plan's trips, then a single-visit trip for
@@ -472,10 +472,9 @@ impl Group<'_> {
             }
         }
         for vehicle in 0..self.vehicles.len() {
-            let prizes = self.prizes(vehicle, &zero);
             for (access, reach) in &self.accesses {
                 for v in ones(reach) {
-                    if let Some((cost, days)) = self.single(vehicle, access, v, &prizes) {
+                    if let Some((cost, days)) = self.single(vehicle, access, v) {
                         coverable[v] = true;
                         let value = self.value(vehicle, &[v], cost);
                         if self.nodes[v].required {
@@ -881,37 +880,13 @@ impl Group<'_> {
         Some((-out.objective, duals))
     }
 
-    /// The cheapest trip of `vehicle` to node `v` alone by `access`.
-    fn single(
-        &self,
-        vehicle: usize,
-        access: &Access,
-        v: usize,
-        prizes: &[f64],
-    ) -> Option<(f64, u32)> {
-        let mut found: Option<(f64, u32)> = None;
-        self.search(vehicle, access, v, prizes, &mut |nodes, cost, days| {
-            if nodes.len() == 1 && found.map_or(true, |f| cost < f.0) {
-                found = Some((cost, days));
-            }
-        });
-        found
-    }
-
-    /// Trips of one visit `v` only: a small labelling for the single columns.
-    fn search(
-        &self,
-        vehicle: usize,
-        access: &Access,
-        v: usize,
-        _prizes: &[f64],
-        found: &mut dyn FnMut(&[usize], f64, u32),
-    ) {
+    /// The cheapest trip of `vehicle` to node `v` alone by `access`: its
+    /// cost and days.
+    fn single(&self, vehicle: usize, access: &Access, v: usize) -> Option<(f64, u32)> {
         let veh = &self.vehicles[vehicle];
-        let Some(start) = Partial::start(self.ctx, veh.caseworker, access) else {
-            return;
-        };
+        let start = Partial::start(self.ctx, veh.caseworker, access)?;
         let child = self.nodes[v].child;
+        let mut best: Option<(f64, u32)> = None;
         for tomorrow in [false, true] {
             let mut t = start.clone();
             let ok = if tomorrow {
@@ -924,11 +899,14 @@ impl Group<'_> {
             }
             let label = self.first_label(&t, v);
             for night in [false, true] {
-                if let Some((cost, days)) = self.complete(&label, night, vehicle) {
-                    found(&[v], cost, days);
+                if let Some(done) = self.complete(&label, night, vehicle) {
+                    if best.map_or(true, |b| done.0 < b.0) {
+                        best = Some(done);
+                    }
                 }
             }
         }
+        best
     }
 
     fn first_label<'c>(&self, t: &Partial<'c>, v: usize) -> Label<'c> {
@@ -1090,7 +1068,10 @@ impl Group<'_> {
             }
             let mut next: HashMap<(usize, i64), Vec<Label>> = HashMap::new();
             for (i, l) in layer.iter().enumerate() {
-                if s.exact && i % 256 == 0 && Instant::now() >= s.deadline {
+                if s.exact
+                    && i % 256 == 0
+                    && (created > EXACT_LABELS || Instant::now() >= s.deadline)
+                {
                     return false;
                 }
                 if l.count as usize >= veh.most_visits.min(MAX_PATH) {
