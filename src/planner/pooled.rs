@@ -15,7 +15,8 @@
 //!
 //! * **The plan.** Quick pricing (a few labels per home and day, trips
 //!   grown only by the nearest visits, the planner's own day splits) runs
-//!   a fixed number of rounds, then a MILP
+//!   a fixed number of rounds, then wide pricing (more labels, more
+//!   neighbours, every split into days) a few more, then a MILP
 //!   chooses among the columns (field days per vehicle as its only
 //!   capacity), started from the strict plan so it is never worse. The
 //!   chosen trips go to members (the one whose children a trip visits
@@ -23,8 +24,8 @@
 //!   scheduling as strict plans. The result replaces the strict plan when
 //!   it is cheaper. No clock decides anything here: the same input gives
 //!   the same plan on every machine.
-//! * **The bound.** Exact pricing then continues while time allows. When it
-//!   finds no trip of negative reduced cost, the LP optimum bounds the
+//! * **The bound.** Pricing then continues while time allows: wide, and
+//!   exact when wide finds nothing. When exact pricing finds no trip of negative reduced cost, the LP optimum bounds the
 //!   group's objective from below; a complete round that does find some
 //!   still gives a (Lagrangian) bound: the LP plus, for each trip a plan can
 //!   hold (at most one per required visit), the least reduced cost. Exact
@@ -73,6 +74,12 @@ const COLUMNS_PER_PRICING: usize = 150;
 const QUICK_BUCKET: usize = 6;
 /// Nearest visits quick pricing extends a trip with.
 const QUICK_NEAREST: usize = 25;
+/// Labels wide pricing keeps per home and day.
+const WIDE_BUCKET: usize = 8;
+/// Rounds of wide pricing after the quick ones, before the choice.
+const WIDE_ROUNDS: usize = 10;
+/// Visits wide pricing may grow a trip at a home with: the nearest.
+const WIDE_NEAREST: usize = 60;
 /// Size of a visit's ng-neighbourhood in exact pricing.
 const NG_SIZE: usize = 12;
 /// Labels an exact pricing round may create before it gives up.
@@ -258,6 +265,8 @@ struct Group<'a> {
     /// Per node: the `QUICK_NEAREST` nodes nearest by drive, the only ones
     /// quick pricing extends a trip at that node with.
     near: Vec<Bits>,
+    /// Per node: the `WIDE_NEAREST` nearest, for wide pricing.
+    wide: Vec<Bits>,
     /// Per node: its ng-neighbourhood (itself and the `NG_SIZE - 1`
     /// nearest), what exact pricing remembers of a trip's visits there.
     ng: Vec<Bits>,
@@ -280,7 +289,16 @@ fn group_work(
         return Ok(none);
     };
     let mut generated = group.columns(members);
-    if group.generate(&mut generated, false, deadline).is_none() {
+    if group
+        .generate(&mut generated, &[Pricing::Quick], QUICK_ROUNDS, None)
+        .is_none()
+    {
+        return Ok(none);
+    }
+    if group
+        .generate(&mut generated, &[Pricing::Wide], WIDE_ROUNDS, None)
+        .is_none()
+    {
         return Ok(none);
     }
     let clock = Instant::now();
@@ -292,7 +310,12 @@ fn group_work(
     // The bound: pricing made exact, as far as the time allows. It only
     // adds columns, so the choice above stands.
     let bound = group
-        .generate(&mut generated, true, deadline)
+        .generate(
+            &mut generated,
+            &[Pricing::Wide, Pricing::Exact],
+            MAX_ROUNDS,
+            Some(deadline),
+        )
         .and_then(|()| generated.bound());
     Ok(GroupOutcome { bound, better })
 }
@@ -379,7 +402,7 @@ impl<'a> Group<'a> {
             }
         }
         let site = |v: usize| ctx.sites.child(nodes[v].child);
-        let (mut near, mut ng) = (Vec::new(), Vec::new());
+        let (mut near, mut wide, mut ng) = (Vec::new(), Vec::new(), Vec::new());
         for a in 0..nodes.len() {
             let mut others: Vec<(i64, usize)> = (0..nodes.len())
                 .filter(|&b| b != a)
@@ -397,10 +420,16 @@ impl<'a> Group<'a> {
                 set(&mut bits, b);
             }
             near.push(bits);
+            let mut bits = Bits::default();
+            for &(_, b) in others.iter().take(WIDE_NEAREST) {
+                set(&mut bits, b);
+            }
+            wide.push(bits);
         }
         Some(Group {
             ctx,
             near,
+            wide,
             ng,
             vehicle_of_member,
             nodes,
@@ -498,37 +527,41 @@ impl Group<'_> {
         g
     }
 
-    /// Column generation: rounds of quick pricing until it finds nothing
-    /// (`exact` false: a fixed number of rounds at most, no clock, so the
-    /// plan is the same on every machine), or, `exact`, of quick then exact
-    /// pricing until the LP is optimal over all trips or the deadline.
-    fn generate(&self, g: &mut Generated, exact: bool, deadline: Instant) -> Option<()> {
+    /// Column generation: at most `rounds` rounds, each pricing with the
+    /// first of `modes` that finds a trip, until none does. Without a
+    /// `deadline` no clock decides anything, so the plan is the same on every
+    /// machine. When `Pricing::Exact` ran complete, the LP optimum over all
+    /// trips (or the Lagrangian bound) is recorded.
+    fn generate(
+        &self,
+        g: &mut Generated,
+        modes: &[Pricing],
+        rounds: usize,
+        deadline: Option<Instant>,
+    ) -> Option<()> {
         let trace = std::env::var_os("TILSYN_TRACE").is_some();
         let required = g.rows.iter().filter(|&&v| self.nodes[v].required).count();
         let started = Instant::now();
-        let rounds = if exact { MAX_ROUNDS } else { QUICK_ROUNDS };
+        // Quick and wide rounds price a few vehicles each, in turn (under
+        // `preferred` every member is one); exact ones all.
+        let in_turn = !modes.contains(&Pricing::Exact);
         // Vehicles priced in a row without a new column.
         let mut idle = 0;
-        // Quick rounds are bounded by their caps, not by the clock.
-        let deadline = if exact {
-            deadline
-        } else {
-            Instant::now() + std::time::Duration::from_secs(86_400)
-        };
+        // Rounds without a deadline are bounded by their caps, not by the
+        // clock.
+        let deadline =
+            deadline.unwrap_or_else(|| Instant::now() + std::time::Duration::from_secs(86_400));
         for round in 0..rounds {
             let (objective, duals) = self.solve_dual(&g.columns, &g.rows)?;
             g.lp = objective;
             g.duals = duals;
-            if exact && Instant::now() >= deadline {
+            if Instant::now() >= deadline {
                 break;
             }
             let mut fresh = 0;
             let mut exact_min = None;
-            let modes: &[bool] = if exact { &[true] } else { &[false] };
-            // Quick rounds price a few vehicles each, in turn (under
-            // `preferred` every member is one); exact ones all.
             let n = self.vehicles.len();
-            let turn: Vec<usize> = if exact || n <= VEHICLES_PER_ROUND {
+            let turn: Vec<usize> = if !in_turn || n <= VEHICLES_PER_ROUND {
                 (0..n).collect()
             } else {
                 (0..VEHICLES_PER_ROUND)
@@ -538,10 +571,18 @@ impl Group<'_> {
             for &mode in modes {
                 let mut least = 0.0f64;
                 let mut complete = true;
-                let vehicles = if mode { (0..n).collect() } else { turn.clone() };
+                let vehicles = turn.clone();
                 for vehicle in vehicles {
                     let prizes = self.prizes(vehicle, &g.duals);
                     let priced = self.price(vehicle, &prizes, mode, deadline);
+                    if modes != [Pricing::Quick] && trace {
+                        eprintln!(
+                            "  vehicle {vehicle}: least {:.0}, complete {}, {} columns",
+                            priced.least,
+                            priced.complete,
+                            priced.columns.len()
+                        );
+                    }
                     complete &= priced.complete;
                     least = least.min(priced.least);
                     for f in priced.columns {
@@ -551,7 +592,7 @@ impl Group<'_> {
                         }
                     }
                 }
-                if mode && complete {
+                if mode == Pricing::Exact && complete {
                     exact_min = Some(least);
                 }
                 if fresh > 0 {
@@ -950,7 +991,7 @@ impl Group<'_> {
 
     /// Pricing for one vehicle: trips of negative reduced cost by labelling,
     /// per way of getting there.
-    fn price(&self, vehicle: usize, prizes: &[f64], exact: bool, deadline: Instant) -> Priced {
+    fn price(&self, vehicle: usize, prizes: &[f64], mode: Pricing, deadline: Instant) -> Priced {
         let mut out = Priced {
             columns: Vec::new(),
             least: 0.0,
@@ -962,7 +1003,7 @@ impl Group<'_> {
                 vehicle,
                 access,
                 prizes,
-                exact,
+                mode,
                 deadline,
                 found: &mut found,
             };
@@ -990,7 +1031,12 @@ impl Group<'_> {
     /// at a hotel, each with whether it fits only as the trip's last visit
     /// (the day then ends at home). Quick pricing makes the planner's own
     /// choice (today when that fits); exact pricing tries both.
-    fn next_visits<'c>(&self, t: &Partial<'c>, w: usize, exact: bool) -> Vec<(Partial<'c>, bool)> {
+    fn next_visits<'c>(
+        &self,
+        t: &Partial<'c>,
+        w: usize,
+        mode: Pricing,
+    ) -> Vec<(Partial<'c>, bool)> {
         let child = self.nodes[w].child;
         let mut out = Vec::new();
         for tomorrow in [false, true] {
@@ -1008,7 +1054,7 @@ impl Group<'_> {
             } else if let Some(next) = attempt(true) {
                 out.push((next, true));
             }
-            if !exact && !out.is_empty() {
+            if mode == Pricing::Quick && !out.is_empty() {
                 break;
             }
         }
@@ -1031,16 +1077,23 @@ impl Group<'_> {
             }
         }
         let net = self.net_prizes(s.prizes, &open);
-        let cap = if s.exact { usize::MAX } else { QUICK_BUCKET };
+        let cap = match s.mode {
+            Pricing::Quick => QUICK_BUCKET,
+            Pricing::Wide => WIDE_BUCKET,
+            Pricing::Exact => usize::MAX,
+        };
+        let exact = s.mode == Pricing::Exact;
+        let most_labels = if exact { EXACT_LABELS } else { usize::MAX };
+        let mut pruned = 0usize;
         let mut created = 0usize;
         let mut buckets: HashMap<(usize, i64), Vec<Label>> = HashMap::new();
         for v in ones(&open) {
-            for (t, last_only) in self.next_visits(&start, v, s.exact) {
+            for (t, last_only) in self.next_visits(&start, v, s.mode) {
                 let mut l = self.first_label(&t, v);
                 l.prize = s.prizes[v];
                 l.open = open;
-                l.ng = s.exact;
-                if !s.exact {
+                l.ng = exact;
+                if !l.ng {
                     l.open[v / 64] &= !(1 << (v % 64));
                 }
                 if last_only {
@@ -1057,10 +1110,13 @@ impl Group<'_> {
         }
         sort_layer(&mut layer);
         while !layer.is_empty() {
-            if s.exact && std::env::var_os("TILSYN_TRACE").is_some() {
-                eprintln!("  exact layer: {} labels, {created} made", layer.len());
+            if exact && std::env::var_os("TILSYN_TRACE").is_some() {
+                eprintln!(
+                    "  exact layer: {} labels, {created} made, {pruned} pruned",
+                    layer.len()
+                );
             }
-            if created > EXACT_LABELS {
+            if created > most_labels {
                 return false;
             }
             for l in &layer {
@@ -1068,9 +1124,7 @@ impl Group<'_> {
             }
             let mut next: HashMap<(usize, i64), Vec<Label>> = HashMap::new();
             for (i, l) in layer.iter().enumerate() {
-                if s.exact
-                    && i % 256 == 0
-                    && (created > EXACT_LABELS || Instant::now() >= s.deadline)
+                if exact && i % 256 == 0 && (created > most_labels || Instant::now() >= s.deadline)
                 {
                     return false;
                 }
@@ -1078,11 +1132,14 @@ impl Group<'_> {
                     continue;
                 }
                 if self.hopeless(l, &net, veh.most_visits) {
+                    pruned += 1;
                     continue;
                 }
                 let mut open = l.open;
-                let allowed = if s.exact {
+                let allowed = if l.ng {
                     l.visited.map(|m| !m)
+                } else if s.mode == Pricing::Wide {
+                    self.wide[l.node]
                 } else {
                     self.near[l.node]
                 };
@@ -1090,7 +1147,7 @@ impl Group<'_> {
                     *o &= a;
                 }
                 for w in ones(&open) {
-                    for (t, last_only) in self.next_visits(&l.trip, w, s.exact) {
+                    for (t, last_only) in self.next_visits(&l.trip, w, s.mode) {
                         let Some(e) = self.extend(l, t, w, s.prizes) else {
                             continue;
                         };
@@ -1195,7 +1252,7 @@ impl Group<'_> {
         for night in [false, true] {
             if let Some(done) = self.complete(l, night, s.vehicle) {
                 ways.push(done);
-                if !s.exact {
+                if s.mode == Pricing::Quick {
                     break;
                 }
             }
@@ -1328,13 +1385,26 @@ impl Generated {
     }
 }
 
+/// How pricing searches: `Quick` grows trips only with the
+/// `QUICK_NEAREST` nearest visits, keeps `QUICK_BUCKET` labels per home and
+/// day and splits days as the planner does; `Wide` grows them with the
+/// `WIDE_NEAREST` nearest, keeps `WIDE_BUCKET` and tries every split;
+/// `Exact` grows them with any visit and keeps every label it cannot prove
+/// worse (ng-routes), so finding nothing proves the LP optimal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pricing {
+    Quick,
+    Wide,
+    Exact,
+}
+
 /// One pricing search: whose trips, how they get there, what the visits
 /// bring, and where the trips found go.
 struct Search<'s> {
     vehicle: usize,
     access: &'s Access,
     prizes: &'s [f64],
-    exact: bool,
+    mode: Pricing,
     deadline: Instant,
     found: &'s mut Vec<Found>,
 }
