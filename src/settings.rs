@@ -9,6 +9,7 @@ use crate::diagnostics::{io_error, Problem};
 use crate::tr;
 use crate::units::{Minutes, Ore};
 use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// How strictly a child keeps its own caseworker.
@@ -419,7 +420,7 @@ impl Settings {
             }
             vec![p]
         })?;
-        let problems = settings.check(display);
+        let problems = settings.check(display, &positions(text));
         if problems.is_empty() {
             Ok(settings)
         } else {
@@ -427,8 +428,9 @@ impl Settings {
         }
     }
 
-    /// Range checks that serde cannot express.
-    fn check(&self, display: &str) -> Vec<Problem> {
+    /// Range checks that serde cannot express; a problem points at its
+    /// key's value where `at` has it.
+    fn check(&self, display: &str, at: &HashMap<String, (u64, u64)>) -> Vec<Problem> {
         let mut out = Vec::new();
         let mut need = |ok: bool, key: &str, what: String| {
             if !ok {
@@ -436,9 +438,12 @@ impl Settings {
                     "see README, section Settings",
                     "se README, avsnittet «Settings»"
                 );
-                out.push(
-                    Problem::new(display, "invalid_setting", format!("{key} {what}")).hint(hint),
-                );
+                let mut p =
+                    Problem::new(display, "invalid_setting", format!("{key} {what}")).hint(hint);
+                if let Some(&(line, column)) = at.get(key) {
+                    p = p.at(line, column);
+                }
+                out.push(p);
             }
         };
         let positive = || tr!("must be positive", "må være større enn 0");
@@ -610,6 +615,26 @@ impl Settings {
     pub fn ore(nok: f64) -> Ore {
         Ore::from_nok(nok)
     }
+}
+
+/// Where the value of each `section.key` starts in `text` (line, column).
+/// Empty unless the file is sections of keys, as settings files are.
+fn positions(text: &str) -> HashMap<String, (u64, u64)> {
+    type Sections = BTreeMap<String, BTreeMap<String, toml::Spanned<toml::Value>>>;
+    let Ok(sections) = toml::from_str::<Sections>(text) else {
+        return Default::default();
+    };
+    sections
+        .into_iter()
+        .flat_map(|(section, keys)| {
+            keys.into_iter().map(move |(key, value)| {
+                (
+                    format!("{section}.{key}"),
+                    line_col(text, value.span().start),
+                )
+            })
+        })
+        .collect()
 }
 
 fn line_col(text: &str, offset: usize) -> (u64, u64) {
@@ -863,6 +888,12 @@ mod tests {
         assert_eq!((err[0].code, err[0].line), ("invalid_setting", Some(2)));
         let err = Settings::parse("[balance]\nmax_visits = 2\n", "s").unwrap_err();
         assert_eq!((err[0].code, err[0].line), ("invalid_setting", Some(2)));
+        // Range checks point at the key's value; a key left at its default
+        // has no place in the file.
+        let text = "[work]\nday_end = \"07:00\"\n\n[planning]\n  change_penalty_nok = -5\n";
+        let err = Settings::parse(text, "s").unwrap_err();
+        let at: Vec<_> = err.iter().map(|p| (p.line, p.column)).collect();
+        assert_eq!(at, vec![(None, None), (Some(5), Some(24))], "{err:?}");
     }
 
     /// The first problem of each text, as printed.
@@ -896,7 +927,7 @@ mod tests {
         );
         assert_eq!(
             p[1],
-            "settings.toml: invalid_setting: planning.max_trip_days må være mellom 1 og 14 \
+            "settings.toml:2:17: invalid_setting: planning.max_trip_days må være mellom 1 og 14 \
              (tips: se README, avsnittet «Settings»)"
         );
         assert!(
@@ -945,7 +976,7 @@ mod tests {
         );
         assert_eq!(
             p[1],
-            "settings.toml: invalid_setting: planning.max_trip_days must be between 1 and 14 \
+            "settings.toml:2:17: invalid_setting: planning.max_trip_days must be between 1 and 14 \
              (hint: see README, section Settings)"
         );
         assert!(

@@ -216,11 +216,10 @@ impl<'a> Generator<'a> {
         self.best_trip_with(set, None)
     }
 
-    /// [`Self::best_trip`], trying also the visits in `order` (indices into
+    /// [`Self::best_trip`], trying also the visits in `given` order (indices into
     /// the due list, the set's members) besides the shortest drive.
-    pub fn best_trip_with(&mut self, set: &[usize], order: Option<&[usize]>) -> Option<Candidate> {
+    pub fn best_trip_with(&mut self, set: &[usize], given: Option<&[usize]>) -> Option<Candidate> {
         self.evaluations += 1;
-        let order_given = order;
         let children: Vec<usize> = set.iter().map(|&v| self.due[v].child).collect();
         let mut accesses = vec![Access::Car];
         if let Some(first) = children.first() {
@@ -242,7 +241,7 @@ impl<'a> Generator<'a> {
             let order = best_order(self.ctx, base, &children);
             let reversed: Vec<usize> = order.iter().rev().copied().collect();
             let mut orders = vec![order, reversed];
-            if let Some(given) = order_given {
+            if let Some(given) = given {
                 orders.push(given.iter().map(|&v| self.due[v].child).collect());
             }
             for o in orders {

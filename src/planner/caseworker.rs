@@ -159,7 +159,6 @@ fn plan_jointly(
     cw: usize,
     mut requirements: Vec<Requirement>,
 ) -> Result<CaseworkerResult, String> {
-    let days = chunk.span;
     // Required visits first: candidate search grows trips from them.
     requirements.sort_by_key(|r| !r.required);
     let due: Vec<DueVisit> = requirements.iter().map(|r| due_visit(cal, r)).collect();
@@ -171,17 +170,8 @@ fn plan_jointly(
             }
         }
     }
-    let limits = Limits::of(ctx, cw);
-    let mut planner = GroupPlanner {
-        ctx,
-        cal,
-        days,
-        cw,
-        limit: limits.field_days_per_week,
-        limits,
-        weights: balance::week_weights(cal, cw, days, limits.field_days_per_week),
-        booked: chunk.earlier.get(cw).cloned().unwrap_or_default(),
-    };
+    let mut planner = GroupPlanner::new(ctx, cal, chunk, cw);
+    let limits = planner.limits;
     let mut trips = Vec::new();
     let groups = groups(ctx, cw, &due);
     let required = |g: &[usize]| g.iter().filter(|&&v| due[v].required).count();
@@ -277,7 +267,32 @@ struct GroupPlanner<'a> {
     booked: Vec<Booking>,
 }
 
-impl GroupPlanner<'_> {
+impl<'a> GroupPlanner<'a> {
+    fn new(ctx: &'a Context<'a>, cal: &'a WorkCalendar, chunk: ChunkDays, cw: usize) -> Self {
+        let limits = Limits::of(ctx, cw);
+        GroupPlanner {
+            ctx,
+            cal,
+            days: chunk.span,
+            cw,
+            limit: limits.field_days_per_week,
+            limits,
+            weights: balance::week_weights(cal, cw, chunk.span, limits.field_days_per_week),
+            booked: chunk.earlier.get(cw).cloned().unwrap_or_default(),
+        }
+    }
+
+    /// The rules trips go on days by, for no target days of their own.
+    fn rules(&self) -> schedule::Rules<'_> {
+        schedule::Rules {
+            chunk: self.days,
+            limits: self.limits,
+            weights: &self.weights,
+            booked: &self.booked,
+            preferred: &[],
+        }
+    }
+
     /// Plans one group; returns its trips and unmet visits, both in indices
     /// of the caseworker's whole due list.
     fn plan_group(
@@ -323,13 +338,7 @@ impl GroupPlanner<'_> {
             candidates = candidates::prune_dominated(candidates, &due, Ore::from_nok(early));
         }
         shuffle_ties(&mut candidates, ctx.settings.planning.seed, cw, self.days.0);
-        let rules = schedule::Rules {
-            chunk: self.days,
-            limits: self.limits,
-            weights: &self.weights,
-            booked: &self.booked,
-            preferred: &[],
-        };
+        let rules = self.rules();
         let mut attempt = 0;
         let mut bound = None;
         let mut first_unmet = 0;
@@ -600,10 +609,9 @@ pub fn place_sets(
     sets: &[TripSet],
     unmet: Vec<(usize, UnmetReason)>,
 ) -> Result<Placed, String> {
-    let days = chunk.span;
     let due: Vec<DueVisit> = requirements.iter().map(|r| due_visit(cal, r)).collect();
-    let limits = Limits::of(ctx, cw);
-    let mut generator = Generator::new(ctx, cal, cw, &due, days, limits.field_days_per_week);
+    let planner = GroupPlanner::new(ctx, cal, chunk, cw);
+    let mut generator = Generator::new(ctx, cal, cw, &due, chunk.span, planner.limit);
     let mut trips: Vec<Candidate> = Vec::new();
     let mut failed = Vec::new();
     for (k, set) in sets.iter().enumerate() {
@@ -615,17 +623,8 @@ pub fn place_sets(
     if !failed.is_empty() {
         return Ok(Placed::Failed(failed));
     }
-    let weights = balance::week_weights(cal, cw, days, limits.field_days_per_week);
-    let booked = chunk.earlier.get(cw).cloned().unwrap_or_default();
-    let rules = schedule::Rules {
-        chunk: days,
-        limits,
-        weights: &weights,
-        booked: &booked,
-        preferred: &[],
-    };
     let chosen: Vec<&Candidate> = trips.iter().collect();
-    let placed = schedule::assign_days(&chosen, cal, &rules)?;
+    let placed = schedule::assign_days(&chosen, cal, &planner.rules())?;
     let failed: Vec<usize> = (0..sets.len()).filter(|&k| placed[k].is_none()).collect();
     if !failed.is_empty() {
         return Ok(Placed::Failed(failed));
@@ -635,7 +634,8 @@ pub fn place_sets(
         .zip(placed)
         .filter_map(|(c, day)| Some((c, day?)))
         .collect();
-    let penalty_nok = balance::penalty_of_trips(cal, &weights, &trips, limits.penalty_nok);
+    let penalty_nok =
+        balance::penalty_of_trips(cal, &planner.weights, &trips, planner.limits.penalty_nok);
     Ok(Placed::Done(CaseworkerResult {
         caseworker: cw,
         due,

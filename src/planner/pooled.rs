@@ -270,8 +270,10 @@ struct Group<'a> {
     /// Per node: its ng-neighbourhood (itself and the `NG_SIZE - 1`
     /// nearest), what exact pricing remembers of a trip's visits there.
     ng: Vec<Bits>,
-    /// (member, vehicle) for every member.
-    vehicle_of_member: Vec<(usize, usize)>,
+    /// Per member (in the order given): the vehicle their trips count as,
+    /// and the node of their first due visit (their due list follows).
+    vehicle_of_member: Vec<usize>,
+    first_node: Vec<usize>,
 }
 
 fn group_work(
@@ -326,7 +328,9 @@ impl<'a> Group<'a> {
         let settings = ctx.settings;
         let office = ctx.office_site_of_caseworker(members.first()?.caseworker);
         let mut nodes = Vec::new();
+        let mut first_node = Vec::new();
         for r in members {
+            first_node.push(nodes.len());
             for (d, q) in r.due.iter().zip(&r.requirements) {
                 let home = ctx.sites.child(q.child);
                 nodes.push(Node {
@@ -373,9 +377,9 @@ impl<'a> Group<'a> {
                         == nights
             });
             match same {
-                Some(k) => vehicle_of_member.push((cw, k)),
+                Some(k) => vehicle_of_member.push(k),
                 None => {
-                    vehicle_of_member.push((cw, vehicles.len()));
+                    vehicle_of_member.push(vehicles.len());
                     vehicles.push(v);
                 }
             }
@@ -432,6 +436,7 @@ impl<'a> Group<'a> {
             wide,
             ng,
             vehicle_of_member,
+            first_node,
             nodes,
             vehicles,
             accesses,
@@ -458,32 +463,25 @@ impl Group<'_> {
         value
     }
 
-    /// The vehicle a member's trips count as.
-    fn vehicle_of(&self, caseworker: usize) -> usize {
-        self.vehicle_of_member
-            .iter()
-            .find(|(cw, _)| *cw == caseworker)
-            .map_or(0, |&(_, v)| v)
-    }
-
     /// The first columns (the plan's trips, then a single-visit trip for
     /// every visit some trip can make) and the rows.
     fn columns(&self, members: &[&CaseworkerResult]) -> Generated {
-        let mut node_of: HashMap<usize, usize> = HashMap::new();
-        for (i, n) in self.nodes.iter().enumerate() {
-            node_of.insert(n.child, i);
-        }
         let mut g = Generated::default();
         let mut unmet_in_plan = 0;
-        for r in members {
-            let vehicle = self.vehicle_of(r.caseworker);
+        for (m, r) in members.iter().enumerate() {
+            let vehicle = self.vehicle_of_member[m];
             for (c, _) in &r.trips {
+                // The trip's visits in the order of its stops.
                 let order: Vec<usize> = c
                     .shape
                     .stops
                     .iter()
                     .filter_map(|s| match s.kind {
-                        super::trip::StopKind::Child(child) => node_of.get(&child).copied(),
+                        super::trip::StopKind::Child(child) => c
+                            .visits
+                            .iter()
+                            .find(|&&v| r.due[v].child == child)
+                            .map(|&v| self.first_node[m] + v),
                         _ => None,
                     })
                     .collect();
@@ -670,17 +668,11 @@ impl Group<'_> {
             }
         }
         // Field days per vehicle: those of the members it stands for.
-        let member_vehicle: Vec<usize> = members
-            .iter()
-            .map(|r| self.vehicle_of(r.caseworker))
-            .collect();
-        for vehicle in 0..self.vehicles.len() {
-            let cap: u32 = members
-                .iter()
-                .zip(&member_vehicle)
-                .filter(|(_, &mv)| mv == vehicle)
-                .map(|(r, _)| chunk_field_days(ctx, cal, r.caseworker, days.span))
-                .sum();
+        let mut caps = vec![0u32; self.vehicles.len()];
+        for (r, &vehicle) in members.iter().zip(&self.vehicle_of_member) {
+            caps[vehicle] += chunk_field_days(ctx, cal, r.caseworker, days.span);
+        }
+        for (vehicle, &cap) in caps.iter().enumerate() {
             let load: Vec<(usize, f64)> = kept
                 .iter()
                 .enumerate()
@@ -708,7 +700,7 @@ impl Group<'_> {
             .collect();
         if std::env::var_os("TILSYN_TRACE").is_some() {
             eprintln!(
-                "pooled choice: {} of {} columns, objective {:.0} (LP {:.0}, MILP bound {:.0}, {} nodes, proven {}), {} trips",
+                "pooled choice: {} of {} columns, objective {:.0} (MILP bound {:.0}, {} nodes, proven {}; LP {:.0}), {} trips",
                 kept.len(),
                 columns.len(),
                 out.objective,
@@ -751,10 +743,8 @@ impl Group<'_> {
         let mut kept_unmet: Vec<Vec<(Requirement, crate::plan::UnmetReason)>> = vec![Vec::new(); n];
         for (m, r) in members.iter().enumerate() {
             for &(v, reason) in &r.unmet {
-                let child = r.due[v].child;
-                let covered = chosen
-                    .iter()
-                    .any(|c| c.nodes.iter().any(|&u| self.nodes[u].child == child));
+                let node = self.first_node[m] + v;
+                let covered = chosen.iter().any(|c| c.nodes.contains(&node));
                 if !covered {
                     kept_unmet[m].push((r.requirements[v].clone(), reason));
                 }

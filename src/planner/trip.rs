@@ -427,26 +427,36 @@ impl<'c> Builder<'c> {
         Some(())
     }
 
-    fn build(self) -> Option<TripShape> {
-        let k = &self.ctx.settings.costs;
-        let days = self.day as u32 + 1;
-        let nights = days - 1;
-        let legs: Vec<(usize, usize)> = match self.access {
-            Access::Car => Vec::new(),
+    /// The flight legs out and back: none by car.
+    fn legs(&self) -> usize {
+        match self.access {
+            Access::Car => 0,
+            Access::Air(a) => a.out.len().saturating_sub(1) + a.back.len().saturating_sub(1),
+        }
+    }
+
+    /// The fares of the flights out and back, fixed by the way there.
+    fn fares(&self) -> Ore {
+        match self.access {
+            Access::Car => Ore(0),
             Access::Air(a) => a
                 .out
                 .windows(2)
                 .chain(a.back.windows(2))
-                .map(|w| (w[0], w[1]))
-                .collect(),
-        };
-        let fares: Ore = legs
-            .iter()
-            .map(|(a, b)| flights::fare(*a, *b, &self.ctx.settings.flight))
-            .sum();
+                .map(|w| flights::fare(w[0], w[1], &self.ctx.settings.flight))
+                .sum(),
+        }
+    }
+
+    fn build(self) -> Option<TripShape> {
+        let k = &self.ctx.settings.costs;
+        let days = self.day as u32 + 1;
+        let nights = days - 1;
+        let legs = self.legs();
+        let fares = self.fares();
         let travel = self.travel - self.visit_minutes;
         let (depart, ret) = (self.depart0, self.ret);
-        let rental = !legs.is_empty();
+        let rental = legs > 0;
         let mut car = Ore::from_nok(self.own_m as f64 / 1000.0 * k.km_rate_nok);
         if rental {
             car += Ore::from_nok(
@@ -465,7 +475,7 @@ impl<'c> Builder<'c> {
             days,
             stops: self.stops,
             km_car: Metres(self.own_m + self.rental_m),
-            flight_legs: legs.len() as u32,
+            flight_legs: legs as u32,
             nights,
             travel: Minutes(travel),
             cost: parts.total(),
@@ -566,14 +576,8 @@ impl<'c> Partial<'c> {
         let mut nok = self.past_nok()
             + (b.time - b.day_depart) as f64 / 60.0 * k.staff_hour_nok
             + b.day as f64 * k.hotel_night_nok;
-        if let Access::Air(a) = b.access {
-            nok += (b.day + 1) as f64 * k.rental_car_day_nok;
-            nok += a
-                .out
-                .windows(2)
-                .chain(a.back.windows(2))
-                .map(|w| flights::fare(w[0], w[1], &b.ctx.settings.flight).nok())
-                .sum::<f64>();
+        if let Access::Air(_) = b.access {
+            nok += (b.day + 1) as f64 * k.rental_car_day_nok + b.fares().nok();
         }
         nok
     }
