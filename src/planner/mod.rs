@@ -16,6 +16,7 @@ pub mod balance;
 pub mod candidates;
 mod caseworker;
 pub mod context;
+pub mod master;
 pub mod mip;
 mod output;
 pub mod pooled;

@@ -13,10 +13,15 @@
 //! labelling, extending trips one visit at a time with the planner's own
 //! trip builder ([`Partial`]).
 //!
+//! * **The LP** is solved by the master LP of [`super::master`], a primal
+//!   simplex that keeps its basis from round to round (microlp on the
+//!   dual takes over should it fail).
 //! * **The plan.** Quick pricing (a few labels per home and day, trips
 //!   grown only by the nearest visits, the planner's own day splits) runs
 //!   a fixed number of rounds, then wide pricing (more labels, more
-//!   neighbours, every split into days) a few more, then a MILP
+//!   neighbours, every split into days) a few more, then deep pricing
+//!   (every label it cannot prove worse, any visit, elementary trips, cut
+//!   short after a fixed number of labels) a few more, then a MILP
 //!   chooses among the columns (field days per vehicle as its only
 //!   capacity), started from the strict plan so it is never worse. The
 //!   chosen trips go to members (the one whose children a trip visits
@@ -49,6 +54,7 @@
 
 use super::caseworker::{chunk_field_days, place_sets, weekly_limit, ChunkDays, Placed, TripSet};
 use super::context::{AirAccess, Context};
+use super::master::MasterLp;
 use super::mip::{self, Backend, Limits, Model, Sense};
 use super::select::UNMET_PENALTY_NOK;
 use super::trip::{Access, Partial};
@@ -84,6 +90,10 @@ const WIDE_NEAREST: usize = 60;
 const NG_SIZE: usize = 12;
 /// Labels an exact pricing round may create before it gives up.
 const EXACT_LABELS: usize = 600_000;
+/// Rounds of deep pricing (cut short at `SEARCH_LABELS` labels) after the
+/// wide ones and before the choice.
+const SEARCH_ROUNDS: usize = 3;
+const SEARCH_LABELS: usize = 50_000;
 const EPS: f64 = 1e-3;
 /// Most time exact pricing may take for a group's bound, after the choice.
 const BOUND_TIME: std::time::Duration = std::time::Duration::from_secs(5);
@@ -92,7 +102,7 @@ const MAX_PATH: usize = 12;
 /// Columns the trip choice's MILP takes besides the plan's own trips.
 const MIP_COLUMNS: usize = 4000;
 /// Branch-and-bound nodes for the trip choice.
-const MIP_NODES: u64 = 2_000;
+const MIP_NODES: u64 = 5_000;
 /// Times a trip that found no trip or day is handed to the next member.
 const PLACE_ROUNDS: usize = 12;
 
@@ -292,13 +302,25 @@ fn group_work(
     };
     let mut generated = group.columns(members);
     if group
-        .generate(&mut generated, &[Pricing::Quick], QUICK_ROUNDS, None)
+        .generate(&mut generated, &[Pricing::Quick], QUICK_ROUNDS, None, 0)
         .is_none()
     {
         return Ok(none);
     }
     if group
-        .generate(&mut generated, &[Pricing::Wide], WIDE_ROUNDS, None)
+        .generate(&mut generated, &[Pricing::Wide], WIDE_ROUNDS, None, 0)
+        .is_none()
+    {
+        return Ok(none);
+    }
+    if group
+        .generate(
+            &mut generated,
+            &[Pricing::Wide, Pricing::Deep],
+            SEARCH_ROUNDS,
+            None,
+            SEARCH_LABELS,
+        )
         .is_none()
     {
         return Ok(none);
@@ -317,6 +339,7 @@ fn group_work(
             &[Pricing::Wide, Pricing::Exact],
             MAX_ROUNDS,
             Some(deadline),
+            EXACT_LABELS,
         )
         .and_then(|()| generated.bound());
     Ok(GroupOutcome { bound, better })
@@ -536,10 +559,12 @@ impl Group<'_> {
         modes: &[Pricing],
         rounds: usize,
         deadline: Option<Instant>,
+        exact_labels: usize,
     ) -> Option<()> {
         let trace = std::env::var_os("TILSYN_TRACE").is_some();
         let required = g.rows.iter().filter(|&&v| self.nodes[v].required).count();
         let started = Instant::now();
+        let mut lp_seconds = 0.0;
         // Quick and wide rounds price a few vehicles each, in turn (under
         // `preferred` every member is one); exact ones all.
         let in_turn = !modes.contains(&Pricing::Exact);
@@ -550,7 +575,9 @@ impl Group<'_> {
         let deadline =
             deadline.unwrap_or_else(|| Instant::now() + std::time::Duration::from_secs(86_400));
         for round in 0..rounds {
-            let (objective, duals) = self.solve_dual(&g.columns, &g.rows)?;
+            let lp_clock = Instant::now();
+            let (objective, duals) = self.solve_master(g)?;
+            lp_seconds += lp_clock.elapsed().as_secs_f64();
             g.lp = objective;
             g.duals = duals;
             if Instant::now() >= deadline {
@@ -572,7 +599,7 @@ impl Group<'_> {
                 let vehicles = turn.clone();
                 for vehicle in vehicles {
                     let prizes = self.prizes(vehicle, &g.duals);
-                    let priced = self.price(vehicle, &prizes, mode, deadline);
+                    let priced = self.price(vehicle, &prizes, mode, deadline, exact_labels);
                     if modes != [Pricing::Quick] && trace {
                         eprintln!(
                             "  vehicle {vehicle}: least {:.0}, complete {}, {} columns",
@@ -599,7 +626,7 @@ impl Group<'_> {
             }
             if trace {
                 eprintln!(
-                    "pooled: round {round}, {} columns, LP {objective:.0}, {fresh} new, least {exact_min:?}, {:.1} s",
+                    "pooled: round {round}, {} columns, LP {objective:.0}, {fresh} new, least {exact_min:?}, {:.1} s ({lp_seconds:.2} s in the LP)",
                     g.columns.len(),
                     started.elapsed().as_secs_f64()
                 );
@@ -864,6 +891,63 @@ impl Group<'_> {
             .collect()
     }
 
+    /// The LP over the columns: its optimum and the prices, from the
+    /// master LP kept between rounds (new columns enter it, lowered values
+    /// are updated, and the simplex goes on from the last basis). Should
+    /// that fail numerically, microlp solves the LP's dual afresh, then and
+    /// in every later round.
+    fn solve_master(&self, g: &mut Generated) -> Option<(f64, Vec<f64>)> {
+        if !g.master_failed {
+            let master = g.master.get_or_insert_with(|| {
+                let mut row_of = vec![usize::MAX; self.nodes.len()];
+                for (i, &v) in g.rows.iter().enumerate() {
+                    row_of[v] = i;
+                }
+                let at_least = g.rows.iter().map(|&v| self.nodes[v].required).collect();
+                (MasterLp::new(at_least), row_of, Vec::new())
+            });
+            let (lp, row_of, lp_col) = master;
+            for c in &g.columns[lp_col.len()..] {
+                let mut terms: Vec<(usize, f64)> = Vec::new();
+                for r in c
+                    .nodes
+                    .iter()
+                    .map(|&v| row_of[v])
+                    .filter(|&r| r != usize::MAX)
+                {
+                    match terms.last_mut() {
+                        Some((i, a)) if *i == r => *a += 1.0,
+                        _ => terms.push((r, 1.0)),
+                    }
+                }
+                lp_col.push((!terms.is_empty()).then(|| lp.add_column(terms, c.value)));
+            }
+            for k in g.lowered.drain(..) {
+                if let Some(Some(j)) = lp_col.get(k) {
+                    lp.set_cost(*j, g.columns[k].value);
+                }
+            }
+            match lp.solve() {
+                Ok(()) => {
+                    let y = lp.duals();
+                    let duals = row_of
+                        .iter()
+                        .map(|&r| if r == usize::MAX { 0.0 } else { y[r] })
+                        .collect();
+                    return Some((lp.dual_objective(), duals));
+                }
+                Err(e) => {
+                    if std::env::var_os("TILSYN_TRACE").is_some() {
+                        eprintln!("pooled: master LP failed ({e:?}); microlp from now on");
+                    }
+                    g.master_failed = true;
+                    g.master = None;
+                }
+            }
+        }
+        self.solve_dual(&g.columns, &g.rows)
+    }
+
     /// The LP over `columns` by its dual: one price per node in `rows`
     /// (required visits at least 0, early visits at most 0), each column's
     /// prices summing to no more than its value. Its optimum and the prices.
@@ -981,7 +1065,14 @@ impl Group<'_> {
 
     /// Pricing for one vehicle: trips of negative reduced cost by labelling,
     /// per way of getting there.
-    fn price(&self, vehicle: usize, prizes: &[f64], mode: Pricing, deadline: Instant) -> Priced {
+    fn price(
+        &self,
+        vehicle: usize,
+        prizes: &[f64],
+        mode: Pricing,
+        deadline: Instant,
+        exact_labels: usize,
+    ) -> Priced {
         let mut out = Priced {
             columns: Vec::new(),
             least: 0.0,
@@ -995,6 +1086,7 @@ impl Group<'_> {
                 prizes,
                 mode,
                 deadline,
+                exact_labels,
                 found: &mut found,
             };
             out.complete &= self.label(&mut search, reach);
@@ -1070,10 +1162,11 @@ impl Group<'_> {
         let cap = match s.mode {
             Pricing::Quick => QUICK_BUCKET,
             Pricing::Wide => WIDE_BUCKET,
-            Pricing::Exact => usize::MAX,
+            Pricing::Deep | Pricing::Exact => usize::MAX,
         };
         let exact = s.mode == Pricing::Exact;
-        let most_labels = if exact { EXACT_LABELS } else { usize::MAX };
+        let limited = matches!(s.mode, Pricing::Deep | Pricing::Exact);
+        let most_labels = if limited { s.exact_labels } else { usize::MAX };
         let mut pruned = 0usize;
         let mut created = 0usize;
         let mut buckets: HashMap<(usize, i64), Vec<Label>> = HashMap::new();
@@ -1114,7 +1207,9 @@ impl Group<'_> {
             }
             let mut next: HashMap<(usize, i64), Vec<Label>> = HashMap::new();
             for (i, l) in layer.iter().enumerate() {
-                if exact && i % 256 == 0 && (created > most_labels || Instant::now() >= s.deadline)
+                if limited
+                    && i % 256 == 0
+                    && (created > most_labels || Instant::now() >= s.deadline)
                 {
                     return false;
                 }
@@ -1126,7 +1221,7 @@ impl Group<'_> {
                     continue;
                 }
                 let mut open = l.open;
-                let allowed = if l.ng {
+                let allowed = if l.ng || s.mode == Pricing::Deep {
                     l.visited.map(|m| !m)
                 } else if s.mode == Pricing::Wide {
                     self.wide[l.node]
@@ -1335,6 +1430,12 @@ struct Generated {
     converged: bool,
     /// Whether the plan leaves no more visits unmet than no trip can make.
     comparable: bool,
+    /// The master LP between rounds: the LP, each node's row in it, and
+    /// each column's index in it (`None`: it touches no row).
+    master: Option<(MasterLp, Vec<usize>, Vec<Option<usize>>)>,
+    master_failed: bool,
+    /// Columns whose value went down since the master LP last saw them.
+    lowered: Vec<usize>,
 }
 
 impl Generated {
@@ -1350,6 +1451,7 @@ impl Generated {
                 self.columns[k].value = value;
                 self.columns[k].days = days;
                 self.columns[k].order = order;
+                self.lowered.push(k);
             }
             return better;
         }
@@ -1379,12 +1481,15 @@ impl Generated {
 /// `QUICK_NEAREST` nearest visits, keeps `QUICK_BUCKET` labels per home and
 /// day and splits days as the planner does; `Wide` grows them with the
 /// `WIDE_NEAREST` nearest, keeps `WIDE_BUCKET` and tries every split;
-/// `Exact` grows them with any visit and keeps every label it cannot prove
+/// `Deep` grows them with any visit not yet on the trip, keeps every label
+/// it cannot prove worse and stops after `SEARCH_LABELS` labels, a search
+/// for trips rather than a proof; `Exact` grows them with any visit and keeps every label it cannot prove
 /// worse (ng-routes), so finding nothing proves the LP optimal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Pricing {
     Quick,
     Wide,
+    Deep,
     Exact,
 }
 
@@ -1396,6 +1501,8 @@ struct Search<'s> {
     prizes: &'s [f64],
     mode: Pricing,
     deadline: Instant,
+    /// Labels exact pricing may make before it gives up.
+    exact_labels: usize,
     found: &'s mut Vec<Found>,
 }
 
