@@ -8,22 +8,11 @@
 //! fixed part, early visits worth NOK 1,500 each.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use std::time::Duration;
 use tilsyn::planner::master::MasterLp;
 use tilsyn::planner::mip::{self, Backend, Limits, Model, Sense};
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() % 1_000_000) as f64 / 1_000_000.0
-    }
-}
 
 /// A column: its rows with their coefficients, and its cost.
 type Column = (Vec<(usize, f64)>, f64);
@@ -34,9 +23,9 @@ struct Instance {
 }
 
 fn instance(rows: usize, batches: usize, per_batch: usize) -> Instance {
-    let mut rng = Rng(2027);
+    let mut rng = ChaCha8Rng::seed_from_u64(2027);
     let at: Vec<(f64, f64)> = (0..rows)
-        .map(|_| (rng.unit() * 200.0, rng.unit() * 200.0))
+        .map(|_| (rng.gen::<f64>() * 200.0, rng.gen::<f64>() * 200.0))
         .collect();
     let required: Vec<bool> = (0..rows).map(|i| i % 3 != 2).collect();
     let dist =
@@ -53,13 +42,13 @@ fn instance(rows: usize, batches: usize, per_batch: usize) -> Instance {
     for _ in 0..batches {
         let mut batch = Vec::new();
         while batch.len() < per_batch {
-            let first = (rng.next() % rows as u64) as usize;
-            let size = 1 + (rng.next() % 6) as usize;
+            let first = rng.gen_range(0..rows);
+            let size = rng.gen_range(1..=6);
             let mut near: Vec<usize> = (0..rows).filter(|&j| j != first).collect();
             near.sort_by(|&a, &b| dist(first, a).total_cmp(&dist(first, b)));
             let mut visits = vec![first];
             for &j in near.iter().take(12) {
-                if visits.len() < size && rng.next() % 2 == 0 {
+                if visits.len() < size && rng.gen_bool(0.5) {
                     visits.push(j);
                 }
             }

@@ -384,20 +384,8 @@ impl MasterLp {
 mod tests {
     use super::*;
     use crate::planner::mip::{self, Backend, Limits, Model, Sense};
-
-    /// A small deterministic generator (xorshift).
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-    }
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
 
     /// The LP's optimum by microlp, on the primal.
     fn reference(at_least: &[bool], cols: &[(Vec<(usize, f64)>, f64)]) -> f64 {
@@ -441,26 +429,28 @@ mod tests {
     #[test]
     fn agrees_with_microlp_while_columns_arrive() {
         for seed in 1..=12u64 {
-            let mut rng = Rng(seed * 7919);
-            let m = 20 + rng.below(40) as usize;
-            let at_least: Vec<bool> = (0..m).map(|_| rng.below(3) != 0).collect();
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let m = 20 + rng.gen_range(0..40usize);
+            let at_least: Vec<bool> = (0..m).map(|_| rng.gen_range(0..3) != 0u8).collect();
             let mut lp = MasterLp::new(at_least.clone());
             let mut cols: Vec<(Vec<(usize, f64)>, f64)> = Vec::new();
             for (i, &required) in at_least.iter().enumerate() {
                 if required {
-                    cols.push((vec![(i, 1.0)], 500.0 + rng.below(2000) as f64));
+                    cols.push((
+                        vec![(i, 1.0)],
+                        500.0 + rng.gen_range(0.0..2000.0f64).floor(),
+                    ));
                 }
             }
             for batch in 0..6 {
                 let extra = if batch == 0 {
                     0
                 } else {
-                    30 + rng.below(60) as usize
+                    30 + rng.gen_range(0..60usize)
                 };
                 for _ in 0..extra {
-                    let k = 1 + rng.below(5) as usize;
-                    let mut rows: Vec<usize> =
-                        (0..k).map(|_| rng.below(m as u64) as usize).collect();
+                    let k = rng.gen_range(1..=5usize);
+                    let mut rows: Vec<usize> = (0..k).map(|_| rng.gen_range(0..m)).collect();
                     rows.sort_unstable();
                     let mut terms: Vec<(usize, f64)> = Vec::new();
                     for r in rows {
@@ -470,7 +460,7 @@ mod tests {
                         }
                     }
                     let optional = terms.iter().filter(|(i, _)| !at_least[*i]).count() as f64;
-                    let cost = 300.0 + rng.below(3000) as f64 - 900.0 * optional;
+                    let cost = 300.0 + rng.gen_range(0.0..3000.0f64).floor() - 900.0 * optional;
                     cols.push((terms, cost));
                 }
                 for (terms, cost) in &cols[lp.cols.len()..] {
