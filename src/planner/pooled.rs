@@ -168,6 +168,27 @@ struct Column {
     days: u32,
 }
 
+impl Column {
+    /// The column's coefficients in a model where node `v` is row or
+    /// variable `index[v]` (`usize::MAX`: none), in the order of its nodes.
+    /// An ng-route's home visited twice counts twice.
+    fn terms(&self, index: &[usize]) -> Vec<(usize, f64)> {
+        let mut terms: Vec<(usize, f64)> = Vec::new();
+        for i in self
+            .nodes
+            .iter()
+            .map(|&v| index[v])
+            .filter(|&i| i != usize::MAX)
+        {
+            match terms.last_mut() {
+                Some((j, a)) if *j == i => *a += 1.0,
+                _ => terms.push((i, 1.0)),
+            }
+        }
+        terms
+    }
+}
+
 /// What the bound came to for one chunk.
 #[derive(Debug, Clone, Copy)]
 pub struct PooledBound {
@@ -302,13 +323,13 @@ fn group_work(
     };
     let mut generated = group.columns(members);
     if group
-        .generate(&mut generated, &[Pricing::Quick], QUICK_ROUNDS, None, 0)
+        .generate(&mut generated, &[Pricing::Quick], QUICK_ROUNDS, None)
         .is_none()
     {
         return Ok(none);
     }
     if group
-        .generate(&mut generated, &[Pricing::Wide], WIDE_ROUNDS, None, 0)
+        .generate(&mut generated, &[Pricing::Wide], WIDE_ROUNDS, None)
         .is_none()
     {
         return Ok(none);
@@ -316,10 +337,9 @@ fn group_work(
     if group
         .generate(
             &mut generated,
-            &[Pricing::Wide, Pricing::Deep],
+            &[Pricing::Wide, Pricing::Deep(SEARCH_LABELS)],
             SEARCH_ROUNDS,
             None,
-            SEARCH_LABELS,
         )
         .is_none()
     {
@@ -336,10 +356,9 @@ fn group_work(
     let bound = group
         .generate(
             &mut generated,
-            &[Pricing::Wide, Pricing::Exact],
+            &[Pricing::Wide, Pricing::Exact(EXACT_LABELS)],
             MAX_ROUNDS,
             Some(deadline),
-            EXACT_LABELS,
         )
         .and_then(|()| generated.bound());
     Ok(GroupOutcome { bound, better })
@@ -551,7 +570,7 @@ impl Group<'_> {
     /// Column generation: at most `rounds` rounds, each pricing with the
     /// first of `modes` that finds a trip, until none does. Without a
     /// `deadline` no clock decides anything, so the plan is the same on every
-    /// machine. When `Pricing::Exact` ran complete, the LP optimum over all
+    /// machine. When exact pricing ran complete, the LP optimum over all
     /// trips (or the Lagrangian bound) is recorded.
     fn generate(
         &self,
@@ -559,7 +578,6 @@ impl Group<'_> {
         modes: &[Pricing],
         rounds: usize,
         deadline: Option<Instant>,
-        exact_labels: usize,
     ) -> Option<()> {
         let trace = std::env::var_os("TILSYN_TRACE").is_some();
         let required = g.rows.iter().filter(|&&v| self.nodes[v].required).count();
@@ -567,7 +585,7 @@ impl Group<'_> {
         let mut lp_seconds = 0.0;
         // Quick and wide rounds price a few vehicles each, in turn (under
         // `preferred` every member is one); exact ones all.
-        let in_turn = !modes.contains(&Pricing::Exact);
+        let in_turn = !modes.iter().any(|m| m.exact());
         // Vehicles priced in a row without a new column.
         let mut idle = 0;
         // Rounds without a deadline are bounded by their caps, not by the
@@ -599,7 +617,7 @@ impl Group<'_> {
                 let vehicles = turn.clone();
                 for vehicle in vehicles {
                     let prizes = self.prizes(vehicle, &g.duals);
-                    let priced = self.price(vehicle, &prizes, mode, deadline, exact_labels);
+                    let priced = self.price(vehicle, &prizes, mode, deadline);
                     if modes != [Pricing::Quick] && trace {
                         eprintln!(
                             "  vehicle {vehicle}: least {:.0}, complete {}, {} columns",
@@ -617,7 +635,7 @@ impl Group<'_> {
                         }
                     }
                 }
-                if mode == Pricing::Exact && complete {
+                if mode.exact() && complete {
                     exact_min = Some(least);
                 }
                 if fresh > 0 {
@@ -897,29 +915,21 @@ impl Group<'_> {
     /// that fail numerically, microlp solves the LP's dual afresh, then and
     /// in every later round.
     fn solve_master(&self, g: &mut Generated) -> Option<(f64, Vec<f64>)> {
-        if !g.master_failed {
-            let master = g.master.get_or_insert_with(|| {
-                let mut row_of = vec![usize::MAX; self.nodes.len()];
-                for (i, &v) in g.rows.iter().enumerate() {
-                    row_of[v] = i;
-                }
-                let at_least = g.rows.iter().map(|&v| self.nodes[v].required).collect();
-                (MasterLp::new(at_least), row_of, Vec::new())
-            });
-            let (lp, row_of, lp_col) = master;
+        if let Master::Unbuilt = g.master {
+            let mut row_of = vec![usize::MAX; self.nodes.len()];
+            for (i, &v) in g.rows.iter().enumerate() {
+                row_of[v] = i;
+            }
+            let at_least = g.rows.iter().map(|&v| self.nodes[v].required).collect();
+            g.master = Master::Running {
+                lp: Box::new(MasterLp::new(at_least)),
+                row_of,
+                lp_col: Vec::new(),
+            };
+        }
+        if let Master::Running { lp, row_of, lp_col } = &mut g.master {
             for c in &g.columns[lp_col.len()..] {
-                let mut terms: Vec<(usize, f64)> = Vec::new();
-                for r in c
-                    .nodes
-                    .iter()
-                    .map(|&v| row_of[v])
-                    .filter(|&r| r != usize::MAX)
-                {
-                    match terms.last_mut() {
-                        Some((i, a)) if *i == r => *a += 1.0,
-                        _ => terms.push((r, 1.0)),
-                    }
-                }
+                let terms = c.terms(row_of);
                 lp_col.push((!terms.is_empty()).then(|| lp.add_column(terms, c.value)));
             }
             for k in g.lowered.drain(..) {
@@ -940,8 +950,7 @@ impl Group<'_> {
                     if std::env::var_os("TILSYN_TRACE").is_some() {
                         eprintln!("pooled: master LP failed ({e:?}); microlp from now on");
                     }
-                    g.master_failed = true;
-                    g.master = None;
+                    g.master = Master::Failed;
                 }
             }
         }
@@ -962,14 +971,7 @@ impl Group<'_> {
             };
         }
         for c in columns {
-            // An ng-route's home visited twice counts twice.
-            let mut terms: Vec<(usize, f64)> = Vec::new();
-            for &v in c.nodes.iter().filter(|&&v| var[v] != usize::MAX) {
-                match terms.last_mut() {
-                    Some((j, a)) if *j == var[v] => *a += 1.0,
-                    _ => terms.push((var[v], 1.0)),
-                }
-            }
+            let terms = c.terms(&var);
             if !terms.is_empty() {
                 model.row(terms, Sense::Le, c.value);
             }
@@ -1065,14 +1067,7 @@ impl Group<'_> {
 
     /// Pricing for one vehicle: trips of negative reduced cost by labelling,
     /// per way of getting there.
-    fn price(
-        &self,
-        vehicle: usize,
-        prizes: &[f64],
-        mode: Pricing,
-        deadline: Instant,
-        exact_labels: usize,
-    ) -> Priced {
+    fn price(&self, vehicle: usize, prizes: &[f64], mode: Pricing, deadline: Instant) -> Priced {
         let mut out = Priced {
             columns: Vec::new(),
             least: 0.0,
@@ -1086,7 +1081,6 @@ impl Group<'_> {
                 prizes,
                 mode,
                 deadline,
-                exact_labels,
                 found: &mut found,
             };
             out.complete &= self.label(&mut search, reach);
@@ -1162,11 +1156,12 @@ impl Group<'_> {
         let cap = match s.mode {
             Pricing::Quick => QUICK_BUCKET,
             Pricing::Wide => WIDE_BUCKET,
-            Pricing::Deep | Pricing::Exact => usize::MAX,
+            Pricing::Deep(_) | Pricing::Exact(_) => usize::MAX,
         };
-        let exact = s.mode == Pricing::Exact;
-        let limited = matches!(s.mode, Pricing::Deep | Pricing::Exact);
-        let most_labels = if limited { s.exact_labels } else { usize::MAX };
+        let exact = s.mode.exact();
+        let most_labels = s.mode.labels();
+        let limited = most_labels.is_some();
+        let most_labels = most_labels.unwrap_or(usize::MAX);
         let mut pruned = 0usize;
         let mut created = 0usize;
         let mut buckets: HashMap<(usize, i64), Vec<Label>> = HashMap::new();
@@ -1221,7 +1216,7 @@ impl Group<'_> {
                     continue;
                 }
                 let mut open = l.open;
-                let allowed = if l.ng || s.mode == Pricing::Deep {
+                let allowed = if l.ng || matches!(s.mode, Pricing::Deep(_)) {
                     l.visited.map(|m| !m)
                 } else if s.mode == Pricing::Wide {
                     self.wide[l.node]
@@ -1430,12 +1425,25 @@ struct Generated {
     converged: bool,
     /// Whether the plan leaves no more visits unmet than no trip can make.
     comparable: bool,
-    /// The master LP between rounds: the LP, each node's row in it, and
-    /// each column's index in it (`None`: it touches no row).
-    master: Option<(MasterLp, Vec<usize>, Vec<Option<usize>>)>,
-    master_failed: bool,
+    master: Master,
     /// Columns whose value went down since the master LP last saw them.
     lowered: Vec<usize>,
+}
+
+/// The master LP between rounds.
+#[derive(Default)]
+enum Master {
+    #[default]
+    Unbuilt,
+    /// The LP, each node's row in it, and each column's index in it
+    /// (`None`: it touches no row).
+    Running {
+        lp: Box<MasterLp>,
+        row_of: Vec<usize>,
+        lp_col: Vec<Option<usize>>,
+    },
+    /// It failed numerically: microlp solves the dual from then on.
+    Failed,
 }
 
 impl Generated {
@@ -1481,16 +1489,31 @@ impl Generated {
 /// `QUICK_NEAREST` nearest visits, keeps `QUICK_BUCKET` labels per home and
 /// day and splits days as the planner does; `Wide` grows them with the
 /// `WIDE_NEAREST` nearest, keeps `WIDE_BUCKET` and tries every split;
-/// `Deep` grows them with any visit not yet on the trip, keeps every label
-/// it cannot prove worse and stops after `SEARCH_LABELS` labels, a search
-/// for trips rather than a proof; `Exact` grows them with any visit and keeps every label it cannot prove
-/// worse (ng-routes), so finding nothing proves the LP optimal.
+/// `Deep` grows them with any visit not yet on the trip and keeps every
+/// label it cannot prove worse, a search for trips rather than a proof;
+/// `Exact` grows them with any visit and keeps every label it cannot prove
+/// worse (ng-routes), so finding nothing proves the LP optimal. Both stop
+/// after the labels they hold (then `Exact` proves nothing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Pricing {
     Quick,
     Wide,
-    Deep,
-    Exact,
+    Deep(usize),
+    Exact(usize),
+}
+
+impl Pricing {
+    fn exact(self) -> bool {
+        matches!(self, Pricing::Exact(_))
+    }
+
+    /// Most labels one search makes before it gives up.
+    fn labels(self) -> Option<usize> {
+        match self {
+            Pricing::Quick | Pricing::Wide => None,
+            Pricing::Deep(n) | Pricing::Exact(n) => Some(n),
+        }
+    }
 }
 
 /// One pricing search: whose trips, how they get there, what the visits
@@ -1501,8 +1524,6 @@ struct Search<'s> {
     prizes: &'s [f64],
     mode: Pricing,
     deadline: Instant,
-    /// Labels exact pricing may make before it gives up.
-    exact_labels: usize,
     found: &'s mut Vec<Found>,
 }
 
