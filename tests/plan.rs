@@ -783,6 +783,69 @@ fn a_weekly_limit_too_tight_leaves_visits_unmet_with_a_reason() {
     );
 }
 
+/// Two caseworkers of one team with one visit a week each, over three
+/// weeks: S02 has four children, one more than S02 can visit, and S01 two.
+/// Under `team` the colleague takes the fourth: the pooled model must then
+/// count that visit once, not once per caseworker who held it, or it plans
+/// it twice or bounds the plan from above.
+#[test]
+fn a_visit_a_colleague_took_over_is_planned_once_and_bounded_below() {
+    let dir = tempfile::tempdir().unwrap();
+    write_office(dir.path());
+    fs::write(
+        dir.path().join("caseworkers.csv"),
+        "caseworker_id,name,team,office_id,fte
+S01,Kari Testesen,barn,vestre-rosten,1.0
+S02,Ola Prøvesen,barn,vestre-rosten,1.0
+",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("absences.csv"),
+        "caseworker_id,from,to,reason
+",
+    )
+    .unwrap();
+    let mut children = String::from("child_id,team,caseworker_id,placement,place,lat,lon,visits_per_year,placed_since,last_visit
+");
+    for (i, (lat, lon)) in [
+        (63.28, 10.28),
+        (63.20, 10.32),
+        (63.13, 10.23),
+        (63.04, 10.30),
+        (63.25, 10.20),
+        (63.30, 10.10),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let cw = if i < 4 { "S02" } else { "S01" };
+        children.push_str(&format!(
+            "B000{i},barn,{cw},fosterhjem,Melhus,{lat},{lon},4,2022-01-10,2026-12-01\n"
+        ));
+    }
+    fs::write(dir.path().join("children.csv"), children).unwrap();
+    fs::write(
+        dir.path().join("settings.toml"),
+        "[planning]\ncontinuity = \"team\"\n[balance]\nmax_visits_per_week = 1\n",
+    )
+    .unwrap();
+    let t = plan_span_and_check(dir.path(), &["--from", "2027-03-15", "--to", "2027-03-31"]);
+    let visits = rows(t.path(), "visits.csv");
+    let mut children: Vec<&str> = visits.iter().map(|v| &v[0]).collect();
+    children.sort_unstable();
+    assert_eq!(
+        children,
+        ["B0000", "B0001", "B0002", "B0003", "B0004", "B0005"],
+        "each child once"
+    );
+    let s = summary(t.path());
+    let objective = s["objective_nok"].as_f64().unwrap();
+    if let Some(bound) = s["lower_bound_nok"].as_f64() {
+        assert!(bound <= objective + 0.01, "bound {bound} > {objective}");
+    }
+}
+
 #[test]
 fn a_bad_balance_setting_is_named_and_nothing_is_written() {
     let tmp = copy_with_settings(

@@ -205,6 +205,27 @@ pub struct CaseworkerResult {
     pub penalty_nok: f64,
 }
 
+impl CaseworkerResult {
+    /// Drops due visit `v`, on no trip of this caseworker and no longer
+    /// unmet, because a colleague took it: so that it is no one's twice
+    /// (pooled continuity would plan it again). Later indices move down.
+    fn hand_over(&mut self, v: usize) {
+        self.due.remove(v);
+        self.requirements.remove(v);
+        let later = |u: &mut usize| {
+            if *u > v {
+                *u -= 1;
+            }
+        };
+        for (c, _) in &mut self.trips {
+            c.visits.iter_mut().for_each(later);
+        }
+        for (u, _) in &mut self.unmet {
+            later(u);
+        }
+    }
+}
+
 fn plan_caseworkers(
     ctx: &Context,
     cal: &WorkCalendar,
@@ -333,6 +354,7 @@ fn cover_for_colleagues(
                 continue;
             }
             results[owner].unmet.remove(k);
+            results[owner].hand_over(v);
         }
     }
     Ok(())
