@@ -55,6 +55,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Violation>) {
             out,
         );
     }
+    if let (Some(objective), Some(bound)) = (summary.objective_nok, summary.lower_bound_nok) {
+        if bound > objective + 0.5 {
+            let message = crate::tr!(
+                "lower_bound_nok {bound} is above objective_nok {objective}: no plan is cheaper than its own lower bound",
+                "lower_bound_nok {bound} er over objective_nok {objective}: ingen plan er billigere enn sin egen nedre grense"
+            );
+            out.push(Violation::new("summary_mismatch", SUMMARY, None, message));
+        }
+    }
     // A trip row that did not parse would spoil every sum; it is reported already.
     if files.trips.complete {
         check_sums(summary, &files.trips.rows, out);
@@ -132,6 +141,31 @@ mod tests {
             "summary.json",
             "\"cost_nok\": 10526.65",
             "\"cost_nok\": 10527.0",
+        );
+        assert!(run(&plan).is_ok());
+    }
+
+    #[test]
+    fn a_bound_above_the_objective_is_a_mismatch() {
+        let plan = with(
+            valid_plan(),
+            "summary.json",
+            "\"cost_nok\": 10526.65",
+            "\"cost_nok\": 10526.65, \"objective_nok\": 10526.65, \"lower_bound_nok\": 10600.0",
+        );
+        assert_eq!(run(&plan).codes(), vec!["summary_mismatch"]);
+        let plan = with(
+            valid_plan(),
+            "summary.json",
+            "\"cost_nok\": 10526.65",
+            "\"cost_nok\": 10526.65, \"objective_nok\": 10526.65, \"lower_bound_nok\": 10400.0",
+        );
+        assert!(run(&plan).is_ok());
+        let plan = with(
+            valid_plan(),
+            "summary.json",
+            "\"cost_nok\": 10526.65",
+            "\"cost_nok\": 10526.65, \"objective_nok\": 10526.65, \"lower_bound_nok\": null",
         );
         assert!(run(&plan).is_ok());
     }

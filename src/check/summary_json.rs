@@ -26,6 +26,10 @@ pub struct Summary {
     pub travel_hours: Option<f64>,
     pub cost_nok: Option<f64>,
     pub solve_seconds: Option<f64>,
+    /// Extras, not in the contract (absent or `null`: `None`): the plan's
+    /// objective and the proven bound on it.
+    pub objective_nok: Option<f64>,
+    pub lower_bound_nok: Option<f64>,
 }
 
 pub fn read(dir: &Path, out: &mut Vec<Violation>) -> Option<Summary> {
@@ -63,6 +67,8 @@ pub fn read(dir: &Path, out: &mut Vec<Violation>) -> Option<Summary> {
     for name in NUMBER_KEYS {
         *summary.number_mut(name) = key(&object, name, a_number, Value::as_f64, out);
     }
+    summary.objective_nok = object.get("objective_nok").and_then(Value::as_f64);
+    summary.lower_bound_nok = object.get("lower_bound_nok").and_then(Value::as_f64);
     Some(summary)
 }
 
