@@ -23,14 +23,17 @@
 
 use super::balance::{self, week_of, Booking, Limits, Load, Week};
 use super::candidates::Candidate;
+use super::mip::{self, Model, Sense};
 use crate::calendar::WorkCalendar;
-use good_lp::{
-    constraint, microlp, variable, Expression, ProblemVariables, Solution, SolverModel, Variable,
-};
 use std::collections::BTreeMap;
 
 /// Above this many trips the exact assignment model is not tried.
 const EXACT_MAX_TRIPS: usize = 16;
+/// Branch-and-bound nodes of the exact model: plenty for the small models
+/// it takes, and a cap on time and memory when the limits leave no room
+/// (an overloaded caseworker under tight `[balance]` limits ran for
+/// minutes and grew past 2 GB without one).
+const EXACT_NODES: u64 = 2_000;
 /// Passes of the pass that moves trips to cheaper weeks.
 const EVEN_OUT_PASSES: usize = 8;
 
@@ -77,7 +80,7 @@ pub fn assign_days(
         board.even_out();
     }
     if board.placed.iter().any(Option::is_none) && trips.len() <= EXACT_MAX_TRIPS {
-        return assign_days_exactly(trips, cal, rules);
+        return Ok(assign_days_exactly(trips, cal, rules, &board.placed));
     }
     Ok(board.placed)
 }
@@ -257,14 +260,18 @@ impl<'a> Board<'a> {
     }
 }
 
-/// The exact assignment model; trips it cannot place come back as `None`.
+/// The exact assignment model, started from the greedy placement (so its
+/// answer is never worse); trips it cannot place come back as `None`. Its
+/// branch and bound stops after `EXACT_NODES` nodes, keeping the best
+/// placement found, or the greedy one when the solver finds none.
 fn assign_days_exactly(
     trips: &[&Candidate],
     cal: &WorkCalendar,
     rules: &Rules,
-) -> Result<Vec<Option<usize>>, String> {
+    greedy: &[Option<usize>],
+) -> Vec<Option<usize>> {
     if trips.is_empty() {
-        return Ok(Vec::new());
+        return Vec::new();
     }
     let mut blocked = vec![false; cal.len()];
     for b in rules.booked {
@@ -275,19 +282,16 @@ fn assign_days_exactly(
     let (used, booked_visits) = rules.booked_load(cal);
     let limits = &rules.limits;
     let targets = targets(trips, rules);
-    let mut vars = ProblemVariables::new();
-    let z: Vec<Vec<(usize, Variable)>> = trips
+    let mut model = Model::default();
+    let z: Vec<Vec<(usize, usize)>> = trips
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(t, c)| {
             c.start_days
                 .iter()
-                .map(|&s| (s, vars.add(variable().binary())))
+                .map(|&s| (s, model.binary((s as f64 - targets[t]).abs())))
                 .collect()
         })
-        .collect();
-    let missing: Vec<Variable> = trips
-        .iter()
-        .map(|_| vars.add(variable().min(0.0).max(1.0)))
         .collect();
     let total_visits = f64::from(
         booked_visits.values().sum::<u32>()
@@ -295,89 +299,119 @@ fn assign_days_exactly(
     );
     // A trip left without a day must cost more than any penalty it avoids.
     let missing_cost = 100_000.0 + limits.penalty_nok * total_visits;
-    let mut objective = Expression::from(0.0);
-    for (t, options) in z.iter().enumerate() {
-        for (s, var) in options {
-            objective += *var * (*s as f64 - targets[t]).abs();
-        }
-        objective += missing[t] * missing_cost;
-    }
-    // Visits per week of the chunk, for the penalty rows.
-    let mut chunk_week: BTreeMap<Week, Expression> = BTreeMap::new();
-    let excess: BTreeMap<Week, Variable> = if limits.penalty_nok > 0.0 {
+    let missing: Vec<usize> = trips
+        .iter()
+        .map(|_| model.continuous(missing_cost, 0.0, 1.0))
+        .collect();
+    let excess: BTreeMap<Week, usize> = if limits.penalty_nok > 0.0 {
         rules
             .weights
             .keys()
-            .map(|&w| (w, vars.add(variable().min(0.0))))
+            .map(|&w| (w, model.continuous(limits.penalty_nok, 0.0, f64::INFINITY)))
             .collect()
     } else {
         BTreeMap::new()
     };
-    for e in excess.values() {
-        objective += *e * limits.penalty_nok;
+    // Row terms by key, a variable's coefficients summed.
+    type Terms<K> = BTreeMap<K, BTreeMap<usize, f64>>;
+    fn add<K: Ord>(rows: &mut Terms<K>, key: K, var: usize, a: f64) {
+        *rows.entry(key).or_default().entry(var).or_default() += a;
     }
-    let mut model = vars.minimise(objective).using(microlp);
-    let mut per_day: BTreeMap<usize, Expression> = BTreeMap::new();
-    let mut per_week: BTreeMap<Week, Expression> = BTreeMap::new();
-    let mut visits_week: BTreeMap<Week, Expression> = BTreeMap::new();
-    let mut nights_month: BTreeMap<balance::Month, Expression> = BTreeMap::new();
+    let terms = |t: BTreeMap<usize, f64>| t.into_iter().collect::<Vec<_>>();
+    let mut per_day: Terms<usize> = BTreeMap::new();
+    let mut per_week: Terms<Week> = BTreeMap::new();
+    let mut visits_week: Terms<Week> = BTreeMap::new();
+    let mut nights_month: Terms<balance::Month> = BTreeMap::new();
     for (t, options) in z.iter().enumerate() {
-        let mut once = Expression::from(0.0);
+        let mut once = vec![(missing[t], 1.0)];
         let visits = trips[t].visits.len() as f64;
-        for (s, var) in options {
-            once += *var;
-            for d in *s..*s + trips[t].shape.days as usize {
-                *per_day.entry(d).or_default() += *var;
-                *per_week.entry(week_of(cal, d)).or_default() += *var;
+        for &(s, var) in options {
+            once.push((var, 1.0));
+            for d in s..s + trips[t].shape.days as usize {
+                add(&mut per_day, d, var, 1.0);
+                add(&mut per_week, week_of(cal, d), var, 1.0);
             }
-            for d in *s..*s + trips[t].shape.nights as usize {
-                *nights_month.entry(balance::month_of(cal, d)).or_default() += *var;
+            for d in s..s + trips[t].shape.nights as usize {
+                add(&mut nights_month, balance::month_of(cal, d), var, 1.0);
             }
-            *visits_week.entry(week_of(cal, *s)).or_default() += *var * visits;
-            *chunk_week.entry(week_of(cal, *s)).or_default() += *var * visits;
+            add(&mut visits_week, week_of(cal, s), var, visits);
         }
-        model = model.with(constraint!(once + missing[t] == 1.0));
+        model.row(once, Sense::Eq, 1.0);
     }
-    for (d, load) in per_day {
+    for (&d, load) in &per_day {
         let free = if blocked.get(d).copied().unwrap_or(true) {
             0.0
         } else {
             1.0
         };
-        model = model.with(constraint!(load <= free));
+        model.row(terms(load.clone()), Sense::Le, free);
     }
     let room = |limit: u32, taken: Option<&u32>| {
         f64::from(limit.saturating_sub(taken.copied().unwrap_or(0)))
     };
     for (week, load) in per_week {
         let free = room(limits.field_days_per_week, used.field_days.get(&week));
-        model = model.with(constraint!(load <= free));
+        model.row(terms(load), Sense::Le, free);
     }
     if let Some(limit) = limits.visits_per_week {
-        for (week, load) in visits_week {
-            model = model.with(constraint!(load <= room(limit, used.visits.get(&week))));
+        for (week, load) in &visits_week {
+            let free = room(limit, used.visits.get(week));
+            model.row(terms(load.clone()), Sense::Le, free);
         }
     }
     if let Some(limit) = limits.nights_per_month {
         for (month, load) in nights_month {
-            model = model.with(constraint!(load <= room(limit, used.nights.get(&month))));
+            let free = room(limit, used.nights.get(&month));
+            model.row(terms(load), Sense::Le, free);
         }
     }
-    for (week, e) in &excess {
-        let share = total_visits * rules.weights.get(week).copied().unwrap_or(0.0);
-        let booked = f64::from(booked_visits.get(week).copied().unwrap_or(0));
-        let load = chunk_week.remove(week).unwrap_or_default();
-        model = model.with(constraint!(*e >= load + booked - share));
+    // The excess of a week: at least its visits and bookings above its share.
+    let share = |week: &Week| total_visits * rules.weights.get(week).copied().unwrap_or(0.0);
+    let booked = |week: &Week| f64::from(booked_visits.get(week).copied().unwrap_or(0));
+    for (week, &e) in &excess {
+        let mut row = visits_week
+            .get(week)
+            .cloned()
+            .map(terms)
+            .unwrap_or_default();
+        row.push((e, -1.0));
+        model.row(row, Sense::Le, share(week) - booked(week));
     }
-    let solution = model.solve().map_err(|e| e.to_string())?;
-    Ok(z.iter()
-        .map(|options| {
-            options
-                .iter()
-                .find(|(_, v)| solution.value(*v) > 0.5)
-                .map(|(s, _)| *s)
-        })
-        .collect())
+    // The greedy placement as the start.
+    let mut start = vec![0.0; model.vars.len()];
+    let mut load: BTreeMap<Week, f64> = BTreeMap::new();
+    for (t, options) in z.iter().enumerate() {
+        match options
+            .iter()
+            .find(|&&(s, _)| greedy.get(t) == Some(&Some(s)))
+        {
+            Some(&(s, var)) => {
+                start[var] = 1.0;
+                *load.entry(week_of(cal, s)).or_default() += trips[t].visits.len() as f64;
+            }
+            None => start[missing[t]] = 1.0,
+        }
+    }
+    for (week, &e) in &excess {
+        let over = load.get(week).copied().unwrap_or(0.0) + booked(week) - share(week);
+        start[e] = over.max(0.0);
+    }
+    let limits = mip::Limits {
+        nodes: EXACT_NODES,
+        start: Some(start),
+    };
+    match mip::solve(&model, mip::Backend::Microlp, &limits) {
+        Ok(out) => z
+            .iter()
+            .map(|options| {
+                options
+                    .iter()
+                    .find(|&&(_, v)| out.values[v] > 0.5)
+                    .map(|&(s, _)| s)
+            })
+            .collect(),
+        Err(_) => greedy.to_vec(),
+    }
 }
 
 /// Each trip's target day: its preferred day, else the even spread.
@@ -454,6 +488,129 @@ mod tests {
         };
         let refs: Vec<&Candidate> = trips.iter().collect();
         assign_days(&refs, &cal, &rules).unwrap()
+    }
+
+    /// The exact model against every assignment, on small random cases:
+    /// what it returns keeps every rule, and no assignment has a lower
+    /// objective (a day per trip, days apart, field days and visits per
+    /// week, nights per month, the uneven-week penalty).
+    #[test]
+    fn the_exact_model_finds_the_best_assignment_of_small_cases() {
+        use rand::{Rng, SeedableRng};
+        let cal = calendar();
+        let weights = balance::week_weights(&cal, 0, (0, 89), 3);
+        // Mondays to Thursdays of weeks 2 to 4, so two-day trips stay in
+        // the week.
+        let days: Vec<usize> = [10, 17, 24]
+            .iter()
+            .flat_map(|&monday| monday..monday + 4)
+            .collect();
+        for seed in 0..150 {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+            let trips: Vec<Candidate> = (0..rng.gen_range(1..=5))
+                .map(|_| {
+                    let mut starts: Vec<usize> = (0..rng.gen_range(1..=4))
+                        .map(|_| days[rng.gen_range(0..days.len())])
+                        .collect();
+                    starts.sort_unstable();
+                    starts.dedup();
+                    trip(rng.gen_range(1..=3), rng.gen_range(1..=2), &starts)
+                })
+                .collect();
+            let limits = Limits {
+                field_days_per_week: rng.gen_range(1..=3),
+                visits_per_week: rng.gen_bool(0.5).then(|| rng.gen_range(2..=6)),
+                nights_per_month: rng.gen_bool(0.5).then(|| rng.gen_range(0..=2)),
+                penalty_nok: if rng.gen_bool(0.5) { 300.0 } else { 0.0 },
+            };
+            let rules = Rules {
+                chunk: (0, 89),
+                limits,
+                weights: &weights,
+                booked: &[],
+                preferred: &[],
+            };
+            let refs: Vec<&Candidate> = trips.iter().collect();
+            let target = targets(&refs, &rules);
+            let total: f64 = trips.iter().map(|c| c.visits.len() as f64).sum();
+            let feasible = |placed: &[Option<usize>]| {
+                let mut day = BTreeMap::new();
+                let mut field = BTreeMap::new();
+                let mut visits = BTreeMap::new();
+                let mut nights = BTreeMap::new();
+                for (c, p) in trips.iter().zip(placed) {
+                    let Some(s) = *p else { continue };
+                    if !c.start_days.contains(&s) {
+                        return false;
+                    }
+                    for d in s..s + c.shape.days as usize {
+                        *day.entry(d).or_insert(0) += 1;
+                        *field.entry(week_of(&cal, d)).or_insert(0) += 1;
+                    }
+                    for d in s..s + c.shape.nights as usize {
+                        *nights.entry(balance::month_of(&cal, d)).or_insert(0) += 1;
+                    }
+                    *visits.entry(week_of(&cal, s)).or_insert(0) += c.visits.len() as u32;
+                }
+                day.values().all(|&n| n <= 1)
+                    && field.values().all(|&n| n <= limits.field_days_per_week)
+                    && limits
+                        .visits_per_week
+                        .map_or(true, |l| visits.values().all(|&n| n <= l))
+                    && limits
+                        .nights_per_month
+                        .map_or(true, |l| nights.values().all(|&n| n <= l))
+            };
+            let objective = |placed: &[Option<usize>]| {
+                let mut value = 0.0;
+                let mut load: BTreeMap<Week, f64> = BTreeMap::new();
+                for (t, p) in placed.iter().enumerate() {
+                    match *p {
+                        Some(s) => {
+                            value += (s as f64 - target[t]).abs();
+                            *load.entry(week_of(&cal, s)).or_default() +=
+                                trips[t].visits.len() as f64;
+                        }
+                        None => value += 100_000.0 + limits.penalty_nok * total,
+                    }
+                }
+                if limits.penalty_nok > 0.0 {
+                    for (week, w) in &weights {
+                        let over = load.get(week).copied().unwrap_or(0.0) - total * w;
+                        value += limits.penalty_nok * over.max(0.0);
+                    }
+                }
+                value
+            };
+            // Every assignment: each trip on one of its days or on none.
+            let mut best = f64::INFINITY;
+            let mut placed = vec![None; trips.len()];
+            let mut choice = vec![0usize; trips.len()];
+            loop {
+                for (t, c) in trips.iter().enumerate() {
+                    placed[t] = c.start_days.get(choice[t]).copied();
+                }
+                if feasible(&placed) {
+                    best = best.min(objective(&placed));
+                }
+                let Some(t) = (0..trips.len()).find(|&t| choice[t] < trips[t].start_days.len())
+                else {
+                    break;
+                };
+                choice[t] += 1;
+                for c in &mut choice[..t] {
+                    *c = 0;
+                }
+            }
+            let none = vec![None; trips.len()];
+            let exact = assign_days_exactly(&refs, &cal, &rules, &none);
+            assert!(feasible(&exact), "seed {seed}: {exact:?} breaks a rule");
+            assert!(
+                objective(&exact) <= best + 1e-6,
+                "seed {seed}: {} against {best} ({exact:?})",
+                objective(&exact)
+            );
+        }
     }
 
     #[test]
