@@ -612,6 +612,9 @@ fn run_planner(
     let plan = tilsyn::planner::plan_with(data, horizon, sites, matrix, fixed, &progress)
         .map_err(|e| anyhow!(tr!("planning failed: {e}", "planleggingen mislyktes: {e}")))?;
     bar.finish_and_clear();
+    for note in &plan.notes {
+        eprintln!("{} {note}", tr!("note:", "merk:"));
+    }
     Ok(plan)
 }
 

@@ -233,6 +233,9 @@ pub struct Plan {
     pub issued: NaiveDate,
     /// A re-plan's changes against the plan before it (`changes.csv`).
     pub changes: Option<Vec<crate::replan::Change>>,
+    /// What the planner could not do as the settings ask, for the terminal
+    /// (no file holds them): e.g. a team too large to pool.
+    pub notes: Vec<String>,
 }
 
 /// Totals over the plan's rows: what summary.json and the terminal report say.

@@ -783,54 +783,54 @@ fn a_weekly_limit_too_tight_leaves_visits_unmet_with_a_reason() {
     );
 }
 
-/// Two caseworkers of one team with one visit a week each, over three
-/// weeks: S02 has four children, one more than S02 can visit, and S01 two.
-/// Under `team` the colleague takes the fourth: the pooled model must then
-/// count that visit once, not once per caseworker who held it, or it plans
-/// it twice or bounds the plan from above.
-#[test]
-fn a_visit_a_colleague_took_over_is_planned_once_and_bounded_below() {
-    let dir = tempfile::tempdir().unwrap();
-    write_office(dir.path());
+/// Two caseworkers of one team, S01 and S02, at the Trondheim office, with
+/// children south of it in Melhus: the first `of_s02` S02's, the rest S01's.
+fn melhus_team(dir: &Path, children: usize, of_s02: usize, settings: &str) {
+    write_office(dir);
     fs::write(
-        dir.path().join("caseworkers.csv"),
-        "caseworker_id,name,team,office_id,fte
-S01,Kari Testesen,barn,vestre-rosten,1.0
-S02,Ola Prøvesen,barn,vestre-rosten,1.0
-",
+        dir.join("caseworkers.csv"),
+        "caseworker_id,name,team,office_id,fte\nS01,Kari Testesen,barn,vestre-rosten,1.0\nS02,Ola Prøvesen,barn,vestre-rosten,1.0\n",
     )
     .unwrap();
-    fs::write(
-        dir.path().join("absences.csv"),
-        "caseworker_id,from,to,reason
-",
-    )
-    .unwrap();
-    let mut children = String::from("child_id,team,caseworker_id,placement,place,lat,lon,visits_per_year,placed_since,last_visit
-");
-    for (i, (lat, lon)) in [
+    fs::write(dir.join("absences.csv"), "caseworker_id,from,to,reason\n").unwrap();
+    let mut rows = String::from("child_id,team,caseworker_id,placement,place,lat,lon,visits_per_year,placed_since,last_visit\n");
+    let homes = [
         (63.28, 10.28),
         (63.20, 10.32),
         (63.13, 10.23),
         (63.04, 10.30),
         (63.25, 10.20),
         (63.30, 10.10),
-    ]
-    .iter()
-    .enumerate()
-    {
-        let cw = if i < 4 { "S02" } else { "S01" };
-        children.push_str(&format!(
+        (63.22, 10.15),
+    ];
+    for (i, (lat, lon)) in homes.iter().take(children).enumerate() {
+        let cw = if i < of_s02 { "S02" } else { "S01" };
+        rows.push_str(&format!(
             "B000{i},barn,{cw},fosterhjem,Melhus,{lat},{lon},4,2022-01-10,2026-12-01\n"
         ));
     }
-    fs::write(dir.path().join("children.csv"), children).unwrap();
-    fs::write(
-        dir.path().join("settings.toml"),
+    fs::write(dir.join("children.csv"), rows).unwrap();
+    fs::write(dir.join("settings.toml"), settings).unwrap();
+}
+
+/// The last weeks of 2027Q1.
+const LATE_MARCH: [&str; 4] = ["--from", "2027-03-15", "--to", "2027-03-31"];
+
+/// One visit a week each over three weeks: S02 has four children, one more
+/// than S02 can visit, and S01 two. Under `team` the colleague takes the
+/// fourth: the pooled model must then count that visit once, not once per
+/// caseworker who held it, or it plans it twice or bounds the plan from
+/// above.
+#[test]
+fn a_visit_a_colleague_took_over_is_planned_once_and_bounded_below() {
+    let dir = tempfile::tempdir().unwrap();
+    melhus_team(
+        dir.path(),
+        6,
+        4,
         "[planning]\ncontinuity = \"team\"\n[balance]\nmax_visits_per_week = 1\n",
-    )
-    .unwrap();
-    let t = plan_span_and_check(dir.path(), &["--from", "2027-03-15", "--to", "2027-03-31"]);
+    );
+    let t = plan_span_and_check(dir.path(), &LATE_MARCH);
     let visits = rows(t.path(), "visits.csv");
     let mut children: Vec<&str> = visits.iter().map(|v| &v[0]).collect();
     children.sort_unstable();
@@ -844,6 +844,25 @@ S02,Ola Prøvesen,barn,vestre-rosten,1.0
     if let Some(bound) = s["lower_bound_nok"].as_f64() {
         assert!(bound <= objective + 0.01, "bound {bound} > {objective}");
     }
+}
+
+/// One field day a week each and one visit a trip, over three weeks: seven
+/// children, six days. Under `team` the trip choice must be able to leave
+/// a visit unmet as the plan does, not fail the whole plan as infeasible.
+#[test]
+fn a_team_short_of_field_days_leaves_a_visit_unmet_instead_of_failing() {
+    let dir = tempfile::tempdir().unwrap();
+    melhus_team(
+        dir.path(),
+        7,
+        5,
+        "[planning]\ncontinuity = \"team\"\nmax_visits_per_trip = 1\n[work]\nmax_field_days_per_week = 1\n",
+    );
+    let t = plan_span_and_check(dir.path(), &LATE_MARCH);
+    assert_eq!(rows(t.path(), "visits.csv").len(), 6);
+    let unmet = rows(t.path(), "unmet.csv");
+    assert_eq!(unmet.len(), 1);
+    assert_eq!(&unmet[0][4], "no_capacity");
 }
 
 #[test]

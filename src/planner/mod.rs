@@ -156,7 +156,10 @@ pub fn plan_with(
                     std::time::Duration::ZERO
                 };
                 let deadline = Instant::now() + budget;
-                pooled_bound = pooled::plan_pooled(&ctx, &cal, days, &mut results, deadline)?;
+                let mut notes = Vec::new();
+                pooled_bound =
+                    pooled::plan_pooled(&ctx, &cal, days, &mut results, deadline, &mut notes)?;
+                out.add_notes(notes);
             }
             // Colleagues' plans now depend on each other.
             out.forget_bound();

@@ -49,6 +49,7 @@ impl<'a> Builder<'a> {
             cancelled: Vec::new(),
             issued: horizon.start,
             changes: None,
+            notes: Vec::new(),
         };
         Self {
             ctx,
@@ -79,6 +80,15 @@ impl<'a> Builder<'a> {
     /// Adds one caseworker-chunk's uneven-week penalty, NOK.
     pub fn add_penalty(&mut self, nok: f64) {
         self.plan.uneven_week_penalty_nok += nok;
+    }
+
+    /// Adds notes for the terminal, each once.
+    pub fn add_notes(&mut self, notes: Vec<String>) {
+        for note in notes {
+            if !self.plan.notes.contains(&note) {
+                self.plan.notes.push(note);
+            }
+        }
     }
 
     /// The plan's bound is unknown (several chunks, pooled continuity).

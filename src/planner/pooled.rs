@@ -202,12 +202,15 @@ pub struct PooledBound {
 /// of trips where it finds one (replacing the members' results), and the
 /// bound on the chunk's objective (all caseworkers; those alone in their
 /// group by their own bound). The bound is `None` when some part has none.
+/// A group with more visits than the model takes keeps its plan, and
+/// `notes` says so.
 pub fn plan_pooled(
     ctx: &Context,
     cal: &WorkCalendar,
     days: ChunkDays,
     results: &mut [CaseworkerResult],
     deadline: Instant,
+    notes: &mut Vec<String>,
 ) -> Result<Option<PooledBound>, String> {
     let data = ctx.data;
     let mut groups: Vec<((usize, String), Vec<usize>)> = Vec::new();
@@ -222,11 +225,19 @@ pub fn plan_pooled(
     let mut total = Some(0.0);
     let mut converged = true;
     let mut pooled: Vec<Vec<usize>> = Vec::new();
-    for (_, members) in groups {
+    for ((office, team), members) in groups {
         if members.len() == 1 {
             let own = results[members[0]].bound.map(|b| b.nok);
             total = total.zip(own).map(|(a, b)| a + b);
         } else {
+            let visits: usize = members.iter().map(|&i| results[i].due.len()).sum();
+            if visits > MAX_NODES {
+                let office = &data.offices[office].id;
+                notes.push(crate::tr!(
+                    "team {team} at office {office} has {visits} visits due, more than the {MAX_NODES} pooled continuity plans together: its caseworkers keep their own visits",
+                    "team {team} ved kontor {office} har {visits} besøk, flere enn de {MAX_NODES} samplanleggingen tar: saksbehandlerne beholder sine egne besøk"
+                ));
+            }
             pooled.push(members);
         }
     }
@@ -704,9 +715,15 @@ impl Group<'_> {
                 terms[v].push((x[j], 1.0));
             }
         }
+        // A required visit may stay unmet, at the planner's penalty: when the
+        // field days run out the plan leaves some unmet, and so may the choice.
+        let mut unmet: Vec<(usize, usize)> = Vec::new();
         for &v in &generated.rows {
-            let t = std::mem::take(&mut terms[v]);
+            let mut t = std::mem::take(&mut terms[v]);
             if self.nodes[v].required {
+                let u = model.continuous(UNMET_PENALTY_NOK, 0.0, 1.0);
+                unmet.push((v, u));
+                t.push((u, 1.0));
                 model.row(t, Sense::Eq, 1.0);
             } else if !t.is_empty() {
                 model.row(t, Sense::Le, 1.0);
@@ -728,9 +745,19 @@ impl Group<'_> {
                 model.row(load, Sense::Le, f64::from(cap));
             }
         }
-        let start: Vec<f64> = (0..kept.len())
-            .map(|j| if j < plan_trips { 1.0 } else { 0.0 })
-            .collect();
+        // The plan: its trips, and the visits it leaves unmet.
+        let mut start = vec![0.0; model.vars.len()];
+        for &j in &x[..plan_trips.min(kept.len())] {
+            start[j] = 1.0;
+        }
+        for &(v, u) in &unmet {
+            let planned = columns[..plan_trips.min(columns.len())]
+                .iter()
+                .any(|c| c.nodes.contains(&v));
+            if !planned {
+                start[u] = 1.0;
+            }
+        }
         let out = mip::solve(
             &model,
             Backend::Microlp,
@@ -1640,5 +1667,79 @@ pub fn penalty(ctx: &Context) -> f64 {
     match ctx.settings.planning.continuity {
         Continuity::Team => 0.0,
         _ => ctx.settings.planning.change_penalty_nok,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demand::{Period, PeriodKind};
+    use crate::planner::candidates::DueVisit;
+    use crate::travel::car::GreatCircleCar;
+    use crate::travel::Sites;
+    use chrono::NaiveDate;
+
+    /// A team with more visits due than the model takes keeps its plan,
+    /// without a bound, and the terminal is told.
+    #[test]
+    fn a_team_too_large_to_pool_keeps_its_plan_and_says_so() {
+        let mut data = crate::check::fixture::dataset();
+        data.caseworkers[1].team = data.caseworkers[0].team.clone();
+        data.settings.planning.continuity = Continuity::Team;
+        let sites = Sites::new(&data);
+        let matrix = GreatCircleCar::new(&sites, &data.settings.car);
+        let ctx = Context::new(&data, &sites, &matrix);
+        let day = |m, d| NaiveDate::from_ymd_opt(2027, m, d).unwrap();
+        let cal = WorkCalendar::new(&data, day(1, 1), day(3, 31));
+        let earlier = vec![Vec::new(); data.caseworkers.len()];
+        let days = ChunkDays {
+            span: (0, cal.len() - 1),
+            earlier: &earlier,
+        };
+        let result = |caseworker: usize, visits: usize| CaseworkerResult {
+            caseworker,
+            due: (0..visits)
+                .map(|_| DueVisit {
+                    child: 0,
+                    required: true,
+                    first_day: 0,
+                    last_day: cal.len() - 1,
+                })
+                .collect(),
+            requirements: (0..visits)
+                .map(|_| Requirement {
+                    child: 0,
+                    period: Period {
+                        year: 2027,
+                        kind: PeriodKind::Quarter,
+                        index: 1,
+                    },
+                    due_from: day(1, 1),
+                    due_by: day(3, 31),
+                    required: true,
+                })
+                .collect(),
+            trips: Vec::new(),
+            unmet: Vec::new(),
+            bound: None,
+            penalty_nok: 0.0,
+        };
+        let mut results = vec![result(0, 300), result(1, MAX_NODES - 299)];
+        let mut notes = Vec::new();
+        let bound =
+            plan_pooled(&ctx, &cal, days, &mut results, Instant::now(), &mut notes).unwrap();
+        assert!(bound.is_none());
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        let visits = (MAX_NODES + 1).to_string();
+        assert!(notes[0].contains(&visits), "{}", notes[0]);
+        assert!(results
+            .iter()
+            .all(|r| r.trips.is_empty() && r.unmet.is_empty()));
+
+        // A small team: pooled, no note.
+        let mut results = vec![result(0, 1), result(1, 1)];
+        let mut notes = Vec::new();
+        plan_pooled(&ctx, &cal, days, &mut results, Instant::now(), &mut notes).unwrap();
+        assert!(notes.is_empty(), "{notes:?}");
     }
 }

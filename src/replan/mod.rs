@@ -403,6 +403,7 @@ pub fn merge(
         cancelled,
         issued: from,
         changes: Some(changes),
+        notes: fresh.notes.clone(),
     }
 }
 

@@ -563,6 +563,7 @@ pub fn read_plan(dir: &Path, data: &Dataset) -> Result<Plan, Problems> {
         cancelled: Vec::new(),
         issued: horizon.start,
         changes: None,
+        notes: Vec::new(),
     })
 }
 
