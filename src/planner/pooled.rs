@@ -715,15 +715,27 @@ impl Group<'_> {
                 terms[v].push((x[j], 1.0));
             }
         }
-        // A required visit may stay unmet, at the planner's penalty: when the
-        // field days run out the plan leaves some unmet, and so may the choice.
-        let mut unmet: Vec<(usize, usize)> = Vec::new();
+        // A required visit the plan leaves unmet (the field days ran out) may
+        // stay unmet in the choice too, at the planner's penalty, so that the
+        // plan is a choice. (Slack on the others would only slow the search.)
+        let planned: Vec<bool> = {
+            let mut planned = vec![false; self.nodes.len()];
+            for c in &columns[..plan_trips.min(columns.len())] {
+                for &v in &c.nodes {
+                    planned[v] = true;
+                }
+            }
+            planned
+        };
+        let mut unmet: Vec<usize> = Vec::new();
         for &v in &generated.rows {
             let mut t = std::mem::take(&mut terms[v]);
             if self.nodes[v].required {
-                let u = model.continuous(UNMET_PENALTY_NOK, 0.0, 1.0);
-                unmet.push((v, u));
-                t.push((u, 1.0));
+                if !planned[v] {
+                    let u = model.continuous(UNMET_PENALTY_NOK, 0.0, 1.0);
+                    unmet.push(u);
+                    t.push((u, 1.0));
+                }
                 model.row(t, Sense::Eq, 1.0);
             } else if !t.is_empty() {
                 model.row(t, Sense::Le, 1.0);
@@ -750,13 +762,8 @@ impl Group<'_> {
         for &j in &x[..plan_trips.min(kept.len())] {
             start[j] = 1.0;
         }
-        for &(v, u) in &unmet {
-            let planned = columns[..plan_trips.min(columns.len())]
-                .iter()
-                .any(|c| c.nodes.contains(&v));
-            if !planned {
-                start[u] = 1.0;
-            }
+        for &u in &unmet {
+            start[u] = 1.0;
         }
         let out = mip::solve(
             &model,
