@@ -154,9 +154,9 @@ fn cover_absence_lets_a_teammate_make_the_absent_caseworkers_visit() {
     assert_eq!(&b2[1], "S01", "S02 is on leave all quarter; S01 covers");
 }
 
-/// Two caseworkers of one team each have a child in Namsos, 3 hours' drive
-/// away: under `preferred` one of them makes both visits on one trip.
-fn namsos_pair(dir: &Path, continuity: &str) {
+/// The Trondheim office and two caseworkers of team barn, S01 and S02,
+/// neither away.
+fn write_team_of_two(dir: &Path) {
     write_office(dir);
     fs::write(
         dir.join("caseworkers.csv"),
@@ -164,6 +164,12 @@ fn namsos_pair(dir: &Path, continuity: &str) {
     )
     .unwrap();
     fs::write(dir.join("absences.csv"), "caseworker_id,from,to,reason\n").unwrap();
+}
+
+/// Two caseworkers of one team each have a child in Namsos, 3 hours' drive
+/// away: under `preferred` one of them makes both visits on one trip.
+fn namsos_pair(dir: &Path, continuity: &str) {
+    write_team_of_two(dir);
     fs::write(
         dir.join("children.csv"),
         "child_id,team,caseworker_id,placement,place,lat,lon,visits_per_year,placed_since,last_visit\n\
@@ -786,13 +792,7 @@ fn a_weekly_limit_too_tight_leaves_visits_unmet_with_a_reason() {
 /// Two caseworkers of one team, S01 and S02, at the Trondheim office, with
 /// children south of it in Melhus: the first `of_s02` S02's, the rest S01's.
 fn melhus_team(dir: &Path, children: usize, of_s02: usize, settings: &str) {
-    write_office(dir);
-    fs::write(
-        dir.join("caseworkers.csv"),
-        "caseworker_id,name,team,office_id,fte\nS01,Kari Testesen,barn,vestre-rosten,1.0\nS02,Ola Prøvesen,barn,vestre-rosten,1.0\n",
-    )
-    .unwrap();
-    fs::write(dir.join("absences.csv"), "caseworker_id,from,to,reason\n").unwrap();
+    write_team_of_two(dir);
     let mut rows = String::from("child_id,team,caseworker_id,placement,place,lat,lon,visits_per_year,placed_since,last_visit\n");
     let homes = [
         (63.28, 10.28),
@@ -813,8 +813,12 @@ fn melhus_team(dir: &Path, children: usize, of_s02: usize, settings: &str) {
     fs::write(dir.join("settings.toml"), settings).unwrap();
 }
 
-/// The last weeks of 2027Q1.
-const LATE_MARCH: [&str; 4] = ["--from", "2027-03-15", "--to", "2027-03-31"];
+/// [`melhus_team`] planned for the last weeks of 2027Q1 and checked.
+fn plan_melhus_team(children: usize, of_s02: usize, settings: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    melhus_team(dir.path(), children, of_s02, settings);
+    plan_span_and_check(dir.path(), &["--from", "2027-03-15", "--to", "2027-03-31"])
+}
 
 /// One visit a week each over three weeks: S02 has four children, one more
 /// than S02 can visit, and S01 two. Under `team` the colleague takes the
@@ -823,14 +827,11 @@ const LATE_MARCH: [&str; 4] = ["--from", "2027-03-15", "--to", "2027-03-31"];
 /// above.
 #[test]
 fn a_visit_a_colleague_took_over_is_planned_once_and_bounded_below() {
-    let dir = tempfile::tempdir().unwrap();
-    melhus_team(
-        dir.path(),
+    let t = plan_melhus_team(
         6,
         4,
         "[planning]\ncontinuity = \"team\"\n[balance]\nmax_visits_per_week = 1\n",
     );
-    let t = plan_span_and_check(dir.path(), &LATE_MARCH);
     let visits = rows(t.path(), "visits.csv");
     let mut children: Vec<&str> = visits.iter().map(|v| &v[0]).collect();
     children.sort_unstable();
@@ -851,14 +852,11 @@ fn a_visit_a_colleague_took_over_is_planned_once_and_bounded_below() {
 /// a visit unmet as the plan does, not fail the whole plan as infeasible.
 #[test]
 fn a_team_short_of_field_days_leaves_a_visit_unmet_instead_of_failing() {
-    let dir = tempfile::tempdir().unwrap();
-    melhus_team(
-        dir.path(),
+    let t = plan_melhus_team(
         7,
         5,
         "[planning]\ncontinuity = \"team\"\nmax_visits_per_trip = 1\n[work]\nmax_field_days_per_week = 1\n",
     );
-    let t = plan_span_and_check(dir.path(), &LATE_MARCH);
     assert_eq!(rows(t.path(), "visits.csv").len(), 6);
     let unmet = rows(t.path(), "unmet.csv");
     assert_eq!(unmet.len(), 1);
