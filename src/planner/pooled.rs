@@ -765,14 +765,20 @@ impl Group<'_> {
         for &u in &unmet {
             start[u] = 1.0;
         }
-        let out = mip::solve(
-            &model,
-            Backend::Microlp,
-            &Limits {
-                nodes: MIP_NODES,
-                start: Some(start),
-            },
-        )?;
+        let limits = Limits {
+            nodes: MIP_NODES,
+            start: Some(start),
+        };
+        // The choice only improves on the plan: should it fail, the plan stands.
+        let out = match mip::solve(&model, Backend::Microlp, &limits) {
+            Ok(out) => out,
+            Err(e) => {
+                if std::env::var_os("TILSYN_TRACE").is_some() {
+                    eprintln!("pooled choice: {e}; the plan stands");
+                }
+                return Ok(None);
+            }
+        };
         let chosen: Vec<&Column> = (0..kept.len())
             .filter(|&j| out.values[x[j]] > 0.5)
             .map(|j| &columns[kept[j]])
