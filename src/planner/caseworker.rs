@@ -361,7 +361,7 @@ impl<'a> GroupPlanner<'a> {
                 preferred: &preferred,
                 ..rules
             };
-            let placed = schedule::assign_days(&chosen, cal, &rules)?;
+            let placed = schedule::assign_days(&chosen, cal, &rules);
             if placed.iter().all(Option::is_some) || attempt == MAX_RESELECT {
                 // After the last attempt, the visits of trips no day could
                 // take are unmet for want of field days.
@@ -624,7 +624,7 @@ pub fn place_sets(
         return Ok(Placed::Failed(failed));
     }
     let chosen: Vec<&Candidate> = trips.iter().collect();
-    let placed = schedule::assign_days(&chosen, cal, &planner.rules())?;
+    let placed = schedule::assign_days(&chosen, cal, &planner.rules());
     let failed: Vec<usize> = (0..sets.len()).filter(|&k| placed[k].is_none()).collect();
     if !failed.is_empty() {
         return Ok(Placed::Failed(failed));

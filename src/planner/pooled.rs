@@ -230,6 +230,8 @@ pub fn plan_pooled(
             let own = results[members[0]].bound.map(|b| b.nok);
             total = total.zip(own).map(|(a, b)| a + b);
         } else {
+            // The model holds a visit a bit: a larger group keeps its plan,
+            // with no bound, and the terminal is told.
             let visits: usize = members.iter().map(|&i| results[i].due.len()).sum();
             if visits > MAX_NODES {
                 let office = &data.offices[office].id;
@@ -237,8 +239,10 @@ pub fn plan_pooled(
                     "team {team} at office {office} has {visits} visits due, more than the {MAX_NODES} pooled continuity plans together: its caseworkers keep their own visits",
                     "team {team} ved kontor {office} har {visits} besøk, flere enn de {MAX_NODES} samplanleggingen tar: saksbehandlerne beholder sine egne besøk"
                 ));
+                total = None;
+            } else {
+                pooled.push(members);
             }
-            pooled.push(members);
         }
     }
     let threads = std::thread::available_parallelism()
@@ -398,9 +402,8 @@ impl<'a> Group<'a> {
                 });
             }
         }
-        if nodes.len() > MAX_NODES {
-            return None;
-        }
+        // `plan_pooled` passes no group larger than the bit sets hold.
+        debug_assert!(nodes.len() <= MAX_NODES);
         let penalty = penalty(ctx);
         let pooled_penalty = matches!(settings.planning.continuity, Continuity::Preferred);
         let mut vehicles: Vec<Vehicle> = Vec::new();
@@ -1733,7 +1736,9 @@ mod tests {
                 })
                 .collect(),
             trips: Vec::new(),
-            unmet: Vec::new(),
+            unmet: (0..visits)
+                .map(|v| (v, crate::plan::UnmetReason::NoCapacity))
+                .collect(),
             bound: None,
             penalty_nok: 0.0,
         };
@@ -1745,9 +1750,7 @@ mod tests {
         assert_eq!(notes.len(), 1, "{notes:?}");
         let visits = (MAX_NODES + 1).to_string();
         assert!(notes[0].contains(&visits), "{}", notes[0]);
-        assert!(results
-            .iter()
-            .all(|r| r.trips.is_empty() && r.unmet.is_empty()));
+        assert!(results.iter().all(|r| r.trips.is_empty()));
 
         // A small team: pooled, no note.
         let mut results = vec![result(0, 1), result(1, 1)];

@@ -68,11 +68,7 @@ impl Rules<'_> {
 }
 
 /// The start day of each trip, or `None` for a trip no free day could take.
-pub fn assign_days(
-    trips: &[&Candidate],
-    cal: &WorkCalendar,
-    rules: &Rules,
-) -> Result<Vec<Option<usize>>, String> {
+pub fn assign_days(trips: &[&Candidate], cal: &WorkCalendar, rules: &Rules) -> Vec<Option<usize>> {
     let mut board = Board::new(trips, cal, rules);
     board.greedy();
     board.repair();
@@ -80,9 +76,9 @@ pub fn assign_days(
         board.even_out();
     }
     if board.placed.iter().any(Option::is_none) && trips.len() <= EXACT_MAX_TRIPS {
-        return Ok(assign_days_exactly(trips, cal, rules, &board.placed));
+        return assign_days_exactly(trips, cal, rules, &board.placed);
     }
-    Ok(board.placed)
+    board.placed
 }
 
 /// Which days are taken, and the load on weeks and months.
@@ -338,13 +334,13 @@ fn assign_days_exactly(
         }
         model.row(once, Sense::Eq, 1.0);
     }
-    for (&d, load) in &per_day {
+    for (d, load) in per_day {
         let free = if blocked.get(d).copied().unwrap_or(true) {
             0.0
         } else {
             1.0
         };
-        model.row(terms(load.clone()), Sense::Le, free);
+        model.row(terms(load), Sense::Le, free);
     }
     let room = |limit: u32, taken: Option<&u32>| {
         f64::from(limit.saturating_sub(taken.copied().unwrap_or(0)))
@@ -377,24 +373,23 @@ fn assign_days_exactly(
         row.push((e, -1.0));
         model.row(row, Sense::Le, share(week) - booked(week));
     }
-    // The greedy placement as the start.
+    // The greedy placement as the start, each week's excess as its row
+    // requires.
     let mut start = vec![0.0; model.vars.len()];
-    let mut load: BTreeMap<Week, f64> = BTreeMap::new();
     for (t, options) in z.iter().enumerate() {
         match options
             .iter()
             .find(|&&(s, _)| greedy.get(t) == Some(&Some(s)))
         {
-            Some(&(s, var)) => {
-                start[var] = 1.0;
-                *load.entry(week_of(cal, s)).or_default() += trips[t].visits.len() as f64;
-            }
+            Some(&(_, var)) => start[var] = 1.0,
             None => start[missing[t]] = 1.0,
         }
     }
     for (week, &e) in &excess {
-        let over = load.get(week).copied().unwrap_or(0.0) + booked(week) - share(week);
-        start[e] = over.max(0.0);
+        let visits: f64 = visits_week
+            .get(week)
+            .map_or(0.0, |load| load.iter().map(|(&v, a)| a * start[v]).sum());
+        start[e] = (visits + booked(week) - share(week)).max(0.0);
     }
     let limits = mip::Limits {
         nodes: EXACT_NODES,
@@ -487,7 +482,7 @@ mod tests {
             preferred: &[],
         };
         let refs: Vec<&Candidate> = trips.iter().collect();
-        assign_days(&refs, &cal, &rules).unwrap()
+        assign_days(&refs, &cal, &rules)
     }
 
     /// The exact model against every assignment, on small random cases:
