@@ -16,8 +16,10 @@
 //! * **The LP** is solved by the master LP of [`super::master`], a primal
 //!   simplex that keeps its basis from round to round (microlp on the
 //!   dual takes over should it fail).
-//! * **The plan.** Quick pricing (a few labels per home and day, trips
-//!   grown only by the nearest visits, the planner's own day splits) runs
+//! * **The plan.** Quick pricing (a few labels per home and day, those
+//!   that have spent the least so far less their prizes, today's hours
+//!   included; trips grown only by the nearest visits, the planner's own
+//!   day splits) runs
 //!   a fixed number of rounds, then wide pricing (more labels, more
 //!   neighbours, every split into days) a few more, then deep pricing
 //!   (every label it cannot prove worse, any visit, elementary trips, cut
@@ -630,6 +632,10 @@ impl Group<'_> {
                 let mut complete = true;
                 let vehicles = turn.clone();
                 for vehicle in vehicles {
+                    if Instant::now() >= deadline {
+                        complete = false;
+                        break;
+                    }
                     let prizes = self.prizes(vehicle, &g.duals);
                     let priced = self.price(vehicle, &prizes, mode, deadline);
                     if modes != [Pricing::Quick] && trace {
@@ -1203,7 +1209,6 @@ impl Group<'_> {
         };
         let exact = s.mode.exact();
         let most_labels = s.mode.labels();
-        let limited = most_labels.is_some();
         let most_labels = most_labels.unwrap_or(usize::MAX);
         let mut pruned = 0usize;
         let mut created = 0usize;
@@ -1245,10 +1250,7 @@ impl Group<'_> {
             }
             let mut next: HashMap<(usize, i64), Vec<Label>> = HashMap::new();
             for (i, l) in layer.iter().enumerate() {
-                if limited
-                    && i % 256 == 0
-                    && (created > most_labels || Instant::now() >= s.deadline)
-                {
+                if i % 256 == 0 && (created > most_labels || Instant::now() >= s.deadline) {
                     return false;
                 }
                 if l.count as usize >= veh.most_visits.min(MAX_PATH) {
@@ -1432,7 +1434,9 @@ impl Group<'_> {
     }
 
     /// Adds `l` to its bucket unless a label there is ahead of it on every
-    /// count; drops the labels it is ahead of. With a cap, keeps the best.
+    /// count; drops the labels it is ahead of. With a cap, keeps those that
+    /// have spent the least less their prizes ([`Label::spent`]): the fixed
+    /// past alone leaves out today's hours and ranks slow detours first.
     fn keep<'c>(
         &self,
         buckets: &mut HashMap<(usize, i64), Vec<Label<'c>>>,
@@ -1445,9 +1449,13 @@ impl Group<'_> {
         }
         bucket.retain(|b| !l.dominates(b));
         bucket.push(l);
+        // One over the cap at most: the label that has spent the most goes.
         if bucket.len() > cap {
-            bucket.sort_by(|a, b| a.reduced().total_cmp(&b.reduced()));
-            bucket.truncate(cap);
+            let worst = (0..bucket.len())
+                .map(|i| (bucket[i].spent(), i))
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+                .map_or(0, |(_, i)| i);
+            bucket.remove(worst);
         }
     }
 }
@@ -1626,6 +1634,12 @@ impl Label<'_> {
         self.trip.past_nok() - self.prize
     }
 
+    /// What the trip has surely spent less its prizes so far: how capped
+    /// buckets rank their labels.
+    fn spent(&self) -> f64 {
+        self.trip.spent_nok() - self.prize
+    }
+
     /// Whether every trip grown from `other` has one grown from `self` that
     /// costs no more in reduced cost (same home and day are the caller's).
     fn dominates(&self, other: &Label) -> bool {
@@ -1690,41 +1704,49 @@ pub fn penalty(ctx: &Context) -> f64 {
 mod tests {
     use super::*;
     use crate::demand::{Period, PeriodKind};
+    use crate::model::Dataset;
     use crate::planner::candidates::DueVisit;
     use crate::travel::car::GreatCircleCar;
     use crate::travel::Sites;
     use chrono::NaiveDate;
 
-    /// A team with more visits due than the model takes keeps its plan,
-    /// without a bound, and the terminal is told.
-    #[test]
-    fn a_team_too_large_to_pool_keeps_its_plan_and_says_so() {
-        let mut data = crate::check::fixture::dataset();
-        data.caseworkers[1].team = data.caseworkers[0].team.clone();
-        data.settings.planning.continuity = Continuity::Team;
-        let sites = Sites::new(&data);
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2027, m, d).unwrap()
+    }
+
+    /// Runs `test` on the context, calendar and days of 2027Q1 for `data`.
+    fn in_first_quarter(data: &Dataset, test: impl FnOnce(&Context, &WorkCalendar, ChunkDays)) {
+        let sites = Sites::new(data);
         let matrix = GreatCircleCar::new(&sites, &data.settings.car);
-        let ctx = Context::new(&data, &sites, &matrix);
-        let day = |m, d| NaiveDate::from_ymd_opt(2027, m, d).unwrap();
-        let cal = WorkCalendar::new(&data, day(1, 1), day(3, 31));
+        let ctx = Context::new(data, &sites, &matrix);
+        let cal = WorkCalendar::new(data, day(1, 1), day(3, 31));
         let earlier = vec![Vec::new(); data.caseworkers.len()];
         let days = ChunkDays {
             span: (0, cal.len() - 1),
             earlier: &earlier,
         };
-        let result = |caseworker: usize, visits: usize| CaseworkerResult {
+        test(&ctx, &cal, days);
+    }
+
+    /// A caseworker with a required visit to each of `children` due in the
+    /// quarter (of `days` working days), none planned yet; `unmet`: all
+    /// of them left unmet for lack of capacity.
+    fn member(caseworker: usize, children: &[usize], days: usize, unmet: bool) -> CaseworkerResult {
+        CaseworkerResult {
             caseworker,
-            due: (0..visits)
-                .map(|_| DueVisit {
-                    child: 0,
+            due: children
+                .iter()
+                .map(|&child| DueVisit {
+                    child,
                     required: true,
                     first_day: 0,
-                    last_day: cal.len() - 1,
+                    last_day: days - 1,
                 })
                 .collect(),
-            requirements: (0..visits)
-                .map(|_| Requirement {
-                    child: 0,
+            requirements: children
+                .iter()
+                .map(|&child| Requirement {
+                    child,
                     period: Period {
                         year: 2027,
                         kind: PeriodKind::Quarter,
@@ -1736,26 +1758,85 @@ mod tests {
                 })
                 .collect(),
             trips: Vec::new(),
-            unmet: (0..visits)
-                .map(|v| (v, crate::plan::UnmetReason::NoCapacity))
-                .collect(),
+            unmet: if unmet {
+                (0..children.len())
+                    .map(|v| (v, crate::plan::UnmetReason::NoCapacity))
+                    .collect()
+            } else {
+                Vec::new()
+            },
             bound: None,
             penalty_nok: 0.0,
-        };
-        let mut results = vec![result(0, 300), result(1, MAX_NODES - 299)];
-        let mut notes = Vec::new();
-        let bound =
-            plan_pooled(&ctx, &cal, days, &mut results, Instant::now(), &mut notes).unwrap();
-        assert!(bound.is_none());
-        assert_eq!(notes.len(), 1, "{notes:?}");
-        let visits = (MAX_NODES + 1).to_string();
-        assert!(notes[0].contains(&visits), "{}", notes[0]);
-        assert!(results.iter().all(|r| r.trips.is_empty()));
+        }
+    }
 
-        // A small team: pooled, no note.
-        let mut results = vec![result(0, 1), result(1, 1)];
-        let mut notes = Vec::new();
-        plan_pooled(&ctx, &cal, days, &mut results, Instant::now(), &mut notes).unwrap();
-        assert!(notes.is_empty(), "{notes:?}");
+    /// A team with more visits due than the model takes keeps its plan,
+    /// without a bound, and the terminal is told.
+    #[test]
+    fn a_team_too_large_to_pool_keeps_its_plan_and_says_so() {
+        let mut data = crate::check::fixture::dataset();
+        data.caseworkers[1].team = data.caseworkers[0].team.clone();
+        data.settings.planning.continuity = Continuity::Team;
+        in_first_quarter(&data, |ctx, cal, days| {
+            let result = |cw: usize, visits: usize| member(cw, &vec![0; visits], cal.len(), true);
+            let mut results = vec![result(0, 300), result(1, MAX_NODES - 299)];
+            let mut notes = Vec::new();
+            let bound =
+                plan_pooled(ctx, cal, days, &mut results, Instant::now(), &mut notes).unwrap();
+            assert!(bound.is_none());
+            assert_eq!(notes.len(), 1, "{notes:?}");
+            let visits = (MAX_NODES + 1).to_string();
+            assert!(notes[0].contains(&visits), "{}", notes[0]);
+            assert!(results.iter().all(|r| r.trips.is_empty()));
+
+            // A small team: pooled, no note.
+            let mut results = vec![result(0, 1), result(1, 1)];
+            let mut notes = Vec::new();
+            plan_pooled(ctx, cal, days, &mut results, Instant::now(), &mut notes).unwrap();
+            assert!(notes.is_empty(), "{notes:?}");
+        });
+    }
+
+    /// A full bucket of heuristic pricing keeps the labels that have spent
+    /// the least, today's working hours included. A detour whose visit
+    /// pays for what the past has fixed (kilometres, closed days) but not
+    /// for today's hours is behind the direct way, although the fixed
+    /// part alone says otherwise.
+    #[test]
+    fn a_full_bucket_keeps_the_label_that_spent_least_with_todays_hours() {
+        let data = crate::check::fixture::dataset();
+        in_first_quarter(&data, |ctx, cal, days| {
+            // C1 and C3, both Kari Nordmann's: nodes 0 and 1.
+            let member = member(0, &[0, 2], cal.len(), false);
+            let group = Group::new(ctx, days, &[&member]).unwrap();
+            let start = Partial::start(ctx, 0, &Access::Car).unwrap();
+            // Straight to C1, and to C1 by way of C3.
+            let mut direct = start.clone();
+            assert!(direct.visit_today(0, false));
+            let direct = group.first_label(&direct, 0);
+            let mut detour = start;
+            assert!(detour.visit_today(2, false));
+            let first = group.first_label(&detour, 1);
+            assert!(detour.visit_today(0, false));
+            let mut detour = group.extend(&first, detour, 0, &[0.0, 0.0]).unwrap();
+            // With no prizes: how much more the detour has fixed, and spent.
+            let past = detour.reduced() - direct.reduced();
+            let spent = detour.spent() - direct.spent();
+            assert!(spent > past.max(0.0), "{past} {spent}");
+            detour.prize = (past.max(0.0) + spent) / 2.0;
+            assert!(detour.reduced() < direct.reduced());
+            assert!(detour.spent() > direct.spent());
+            assert!(!direct.dominates(&detour) && !detour.dominates(&direct));
+            for first in [false, true] {
+                let mut buckets = HashMap::new();
+                let (a, b) = (direct.clone(), detour.clone());
+                let (a, b) = if first { (a, b) } else { (b, a) };
+                group.keep(&mut buckets, a, 1);
+                group.keep(&mut buckets, b, 1);
+                let kept = &buckets[&(0, 0)];
+                assert_eq!(kept.len(), 1);
+                assert_eq!(kept[0].count, 1, "the detour was kept");
+            }
+        });
     }
 }
