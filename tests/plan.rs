@@ -863,6 +863,39 @@ fn a_team_short_of_field_days_leaves_a_visit_unmet_instead_of_failing() {
     assert_eq!(&unmet[0][4], "no_capacity");
 }
 
+/// With `planning.solver = "highs"` the pooled trip choice goes to HiGHS:
+/// on these small teams it proves the same choices as microlp, so the
+/// plans cost the same, and the unmet visit stays unmet.
+#[cfg(feature = "highs")]
+#[test]
+fn highs_makes_the_pooled_choice_as_microlp_does_on_small_teams() {
+    let cases = [
+        (6, 4, "[balance]\nmax_visits_per_week = 1\n"),
+        (
+            7,
+            5,
+            "max_visits_per_trip = 1\n[work]\nmax_field_days_per_week = 1\n",
+        ),
+    ];
+    for (children, of_s02, rest) in cases {
+        let objective = |solver: &str| {
+            let settings =
+                format!("[planning]\ncontinuity = \"team\"\nsolver = \"{solver}\"\n{rest}");
+            let t = plan_melhus_team(children, of_s02, &settings);
+            let s = summary(t.path());
+            let unmet = rows(t.path(), "unmet.csv").len();
+            (s["objective_nok"].as_f64().unwrap(), unmet)
+        };
+        let (microlp, unmet) = objective("microlp");
+        let (highs, unmet_highs) = objective("highs");
+        assert!(
+            (microlp - highs).abs() < 0.5,
+            "{children}: {microlp} against {highs}"
+        );
+        assert_eq!(unmet, unmet_highs);
+    }
+}
+
 #[test]
 fn a_bad_balance_setting_is_named_and_nothing_is_written() {
     let tmp = copy_with_settings(

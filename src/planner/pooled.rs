@@ -779,7 +779,7 @@ impl Group<'_> {
             start: Some(start),
         };
         // The choice only improves on the plan: should it fail, the plan stands.
-        let out = match mip::solve(&model, Backend::Microlp, &limits) {
+        let out = match mip::solve(&model, ctx.settings.planning.solver, &limits) {
             Ok(out) => out,
             Err(e) => {
                 if std::env::var_os("TILSYN_TRACE").is_some() {
