@@ -813,6 +813,18 @@ fn melhus_team(dir: &Path, children: usize, of_s02: usize, settings: &str) {
     fs::write(dir.join("settings.toml"), settings).unwrap();
 }
 
+/// `team` continuity with `solver`, then `rest` (more `[planning]` keys and
+/// other sections).
+fn team_settings(solver: &str, rest: &str) -> String {
+    format!("[planning]\ncontinuity = \"team\"\nsolver = \"{solver}\"\n{rest}")
+}
+
+/// One visit a week each: a colleague must take a visit over.
+const ONE_A_WEEK: &str = "[balance]\nmax_visits_per_week = 1\n";
+
+/// One visit a trip and one field day a week each.
+const ONE_FIELD_DAY_A_WEEK: &str = "max_visits_per_trip = 1\n[work]\nmax_field_days_per_week = 1\n";
+
 /// [`melhus_team`] planned for the last weeks of 2027Q1 and checked.
 fn plan_melhus_team(children: usize, of_s02: usize, settings: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -827,11 +839,7 @@ fn plan_melhus_team(children: usize, of_s02: usize, settings: &str) -> tempfile:
 /// above.
 #[test]
 fn a_visit_a_colleague_took_over_is_planned_once_and_bounded_below() {
-    let t = plan_melhus_team(
-        6,
-        4,
-        "[planning]\ncontinuity = \"team\"\n[balance]\nmax_visits_per_week = 1\n",
-    );
+    let t = plan_melhus_team(6, 4, &team_settings("microlp", ONE_A_WEEK));
     let visits = rows(t.path(), "visits.csv");
     let mut children: Vec<&str> = visits.iter().map(|v| &v[0]).collect();
     children.sort_unstable();
@@ -852,11 +860,7 @@ fn a_visit_a_colleague_took_over_is_planned_once_and_bounded_below() {
 /// a visit unmet as the plan does, not fail the whole plan as infeasible.
 #[test]
 fn a_team_short_of_field_days_leaves_a_visit_unmet_instead_of_failing() {
-    let t = plan_melhus_team(
-        7,
-        5,
-        "[planning]\ncontinuity = \"team\"\nmax_visits_per_trip = 1\n[work]\nmax_field_days_per_week = 1\n",
-    );
+    let t = plan_melhus_team(7, 5, &team_settings("microlp", ONE_FIELD_DAY_A_WEEK));
     assert_eq!(rows(t.path(), "visits.csv").len(), 6);
     let unmet = rows(t.path(), "unmet.csv");
     assert_eq!(unmet.len(), 1);
@@ -869,19 +873,10 @@ fn a_team_short_of_field_days_leaves_a_visit_unmet_instead_of_failing() {
 #[cfg(feature = "highs")]
 #[test]
 fn highs_makes_the_pooled_choice_as_microlp_does_on_small_teams() {
-    let cases = [
-        (6, 4, "[balance]\nmax_visits_per_week = 1\n"),
-        (
-            7,
-            5,
-            "max_visits_per_trip = 1\n[work]\nmax_field_days_per_week = 1\n",
-        ),
-    ];
+    let cases = [(6, 4, ONE_A_WEEK), (7, 5, ONE_FIELD_DAY_A_WEEK)];
     for (children, of_s02, rest) in cases {
         let objective = |solver: &str| {
-            let settings =
-                format!("[planning]\ncontinuity = \"team\"\nsolver = \"{solver}\"\n{rest}");
-            let t = plan_melhus_team(children, of_s02, &settings);
+            let t = plan_melhus_team(children, of_s02, &team_settings(solver, rest));
             let s = summary(t.path());
             let unmet = rows(t.path(), "unmet.csv").len();
             (s["objective_nok"].as_f64().unwrap(), unmet)

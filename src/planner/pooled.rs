@@ -19,8 +19,7 @@
 //! * **The plan.** Quick pricing (a few labels per home and day, those
 //!   that have spent the least so far less their prizes, today's hours
 //!   included; trips grown only by the nearest visits, the planner's own
-//!   day splits) runs
-//!   a fixed number of rounds, then wide pricing (more labels, more
+//!   day splits) runs a fixed number of rounds, then wide pricing (more labels, more
 //!   neighbours, every split into days) a few more, then deep pricing
 //!   (every label it cannot prove worse, any visit, elementary trips, cut
 //!   short after a fixed number of labels) a few more, then a MILP
