@@ -24,7 +24,10 @@
 //!   (every label it cannot prove worse, any visit, elementary trips, cut
 //!   short after a fixed number of labels) a few more, then a MILP
 //!   chooses among the columns (field days per vehicle as its only
-//!   capacity), started from the strict plan so it is never worse. The
+//!   capacity), started from the strict plan so it is never worse, and
+//!   then polishes that choice one neighbourhood at a time: the chosen
+//!   trips near each trip in turn are chosen again by a small MILP over
+//!   every column within their visits (fix and optimise). The
 //!   chosen trips go to members (the one whose children a trip visits
 //!   most first, the next when no day fits) and on days by the same
 //!   scheduling as strict plans. The result replaces the strict plan when
@@ -104,6 +107,11 @@ const MAX_PATH: usize = 12;
 const MIP_COLUMNS: usize = 4000;
 /// Branch-and-bound nodes for the trip choice.
 const MIP_NODES: u64 = 5_000;
+/// Visits one neighbourhood of the choice's polish frees (at least: whole
+/// trips are freed).
+const POLISH_VISITS: usize = 40;
+/// Branch-and-bound nodes for one neighbourhood.
+const POLISH_NODES: u64 = 100;
 /// Times a trip that found no trip or day is handed to the next member.
 const PLACE_ROUNDS: usize = 12;
 
@@ -735,13 +743,14 @@ impl Group<'_> {
             }
             planned
         };
-        let mut unmet: Vec<usize> = Vec::new();
+        // (variable, node)
+        let mut unmet: Vec<(usize, usize)> = Vec::new();
         for &v in &generated.rows {
             let mut t = std::mem::take(&mut terms[v]);
             if self.nodes[v].required {
                 if !planned[v] {
                     let u = model.continuous(UNMET_PENALTY_NOK, 0.0, 1.0);
-                    unmet.push(u);
+                    unmet.push((u, v));
                     t.push((u, 1.0));
                 }
                 model.row(t, Sense::Eq, 1.0);
@@ -770,7 +779,7 @@ impl Group<'_> {
         for &j in &x[..plan_trips.min(kept.len())] {
             start[j] = 1.0;
         }
-        for &u in &unmet {
+        for &(u, _) in &unmet {
             start[u] = 1.0;
         }
         let limits = Limits {
@@ -787,10 +796,17 @@ impl Group<'_> {
                 return Ok(None);
             }
         };
-        let chosen: Vec<&Column> = (0..kept.len())
-            .filter(|&j| out.values[x[j]] > 0.5)
-            .map(|j| &columns[kept[j]])
-            .collect();
+        let mut choice = Choice {
+            trips: (0..kept.len())
+                .filter(|&j| out.values[x[j]] > 0.5)
+                .map(|j| kept[j])
+                .collect(),
+            unmet: unmet
+                .iter()
+                .filter(|&&(u, _)| out.values[u] > 0.5)
+                .map(|&(_, v)| v)
+                .collect(),
+        };
         if std::env::var_os("TILSYN_TRACE").is_some() {
             eprintln!(
                 "pooled choice: {} of {} columns, objective {:.0} (MILP bound {:.0}, {} nodes, proven {}; LP {:.0}), {} trips",
@@ -801,11 +817,22 @@ impl Group<'_> {
                 out.nodes,
                 out.proven,
                 generated.lp,
-                chosen.len()
+                choice.trips.len()
             );
         }
+        let clock = Instant::now();
+        self.polish(columns, &planned, &caps, &mut choice);
+        let objective = choice.objective(columns);
+        if std::env::var_os("TILSYN_TRACE").is_some() {
+            eprintln!(
+                "pooled polish: {:.0} -> {objective:.0} in {:.1} s",
+                out.objective,
+                clock.elapsed().as_secs_f64()
+            );
+        }
+        let chosen: Vec<&Column> = choice.trips.iter().map(|&k| &columns[k]).collect();
         let before: f64 = members.iter().map(|r| cost(ctx, r)).sum();
-        if out.objective >= before - 1.0 {
+        if objective >= before - 1.0 {
             return Ok(None);
         }
         let Some(results) = self.place(cal, days, members, &chosen)? else {
@@ -816,6 +843,171 @@ impl Group<'_> {
             eprintln!("pooled choice: placed, {before:.0} -> {after:.0}");
         }
         Ok((after < before - 1.0).then_some(results))
+    }
+
+    /// The choice made better one neighbourhood at a time (fix and
+    /// optimise): the chosen trips nearest a seed trip are freed with their
+    /// visits, and a small MILP over every column within those visits (the
+    /// big MILP takes only some) chooses them again, started from the trips
+    /// it had, within the field days the other trips leave. Each chosen trip
+    /// is a seed in turn; a neighbourhood's new trips replace the old ones
+    /// only when cheaper, so the choice never gets worse. No clock: the node
+    /// budgets bound the work.
+    fn polish(&self, columns: &[Column], planned: &[bool], caps: &[u32], choice: &mut Choice) {
+        let ctx = self.ctx;
+        let site = |v: usize| ctx.sites.child(self.nodes[v].child);
+        let bits: Vec<Option<Bits>> = columns
+            .iter()
+            .map(|c| {
+                // ng-routes of the bound that visit a home twice are no trips.
+                c.nodes.windows(2).all(|w| w[0] < w[1]).then(|| {
+                    let mut b = Bits::default();
+                    for &v in &c.nodes {
+                        set(&mut b, v);
+                    }
+                    b
+                })
+            })
+            .collect();
+        let seeds: Vec<usize> = choice.trips.iter().map(|&k| columns[k].nodes[0]).collect();
+        // Neighbourhoods (their trips and unmet visits) already searched.
+        let mut tried: std::collections::HashSet<(Vec<usize>, Vec<usize>)> =
+            std::collections::HashSet::new();
+        for seed in seeds {
+            // The chosen trips and unmet visits by how near they come to the
+            // seed's home.
+            let near = |nodes: &[usize]| {
+                nodes
+                    .iter()
+                    .map(|&v| ctx.drive(site(seed), site(v)).minutes.0)
+                    .min()
+                    .unwrap_or(i64::MAX)
+            };
+            let mut parts: Vec<(i64, Option<usize>, Vec<usize>)> = choice
+                .trips
+                .iter()
+                .map(|&k| (near(&columns[k].nodes), Some(k), columns[k].nodes.clone()))
+                .chain(choice.unmet.iter().map(|&v| (near(&[v]), None, vec![v])))
+                .collect();
+            parts.sort();
+            let mut free = Bits::default();
+            let mut freed_trips: Vec<usize> = Vec::new();
+            let mut freed_unmet: Vec<usize> = Vec::new();
+            let mut count = 0;
+            for (_, trip, nodes) in &parts {
+                if count >= POLISH_VISITS {
+                    break;
+                }
+                for &v in nodes {
+                    set(&mut free, v);
+                    count += 1;
+                }
+                match trip {
+                    Some(k) => freed_trips.push(*k),
+                    None => freed_unmet.push(nodes[0]),
+                }
+            }
+            freed_trips.sort_unstable();
+            freed_unmet.sort_unstable();
+            if !tried.insert((freed_trips.clone(), freed_unmet.clone())) {
+                continue;
+            }
+            // Early visits no chosen trip makes may join too.
+            let mut allowed = free;
+            let mut taken = Bits::default();
+            for &k in &choice.trips {
+                for &v in &columns[k].nodes {
+                    set(&mut taken, v);
+                }
+            }
+            for (v, n) in self.nodes.iter().enumerate() {
+                if !n.required && taken[v / 64] & (1 << (v % 64)) == 0 {
+                    set(&mut allowed, v);
+                }
+            }
+            let candidates: Vec<usize> = (0..columns.len())
+                .filter(|&k| bits[k].is_some_and(|b| subset(&b, &allowed)))
+                .collect();
+            if candidates.len() <= freed_trips.len() {
+                continue;
+            }
+            let mut model = Model::default();
+            let x: Vec<usize> = candidates
+                .iter()
+                .map(|&k| model.binary(columns[k].value))
+                .collect();
+            let mut terms: Vec<Vec<(usize, f64)>> = vec![Vec::new(); self.nodes.len()];
+            for (j, &k) in candidates.iter().enumerate() {
+                for &v in &columns[k].nodes {
+                    terms[v].push((x[j], 1.0));
+                }
+            }
+            let mut unmet: Vec<(usize, usize)> = Vec::new();
+            for v in ones(&allowed) {
+                let mut t = std::mem::take(&mut terms[v]);
+                if self.nodes[v].required {
+                    if !planned[v] {
+                        let u = model.continuous(UNMET_PENALTY_NOK, 0.0, 1.0);
+                        unmet.push((u, v));
+                        t.push((u, 1.0));
+                    }
+                    model.row(t, Sense::Eq, 1.0);
+                } else if !t.is_empty() {
+                    model.row(t, Sense::Le, 1.0);
+                }
+            }
+            for (vehicle, &cap) in caps.iter().enumerate() {
+                let fixed: u32 = choice
+                    .trips
+                    .iter()
+                    .filter(|k| !freed_trips.contains(k) && columns[**k].vehicle == vehicle)
+                    .map(|&k| columns[k].days)
+                    .sum();
+                let load: Vec<(usize, f64)> = candidates
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &k)| columns[k].vehicle == vehicle)
+                    .map(|(j, &k)| (x[j], f64::from(columns[k].days)))
+                    .collect();
+                if !load.is_empty() {
+                    model.row(load, Sense::Le, f64::from(cap.saturating_sub(fixed)));
+                }
+            }
+            let mut start = vec![0.0; model.vars.len()];
+            for (j, k) in candidates.iter().enumerate() {
+                if freed_trips.contains(k) {
+                    start[x[j]] = 1.0;
+                }
+            }
+            for &(u, v) in &unmet {
+                if freed_unmet.contains(&v) {
+                    start[u] = 1.0;
+                }
+            }
+            let before = model.objective(&start);
+            let limits = Limits {
+                nodes: POLISH_NODES,
+                start: Some(start),
+            };
+            let Ok(out) = mip::solve(&model, ctx.settings.planning.solver, &limits) else {
+                continue;
+            };
+            if out.objective >= before - 1.0 {
+                continue;
+            }
+            choice.trips.retain(|k| !freed_trips.contains(k));
+            choice.unmet.retain(|v| !freed_unmet.contains(v));
+            for (j, &k) in candidates.iter().enumerate() {
+                if out.values[x[j]] > 0.5 {
+                    choice.trips.push(k);
+                }
+            }
+            for &(u, v) in &unmet {
+                if out.values[u] > 0.5 {
+                    choice.unmet.push(v);
+                }
+            }
+        }
     }
 
     /// Gives each chosen trip to a member and puts every member's trips on
@@ -1459,6 +1651,20 @@ impl Group<'_> {
     }
 }
 
+/// A choice of trips: the columns chosen, and the required visits left
+/// unmet (each at the planner's penalty).
+struct Choice {
+    trips: Vec<usize>,
+    unmet: Vec<usize>,
+}
+
+impl Choice {
+    fn objective(&self, columns: &[Column]) -> f64 {
+        self.trips.iter().map(|&k| columns[k].value).sum::<f64>()
+            + UNMET_PENALTY_NOK * self.unmet.len() as f64
+    }
+}
+
 /// What column generation has: the columns, the rows, the last LP's
 /// optimum and prices, and the bound once pricing was exact.
 #[derive(Default)]
@@ -1767,6 +1973,60 @@ mod tests {
             bound: None,
             penalty_nok: 0.0,
         }
+    }
+
+    /// The polish takes a cheaper choice from all the columns within a
+    /// neighbourhood (not only those of the big MILP), never an ng-route,
+    /// only within the field days, and covers an unmet visit when that pays.
+    #[test]
+    fn the_polish_finds_a_cheaper_choice_within_the_field_days() {
+        let data = crate::check::fixture::dataset();
+        in_first_quarter(&data, |ctx, cal, days| {
+            let member = member(0, &[0, 1, 2], cal.len(), false);
+            let group = Group::new(ctx, days, &[&member]).unwrap();
+            let column = |nodes: &[usize], value: f64, days: u32| Column {
+                vehicle: 0,
+                nodes: nodes.to_vec(),
+                order: nodes.to_vec(),
+                value,
+                days,
+            };
+            let columns = [
+                column(&[0], 1000.0, 1),
+                column(&[1], 1000.0, 1),
+                column(&[2], 1000.0, 1),
+                // An ng-route of the bound: no trip, however cheap.
+                column(&[0, 0, 1, 2], 100.0, 1),
+                column(&[0, 1, 2], 2000.0, 4),
+                column(&[0, 1], 1500.0, 1),
+            ];
+            let polished = |planned: &[bool], cap: u32, choice: Choice| {
+                let mut choice = choice;
+                group.polish(&columns, planned, &[cap], &mut choice);
+                choice.trips.sort_unstable();
+                (choice.trips, choice.unmet)
+            };
+            let singles = || Choice {
+                trips: vec![0, 1, 2],
+                unmet: Vec::new(),
+            };
+            let all = [true; 3];
+            assert_eq!(polished(&all, 4, singles()), (vec![4], vec![]));
+            // Three field days: no room for the four-day trip.
+            assert_eq!(polished(&all, 3, singles()), (vec![2, 5], vec![]));
+            // A visit left unmet is made when a trip can take it.
+            let unmet = Choice {
+                trips: vec![0, 1],
+                unmet: vec![2],
+            };
+            assert_eq!(polished(&[true, true, false], 4, unmet), (vec![4], vec![]));
+            // Already the best: unchanged.
+            let best = Choice {
+                trips: vec![4],
+                unmet: Vec::new(),
+            };
+            assert_eq!(polished(&all, 4, best), (vec![4], vec![]));
+        });
     }
 
     /// A team with more visits due than the model takes keeps its plan,
