@@ -720,17 +720,6 @@ impl Group<'_> {
         order.retain(|&k| columns[k].nodes.windows(2).all(|w| w[0] < w[1]));
         let mut kept: Vec<usize> = (0..plan_trips.min(columns.len())).collect();
         kept.extend(order.into_iter().take(MIP_COLUMNS));
-        let mut model = Model::default();
-        let x: Vec<usize> = kept
-            .iter()
-            .map(|&k| model.binary(columns[k].value))
-            .collect();
-        let mut terms: Vec<Vec<(usize, f64)>> = vec![Vec::new(); self.nodes.len()];
-        for (j, &k) in kept.iter().enumerate() {
-            for &v in &columns[k].nodes {
-                terms[v].push((x[j], 1.0));
-            }
-        }
         // A required visit the plan leaves unmet (the field days ran out) may
         // stay unmet in the choice too, at the planner's penalty, so that the
         // plan is a choice. (Slack on the others would only slow the search.)
@@ -743,37 +732,18 @@ impl Group<'_> {
             }
             planned
         };
-        // (variable, node)
-        let mut unmet: Vec<(usize, usize)> = Vec::new();
-        for &v in &generated.rows {
-            let mut t = std::mem::take(&mut terms[v]);
-            if self.nodes[v].required {
-                if !planned[v] {
-                    let u = model.continuous(UNMET_PENALTY_NOK, 0.0, 1.0);
-                    unmet.push((u, v));
-                    t.push((u, 1.0));
-                }
-                model.row(t, Sense::Eq, 1.0);
-            } else if !t.is_empty() {
-                model.row(t, Sense::Le, 1.0);
-            }
-        }
         // Field days per vehicle: those of the members it stands for.
         let mut caps = vec![0u32; self.vehicles.len()];
         for (r, &vehicle) in members.iter().zip(&self.vehicle_of_member) {
             caps[vehicle] += chunk_field_days(ctx, cal, r.caseworker, days.span);
         }
-        for (vehicle, &cap) in caps.iter().enumerate() {
-            let load: Vec<(usize, f64)> = kept
-                .iter()
-                .enumerate()
-                .filter(|(_, &k)| columns[k].vehicle == vehicle)
-                .map(|(j, &k)| (x[j], f64::from(columns[k].days)))
-                .collect();
-            if !load.is_empty() {
-                model.row(load, Sense::Le, f64::from(cap));
-            }
-        }
+        let ChoiceModel { model, x, unmet } = self.choice_model(
+            columns,
+            &kept,
+            generated.rows.iter().copied(),
+            &planned,
+            &caps,
+        );
         // The plan: its trips, and the visits it leaves unmet.
         let mut start = vec![0.0; model.vars.len()];
         for &j in &x[..plan_trips.min(kept.len())] {
@@ -843,6 +813,58 @@ impl Group<'_> {
             eprintln!("pooled choice: placed, {before:.0} -> {after:.0}");
         }
         Ok((after < before - 1.0).then_some(results))
+    }
+
+    /// The set-partitioning model of a choice among `candidates` (indices
+    /// of columns): each of `rows` (nodes) made once when required, or left
+    /// unmet at the planner's penalty where the plan left it unmet
+    /// (`!planned`), and at most once when early; each vehicle's trips
+    /// within `caps` field days.
+    fn choice_model(
+        &self,
+        columns: &[Column],
+        candidates: &[usize],
+        rows: impl Iterator<Item = usize>,
+        planned: &[bool],
+        caps: &[u32],
+    ) -> ChoiceModel {
+        let mut model = Model::default();
+        let x: Vec<usize> = candidates
+            .iter()
+            .map(|&k| model.binary(columns[k].value))
+            .collect();
+        let mut terms: Vec<Vec<(usize, f64)>> = vec![Vec::new(); self.nodes.len()];
+        for (j, &k) in candidates.iter().enumerate() {
+            for &v in &columns[k].nodes {
+                terms[v].push((x[j], 1.0));
+            }
+        }
+        let mut unmet: Vec<(usize, usize)> = Vec::new();
+        for v in rows {
+            let mut t = std::mem::take(&mut terms[v]);
+            if self.nodes[v].required {
+                if !planned[v] {
+                    let u = model.continuous(UNMET_PENALTY_NOK, 0.0, 1.0);
+                    unmet.push((u, v));
+                    t.push((u, 1.0));
+                }
+                model.row(t, Sense::Eq, 1.0);
+            } else if !t.is_empty() {
+                model.row(t, Sense::Le, 1.0);
+            }
+        }
+        for (vehicle, &cap) in caps.iter().enumerate() {
+            let load: Vec<(usize, f64)> = candidates
+                .iter()
+                .enumerate()
+                .filter(|(_, &k)| columns[k].vehicle == vehicle)
+                .map(|(j, &k)| (x[j], f64::from(columns[k].days)))
+                .collect();
+            if !load.is_empty() {
+                model.row(load, Sense::Le, f64::from(cap));
+            }
+        }
+        ChoiceModel { model, x, unmet }
     }
 
     /// The choice made better one neighbourhood at a time (fix and
@@ -931,48 +953,16 @@ impl Group<'_> {
             if candidates.len() <= freed_trips.len() {
                 continue;
             }
-            let mut model = Model::default();
-            let x: Vec<usize> = candidates
-                .iter()
-                .map(|&k| model.binary(columns[k].value))
-                .collect();
-            let mut terms: Vec<Vec<(usize, f64)>> = vec![Vec::new(); self.nodes.len()];
-            for (j, &k) in candidates.iter().enumerate() {
-                for &v in &columns[k].nodes {
-                    terms[v].push((x[j], 1.0));
+            // The field days the fixed trips leave.
+            let mut left = caps.to_vec();
+            for &k in &choice.trips {
+                if !freed_trips.contains(&k) {
+                    let c = &columns[k];
+                    left[c.vehicle] = left[c.vehicle].saturating_sub(c.days);
                 }
             }
-            let mut unmet: Vec<(usize, usize)> = Vec::new();
-            for v in ones(&allowed) {
-                let mut t = std::mem::take(&mut terms[v]);
-                if self.nodes[v].required {
-                    if !planned[v] {
-                        let u = model.continuous(UNMET_PENALTY_NOK, 0.0, 1.0);
-                        unmet.push((u, v));
-                        t.push((u, 1.0));
-                    }
-                    model.row(t, Sense::Eq, 1.0);
-                } else if !t.is_empty() {
-                    model.row(t, Sense::Le, 1.0);
-                }
-            }
-            for (vehicle, &cap) in caps.iter().enumerate() {
-                let fixed: u32 = choice
-                    .trips
-                    .iter()
-                    .filter(|k| !freed_trips.contains(k) && columns[**k].vehicle == vehicle)
-                    .map(|&k| columns[k].days)
-                    .sum();
-                let load: Vec<(usize, f64)> = candidates
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, &k)| columns[k].vehicle == vehicle)
-                    .map(|(j, &k)| (x[j], f64::from(columns[k].days)))
-                    .collect();
-                if !load.is_empty() {
-                    model.row(load, Sense::Le, f64::from(cap.saturating_sub(fixed)));
-                }
-            }
+            let ChoiceModel { model, x, unmet } =
+                self.choice_model(columns, &candidates, ones(&allowed), planned, &left);
             let mut start = vec![0.0; model.vars.len()];
             for (j, k) in candidates.iter().enumerate() {
                 if freed_trips.contains(k) {
@@ -1649,6 +1639,14 @@ impl Group<'_> {
             bucket.remove(worst);
         }
     }
+}
+
+/// A trip choice's model: the model, a variable per candidate column, and
+/// the variables of required visits that may stay unmet, with their nodes.
+struct ChoiceModel {
+    model: Model,
+    x: Vec<usize>,
+    unmet: Vec<(usize, usize)>,
 }
 
 /// A choice of trips: the columns chosen, and the required visits left
