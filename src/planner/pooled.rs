@@ -27,7 +27,8 @@
 //!   capacity), started from the strict plan so it is never worse, and
 //!   then polishes that choice one neighbourhood at a time: the chosen
 //!   trips near each trip in turn are chosen again by a small MILP over
-//!   every column within their visits (fix and optimise). The
+//!   every column within their visits, priced afresh under their own LP
+//!   (fix and optimise). The
 //!   chosen trips go to members (the one whose children a trip visits
 //!   most first, the next when no day fits) and on days by the same
 //!   scheduling as strict plans. The result replaces the strict plan when
@@ -791,7 +792,9 @@ impl Group<'_> {
             );
         }
         let clock = Instant::now();
-        self.polish(columns, &planned, &caps, &mut choice);
+        let mut pool = columns.clone();
+        self.polish(&mut pool, &planned, &caps, &mut choice);
+        let columns = &pool;
         let objective = choice.objective(columns);
         if std::env::var_os("TILSYN_TRACE").is_some() {
             eprintln!(
@@ -869,16 +872,31 @@ impl Group<'_> {
 
     /// The choice made better one neighbourhood at a time (fix and
     /// optimise): the chosen trips nearest a seed trip are freed with their
-    /// visits, and a small MILP over every column within those visits (the
-    /// big MILP takes only some) chooses them again, started from the trips
-    /// it had, within the field days the other trips leave. Each chosen trip
+    /// visits, one round of wide pricing under the prices of those visits'
+    /// own LP adds trips of them (for the vehicles whose trips were freed),
+    /// and a small MILP over every column within those visits (the big MILP
+    /// takes only some) chooses them again, started from the trips it had,
+    /// within the field days the other trips leave. Each chosen trip
     /// is a seed in turn; a neighbourhood's new trips replace the old ones
     /// only when cheaper, so the choice never gets worse. No clock: the node
     /// budgets bound the work.
-    fn polish(&self, columns: &[Column], planned: &[bool], caps: &[u32], choice: &mut Choice) {
+    fn polish(
+        &self,
+        columns: &mut Vec<Column>,
+        planned: &[bool],
+        caps: &[u32],
+        choice: &mut Choice,
+    ) {
         let ctx = self.ctx;
         let site = |v: usize| ctx.sites.child(self.nodes[v].child);
-        let bits: Vec<Option<Bits>> = columns
+        // Wide pricing needs no clock: its buckets bound it.
+        let no_clock = Instant::now() + std::time::Duration::from_secs(86_400);
+        let mut seen: HashMap<(usize, Vec<usize>), usize> = columns
+            .iter()
+            .enumerate()
+            .map(|(k, c)| ((c.vehicle, c.nodes.clone()), k))
+            .collect();
+        let mut bits: Vec<Option<Bits>> = columns
             .iter()
             .map(|c| {
                 // ng-routes of the bound that visit a home twice are no trips.
@@ -947,9 +965,46 @@ impl Group<'_> {
                     set(&mut allowed, v);
                 }
             }
-            let candidates: Vec<usize> = (0..columns.len())
+            let mut candidates: Vec<usize> = (0..columns.len())
                 .filter(|&k| bits[k].is_some_and(|b| subset(&b, &allowed)))
                 .collect();
+            // Trips of these visits that the big choice never had: one round
+            // of wide pricing under the neighbourhood's own LP prices, for the
+            // vehicles whose trips were freed.
+            let sub: Vec<Column> = candidates.iter().map(|&k| columns[k].clone()).collect();
+            let rows: Vec<usize> = ones(&allowed).collect();
+            if let Some((_, duals)) = self.solve_dual(&sub, &rows) {
+                let mut vehicles: Vec<usize> =
+                    freed_trips.iter().map(|&k| columns[k].vehicle).collect();
+                vehicles.sort_unstable();
+                vehicles.dedup();
+                for vehicle in vehicles {
+                    let mut prizes = self.prizes(vehicle, &duals);
+                    for (v, p) in prizes.iter_mut().enumerate() {
+                        if allowed[v / 64] & (1 << (v % 64)) == 0 {
+                            *p = -1.0;
+                        }
+                    }
+                    let priced = self.price(vehicle, &prizes, Pricing::Wide, no_clock);
+                    for f in priced.columns {
+                        let mut nodes = f.path.clone();
+                        nodes.sort_unstable();
+                        if seen.contains_key(&(vehicle, nodes.clone())) {
+                            continue;
+                        }
+                        seen.insert((vehicle, nodes.clone()), columns.len());
+                        candidates.push(columns.len());
+                        bits.push(Some(f.nodes));
+                        columns.push(Column {
+                            vehicle,
+                            value: self.value(vehicle, &f.path, f.cost),
+                            nodes,
+                            order: f.path,
+                            days: f.days,
+                        });
+                    }
+                }
+            }
             if candidates.len() <= freed_trips.len() {
                 continue;
             }
@@ -1976,6 +2031,7 @@ mod tests {
     /// The polish takes a cheaper choice from all the columns within a
     /// neighbourhood (not only those of the big MILP), never an ng-route,
     /// only within the field days, and covers an unmet visit when that pays.
+    /// (The values are far below any real trip's, so pricing adds none.)
     #[test]
     fn the_polish_finds_a_cheaper_choice_within_the_field_days() {
         let data = crate::check::fixture::dataset();
@@ -1989,18 +2045,20 @@ mod tests {
                 value,
                 days,
             };
-            let columns = [
-                column(&[0], 1000.0, 1),
-                column(&[1], 1000.0, 1),
-                column(&[2], 1000.0, 1),
+            let columns = vec![
+                column(&[0], 10.0, 1),
+                column(&[1], 10.0, 1),
+                column(&[2], 10.0, 1),
                 // An ng-route of the bound: no trip, however cheap.
-                column(&[0, 0, 1, 2], 100.0, 1),
-                column(&[0, 1, 2], 2000.0, 4),
-                column(&[0, 1], 1500.0, 1),
+                column(&[0, 0, 1, 2], 1.0, 1),
+                column(&[0, 1, 2], 20.0, 4),
+                column(&[0, 1], 15.0, 1),
             ];
             let polished = |planned: &[bool], cap: u32, choice: Choice| {
                 let mut choice = choice;
-                group.polish(&columns, planned, &[cap], &mut choice);
+                let mut pool = columns.clone();
+                group.polish(&mut pool, planned, &[cap], &mut choice);
+                assert_eq!(pool.len(), columns.len(), "pricing added a trip");
                 choice.trips.sort_unstable();
                 (choice.trips, choice.unmet)
             };
@@ -2024,6 +2082,42 @@ mod tests {
                 unmet: Vec::new(),
             };
             assert_eq!(polished(&all, 4, best), (vec![4], vec![]));
+        });
+    }
+
+    /// Where the columns are dear, pricing inside the neighbourhood finds
+    /// a real trip that is cheaper, and the choice takes it: every visit
+    /// still made once.
+    #[test]
+    fn the_polish_prices_new_trips_for_its_neighbourhood() {
+        let data = crate::check::fixture::dataset();
+        in_first_quarter(&data, |ctx, cal, days| {
+            let member = member(0, &[0, 1, 2], cal.len(), false);
+            let group = Group::new(ctx, days, &[&member]).unwrap();
+            let dear = |v: usize| Column {
+                vehicle: 0,
+                nodes: vec![v],
+                order: vec![v],
+                value: 1e6,
+                days: 1,
+            };
+            let mut pool: Vec<Column> = (0..3).map(dear).collect();
+            let mut choice = Choice {
+                trips: vec![0, 1, 2],
+                unmet: Vec::new(),
+            };
+            group.polish(&mut pool, &[true; 3], &[60], &mut choice);
+            assert!(pool.len() > 3, "pricing found no trip");
+            assert!(choice.objective(&pool) < 3e6, "{}", choice.objective(&pool));
+            assert!(choice.trips.iter().any(|&k| k >= 3), "{:?}", choice.trips);
+            let mut made: Vec<usize> = choice
+                .trips
+                .iter()
+                .flat_map(|&k| pool[k].nodes.clone())
+                .collect();
+            made.sort_unstable();
+            assert_eq!(made, vec![0, 1, 2]);
+            assert!(choice.unmet.is_empty());
         });
     }
 
