@@ -179,6 +179,12 @@ struct Column {
 }
 
 impl Column {
+    /// Whether the column is a trip: ng-routes of the bound may visit a
+    /// home twice, and are none.
+    fn is_trip(&self) -> bool {
+        self.nodes.windows(2).all(|w| w[0] < w[1])
+    }
+
     /// The column's coefficients in a model where node `v` is row or
     /// variable `index[v]` (`usize::MAX`: none), in the order of its nodes.
     /// An ng-route's home visited twice counts twice.
@@ -614,8 +620,7 @@ impl Group<'_> {
         let mut idle = 0;
         // Rounds without a deadline are bounded by their caps, not by the
         // clock.
-        let deadline =
-            deadline.unwrap_or_else(|| Instant::now() + std::time::Duration::from_secs(86_400));
+        let deadline = deadline.unwrap_or_else(no_deadline);
         for round in 0..rounds {
             let lp_clock = Instant::now();
             let (objective, duals) = self.solve_master(g)?;
@@ -717,8 +722,7 @@ impl Group<'_> {
                 .total_cmp(&reduced(&columns[b]))
                 .then(a.cmp(&b))
         });
-        // Trips visiting a home twice (ng-routes of the bound) are no trips.
-        order.retain(|&k| columns[k].nodes.windows(2).all(|w| w[0] < w[1]));
+        order.retain(|&k| columns[k].is_trip());
         let mut kept: Vec<usize> = (0..plan_trips.min(columns.len())).collect();
         kept.extend(order.into_iter().take(MIP_COLUMNS));
         // A required visit the plan leaves unmet (the field days ran out) may
@@ -890,17 +894,15 @@ impl Group<'_> {
         let ctx = self.ctx;
         let site = |v: usize| ctx.sites.child(self.nodes[v].child);
         // Wide pricing needs no clock: its buckets bound it.
-        let no_clock = Instant::now() + std::time::Duration::from_secs(86_400);
-        let mut seen: HashMap<(usize, Vec<usize>), usize> = columns
+        let no_clock = no_deadline();
+        let mut seen: std::collections::HashSet<(usize, Vec<usize>)> = columns
             .iter()
-            .enumerate()
-            .map(|(k, c)| ((c.vehicle, c.nodes.clone()), k))
+            .map(|c| (c.vehicle, c.nodes.clone()))
             .collect();
         let mut bits: Vec<Option<Bits>> = columns
             .iter()
             .map(|c| {
-                // ng-routes of the bound that visit a home twice are no trips.
-                c.nodes.windows(2).all(|w| w[0] < w[1]).then(|| {
+                c.is_trip().then(|| {
                     let mut b = Bits::default();
                     for &v in &c.nodes {
                         set(&mut b, v);
@@ -971,9 +973,9 @@ impl Group<'_> {
             // Trips of these visits that the big choice never had: one round
             // of wide pricing under the neighbourhood's own LP prices, for the
             // vehicles whose trips were freed.
-            let sub: Vec<Column> = candidates.iter().map(|&k| columns[k].clone()).collect();
             let rows: Vec<usize> = ones(&allowed).collect();
-            if let Some((_, duals)) = self.solve_dual(&sub, &rows) {
+            let sub = candidates.iter().map(|&k| &columns[k]);
+            if let Some((_, duals)) = self.solve_dual(sub, &rows) {
                 let mut vehicles: Vec<usize> =
                     freed_trips.iter().map(|&k| columns[k].vehicle).collect();
                 vehicles.sort_unstable();
@@ -989,10 +991,9 @@ impl Group<'_> {
                     for f in priced.columns {
                         let mut nodes = f.path.clone();
                         nodes.sort_unstable();
-                        if seen.contains_key(&(vehicle, nodes.clone())) {
+                        if !seen.insert((vehicle, nodes.clone())) {
                             continue;
                         }
-                        seen.insert((vehicle, nodes.clone()), columns.len());
                         candidates.push(columns.len());
                         bits.push(Some(f.nodes));
                         columns.push(Column {
@@ -1245,7 +1246,11 @@ impl Group<'_> {
     /// The LP over `columns` by its dual: one price per node in `rows`
     /// (required visits at least 0, early visits at most 0), each column's
     /// prices summing to no more than its value. Its optimum and the prices.
-    fn solve_dual(&self, columns: &[Column], rows: &[usize]) -> Option<(f64, Vec<f64>)> {
+    fn solve_dual<'c>(
+        &self,
+        columns: impl IntoIterator<Item = &'c Column>,
+        rows: &[usize],
+    ) -> Option<(f64, Vec<f64>)> {
         let mut model = Model::default();
         let mut var = vec![usize::MAX; self.nodes.len()];
         for &v in rows {
@@ -1696,6 +1701,11 @@ impl Group<'_> {
     }
 }
 
+/// A deadline for phases that the clock must not decide: a day away.
+fn no_deadline() -> Instant {
+    Instant::now() + std::time::Duration::from_secs(86_400)
+}
+
 /// A trip choice's model: the model, a variable per candidate column, and
 /// the variables of required visits that may stay unmet, with their nodes.
 struct ChoiceModel {
@@ -2028,16 +2038,23 @@ mod tests {
         }
     }
 
+    /// Runs `test` on a one-member group with required visits to the
+    /// fixture's three children (nodes 0, 1 and 2).
+    fn with_three_visits(test: impl FnOnce(&Group)) {
+        let data = crate::check::fixture::dataset();
+        in_first_quarter(&data, |ctx, cal, days| {
+            let member = member(0, &[0, 1, 2], cal.len(), false);
+            test(&Group::new(ctx, days, &[&member]).unwrap());
+        });
+    }
+
     /// The polish takes a cheaper choice from all the columns within a
     /// neighbourhood (not only those of the big MILP), never an ng-route,
     /// only within the field days, and covers an unmet visit when that pays.
     /// (The values are far below any real trip's, so pricing adds none.)
     #[test]
     fn the_polish_finds_a_cheaper_choice_within_the_field_days() {
-        let data = crate::check::fixture::dataset();
-        in_first_quarter(&data, |ctx, cal, days| {
-            let member = member(0, &[0, 1, 2], cal.len(), false);
-            let group = Group::new(ctx, days, &[&member]).unwrap();
+        with_three_visits(|group| {
             let column = |nodes: &[usize], value: f64, days: u32| Column {
                 vehicle: 0,
                 nodes: nodes.to_vec(),
@@ -2090,10 +2107,7 @@ mod tests {
     /// still made once.
     #[test]
     fn the_polish_prices_new_trips_for_its_neighbourhood() {
-        let data = crate::check::fixture::dataset();
-        in_first_quarter(&data, |ctx, cal, days| {
-            let member = member(0, &[0, 1, 2], cal.len(), false);
-            let group = Group::new(ctx, days, &[&member]).unwrap();
+        with_three_visits(|group| {
             let dear = |v: usize| Column {
                 vehicle: 0,
                 nodes: vec![v],
