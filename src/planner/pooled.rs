@@ -35,7 +35,8 @@
 //!   it is cheaper. No clock decides anything here: the same input gives
 //!   the same plan on every machine.
 //! * **The bound.** Pricing then continues while time allows: wide, and
-//!   exact when wide finds nothing. When exact pricing finds no trip of negative reduced cost, the LP optimum bounds the
+//!   exact when wide finds nothing, until an exact search runs out of
+//!   labels (its round proves nothing, and the next would run out too). When exact pricing finds no trip of negative reduced cost, the LP optimum bounds the
 //!   group's objective from below; a complete round that does find some
 //!   still gives a (Lagrangian) bound: the LP plus, for each trip a plan can
 //!   hold (at most one per required visit), the least reduced cost. Exact
@@ -658,6 +659,13 @@ impl Group<'_> {
                             priced.complete,
                             priced.columns.len()
                         );
+                    }
+                    // An exact search that ran out of labels or time proves
+                    // nothing this round, and the next, under much the
+                    // same prices, would run out as well: the bound is
+                    // given up rather than the time spent.
+                    if mode.exact() && !priced.complete {
+                        return Some(());
                     }
                     complete &= priced.complete;
                     least = least.min(priced.least);
@@ -2132,6 +2140,44 @@ mod tests {
             made.sort_unstable();
             assert_eq!(made, vec![0, 1, 2]);
             assert!(choice.unmet.is_empty());
+        });
+    }
+
+    /// The bound's pricing stops at the first exact search that runs out of
+    /// labels: it adds none of that search's trips and claims no bound. With
+    /// labels enough, the same pricing closes and bounds the LP.
+    #[test]
+    fn the_bound_stops_at_an_exact_search_that_runs_out() {
+        with_three_visits(|group| {
+            let dear = || {
+                let mut g = Generated {
+                    rows: vec![0, 1, 2],
+                    comparable: true,
+                    ..Generated::default()
+                };
+                for v in 0..3 {
+                    g.add(0, vec![v], 1e6, 1);
+                }
+                g
+            };
+            let prizes = group.prizes(0, &[1e6; 3]);
+            // A label budget that finds trips and still runs out.
+            let short = (1..200)
+                .find(|&n| {
+                    let p = group.price(0, &prizes, Pricing::Exact(n), no_deadline());
+                    !p.complete && !p.columns.is_empty()
+                })
+                .expect("no budget runs out after finding trips");
+            let mut g = dear();
+            group.generate(&mut g, &[Pricing::Exact(short)], 10, None);
+            assert!(g.columns.iter().all(|c| c.value == 1e6));
+            assert_eq!(g.columns.len(), 3);
+            assert!(g.bound().is_none());
+            let mut g = dear();
+            group.generate(&mut g, &[Pricing::Exact(EXACT_LABELS)], 10, None);
+            assert!(g.columns.len() > 3);
+            let bound = g.bound().expect("no bound");
+            assert!(bound.converged && (bound.nok - g.lp).abs() < 1e-6);
         });
     }
 
