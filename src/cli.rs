@@ -418,6 +418,13 @@ pub fn run() -> ExitCode {
 }
 
 fn load(data: &Path, settings: Option<&Path>) -> Result<Dataset, Failure> {
+    if !data.is_dir() {
+        let dir = data.display();
+        return Err(Failure::input(tr!(
+            "{dir}: missing_file: the dataset folder was not found (hint: --data names a folder holding offices.csv, caseworkers.csv, absences.csv and children.csv)",
+            "{dir}: missing_file: fant ikke datasettmappen (tips: --data er en mappe med offices.csv, caseworkers.csv, absences.csv og children.csv)"
+        )));
+    }
     tilsyn::input::load_dataset(data, settings).map_err(|p| problems_found(data, p))
 }
 
@@ -509,6 +516,7 @@ fn horizon(args: &PlanArgs) -> Result<Horizon, Failure> {
 }
 
 fn plan(args: PlanArgs) -> Result<(), Failure> {
+    out_folder(&args.out)?;
     let horizon = horizon(&args)?;
     let mut data = load(&args.data, args.settings.as_deref())?;
     if let Some(seed) = args.seed {
@@ -556,6 +564,19 @@ fn plan(args: PlanArgs) -> Result<(), Failure> {
     tilsyn::write::write_plan(&plan, &report, &args.out)
         .with_context(|| writing_plan(&args.out))?;
     print_summary(&plan, &args.out);
+    Ok(())
+}
+
+/// Refuses an `--out` that names a file (a folder there is replaced as a
+/// whole when the run succeeds), before any work.
+fn out_folder(out: &Path) -> Result<(), Failure> {
+    if out.exists() && !out.is_dir() {
+        let out = out.display();
+        return Err(Failure::input(tr!(
+            "--out {out}: a file is there, not a folder; nothing was written (hint: give a new folder, or the folder of an older plan, which is replaced)",
+            "--out {out}: der ligger en fil, ikke en mappe; ingenting er skrevet (tips: oppgi en ny mappe, eller mappen til en eldre plan, som erstattes)"
+        )));
+    }
     Ok(())
 }
 
@@ -621,6 +642,7 @@ fn run_planner(
 /// `tilsyn replan`: the old plan, the history and the dataset as it is now
 /// into a new plan for the rest of the horizon, with its changes.
 fn replan(args: ReplanArgs) -> Result<(), Failure> {
+    out_folder(&args.out)?;
     let from = parse_date("from", &args.from)?;
     let mut data = load(&args.data, args.settings.as_deref())?;
     if let Some(seed) = args.seed {
@@ -909,6 +931,7 @@ fn load_history(path: &Path, data: &Dataset) -> Result<tilsyn::history::History,
 
 /// `tilsyn compliance`: the report, on the terminal and as files.
 fn compliance(args: ComplianceArgs) -> Result<(), Failure> {
+    out_folder(&args.out)?;
     let horizon = named_period(
         args.quarter.as_deref(),
         args.half.as_deref(),

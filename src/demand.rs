@@ -15,6 +15,10 @@ use chrono::{Datelike, Duration, NaiveDate};
 use std::fmt;
 
 /// A planning horizon: first and last day, inclusive.
+/// The years the planner's calendar takes, in periods and in input dates.
+pub const FIRST_YEAR: i32 = 1900;
+pub const LAST_YEAR: i32 = 2200;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Horizon {
     pub start: NaiveDate,
@@ -48,7 +52,7 @@ impl Horizon {
     /// A calendar year such as `2027`.
     pub fn year(text: &str) -> Option<Self> {
         let year: i32 = text.trim().parse().ok()?;
-        if !(1900..=2200).contains(&year) {
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
             return None;
         }
         Some(Self {
@@ -160,11 +164,8 @@ impl Period {
             _ => return None,
         };
         let (year, index): (i32, u32) = (year.parse().ok()?, index.parse().ok()?);
-        ((1..=count).contains(&index) && (1900..=2200).contains(&year)).then_some(Period {
-            year,
-            kind,
-            index,
-        })
+        ((1..=count).contains(&index) && (FIRST_YEAR..=LAST_YEAR).contains(&year))
+            .then_some(Period { year, kind, index })
     }
 }
 

@@ -137,6 +137,8 @@ impl Default for Visits {
 
 /// The least detour factor the settings accept.
 pub const MIN_DETOUR_FACTOR: f64 = 1.0;
+/// The largest detour factor the settings accept.
+pub const MAX_DETOUR_FACTOR: f64 = 10.0;
 /// `car.speed_kmh` must lie strictly between these.
 pub const SPEED_KMH_BOUNDS: (f64, f64) = (5.0, 200.0);
 
@@ -447,15 +449,8 @@ impl Settings {
             }
         };
         let positive = || tr!("must be positive", "må være større enn 0");
-        let at_least_1 = || tr!("must be at least 1", "må være minst 1");
-        let not_negative = || tr!("must not be negative", "kan ikke være mindre enn 0");
-        let finite = || {
-            tr!(
-                "must be finite and not negative",
-                "må være et endelig tall, ikke mindre enn 0"
-            )
-        };
-        let between = |low: u32, high: u32| {
+        let between = |low: f64, high: f64| {
+            let (low, high) = (crate::i18n::number(low, 0), crate::i18n::number(high, 0));
             tr!(
                 "must be between {low} and {high}",
                 "må være mellom {low} og {high}"
@@ -473,102 +468,144 @@ impl Settings {
             "work.day_start",
             tr!("must be before work.day_end", "må være før work.day_end"),
         );
-        need(w.max_day_minutes > 0, "work.max_day_minutes", positive());
-        need(
-            w.max_field_days_per_week >= 1,
+        // Each number within what a working department could mean: the
+        // arithmetic of the plan stays far from overflow, and a slip of the
+        // keyboard (a missing comma, an extra zero) is caught here, at its key.
+        let mut within = |key: &str, value: f64, low: f64, high: f64| {
+            need(
+                value.is_finite() && value >= low && value <= high,
+                key,
+                between(low, high),
+            );
+        };
+        const DAY_MINUTES: f64 = 24.0 * 60.0;
+        const MOST_NOK: f64 = 1_000_000.0;
+        within(
+            "work.max_day_minutes",
+            w.max_day_minutes as f64,
+            1.0,
+            DAY_MINUTES,
+        );
+        within(
             "work.max_field_days_per_week",
-            at_least_1(),
+            w.max_field_days_per_week.into(),
+            1.0,
+            7.0,
         );
         let v = &self.visits;
-        need(v.minutes > 0, "visits.minutes", positive());
-        need(
-            v.earliest + Minutes(v.minutes) <= v.latest,
-            "visits.earliest",
-            tr!(
-                "leaves no room for one visit before visits.latest",
-                "gir ikke plass til ett besøk før visits.latest"
-            ),
+        within("visits.minutes", v.minutes as f64, 1.0, DAY_MINUTES);
+        within(
+            "visits.min_gap_days_quarterly",
+            v.min_gap_days_quarterly as f64,
+            0.0,
+            92.0,
         );
-        need(
-            v.min_gap_days_quarterly >= 0 && v.min_gap_days_half_yearly >= 0,
-            "visits.min_gap_days_*",
-            not_negative(),
+        within(
+            "visits.min_gap_days_half_yearly",
+            v.min_gap_days_half_yearly as f64,
+            0.0,
+            184.0,
         );
-        need(
-            v.early_visit_value_nok >= 0.0,
+        within(
             "visits.early_visit_value_nok",
-            not_negative(),
-        );
-        need(
-            self.planning.change_penalty_nok >= 0.0,
-            "planning.change_penalty_nok",
-            not_negative(),
-        );
-        need(
-            self.planning.solver.available(),
-            "planning.solver",
-            tr!(
-                "= \"highs\" needs a build with `--features highs`; use \"microlp\" here",
-                "«highs» krever en versjon bygget med `--features highs`; bruk «microlp» her"
-            ),
+            v.early_visit_value_nok,
+            0.0,
+            MOST_NOK,
         );
         let c = &self.car;
-        need(
-            c.detour_factor >= MIN_DETOUR_FACTOR && c.island_detour_factor >= MIN_DETOUR_FACTOR,
-            "car.*detour_factor",
-            tr!("must be at least 1.0", "må være minst 1,0"),
+        within(
+            "car.detour_factor",
+            c.detour_factor,
+            MIN_DETOUR_FACTOR,
+            MAX_DETOUR_FACTOR,
         );
-        need(
-            c.speed_kmh > SPEED_KMH_BOUNDS.0 && c.speed_kmh < SPEED_KMH_BOUNDS.1,
-            "car.speed_kmh",
-            between(5, 200),
+        within(
+            "car.island_detour_factor",
+            c.island_detour_factor,
+            MIN_DETOUR_FACTOR,
+            MAX_DETOUR_FACTOR,
         );
-        need(
-            c.leg_overhead_minutes >= 0,
+        within(
             "car.leg_overhead_minutes",
-            not_negative(),
+            c.leg_overhead_minutes as f64,
+            0.0,
+            DAY_MINUTES,
         );
         let f = &self.flight;
-        need(
-            f.first_departure < f.last_arrival,
-            "flight.first_departure",
-            tr!(
-                "must be before flight.last_arrival",
-                "må være før flight.last_arrival"
+        for (key, minutes) in [
+            (
+                "flight.consider_above_drive_minutes",
+                f.consider_above_drive_minutes,
             ),
-        );
-        need(
-            f.fare_base_nok >= 0.0 && f.fare_per_km_nok >= 0.0 && f.fare_max_nok >= 0.0,
-            "flight.fare_*",
-            not_negative(),
-        );
+            (
+                "flight.before_departure_minutes",
+                f.before_departure_minutes,
+            ),
+            ("flight.after_arrival_minutes", f.after_arrival_minutes),
+            ("flight.connection_minutes", f.connection_minutes),
+            (
+                "flight.max_rental_drive_minutes",
+                f.max_rental_drive_minutes,
+            ),
+        ] {
+            within(key, minutes as f64, 0.0, DAY_MINUTES);
+        }
+        for (key, nok) in [
+            ("flight.fare_base_nok", f.fare_base_nok),
+            ("flight.fare_per_km_nok", f.fare_per_km_nok),
+            ("flight.fare_max_nok", f.fare_max_nok),
+        ] {
+            within(key, nok, 0.0, MOST_NOK);
+        }
         let k = &self.costs;
-        let rates = [
-            k.km_rate_nok,
-            k.rental_car_day_nok,
-            k.rental_car_km_nok,
-            k.staff_hour_nok,
-            k.hotel_night_nok,
-            k.allowance_overnight_day_nok,
-            k.allowance_day_trip_nok,
-        ];
-        need(
-            rates.iter().all(|r| *r >= 0.0 && r.is_finite()),
-            "costs.*",
-            finite(),
-        );
+        for (key, nok) in [
+            ("costs.km_rate_nok", k.km_rate_nok),
+            ("costs.rental_car_day_nok", k.rental_car_day_nok),
+            ("costs.rental_car_km_nok", k.rental_car_km_nok),
+            ("costs.staff_hour_nok", k.staff_hour_nok),
+            ("costs.hotel_night_nok", k.hotel_night_nok),
+            (
+                "costs.allowance_overnight_day_nok",
+                k.allowance_overnight_day_nok,
+            ),
+            ("costs.allowance_day_trip_nok", k.allowance_day_trip_nok),
+        ] {
+            within(key, nok, 0.0, MOST_NOK);
+        }
         let p = &self.planning;
-        need(
-            (1..=14).contains(&p.max_trip_days),
-            "planning.max_trip_days",
-            between(1, 14),
-        );
-        need(
-            (1..=12).contains(&p.max_visits_per_trip),
+        within("planning.max_trip_days", p.max_trip_days.into(), 1.0, 14.0);
+        within(
             "planning.max_visits_per_trip",
-            between(1, 12),
+            p.max_visits_per_trip.into(),
+            1.0,
+            12.0,
+        );
+        within(
+            "planning.local_visit_minutes",
+            p.local_visit_minutes as f64,
+            0.0,
+            DAY_MINUTES,
+        );
+        within(
+            "planning.change_penalty_nok",
+            p.change_penalty_nok,
+            0.0,
+            MOST_NOK,
+        );
+        let b = &self.balance;
+        within(
+            "balance.uneven_week_penalty_nok",
+            b.uneven_week_penalty_nok,
+            0.0,
+            MOST_NOK,
         );
         let r = &self.router;
+        within(
+            "router.concurrent_requests",
+            r.concurrent_requests as f64,
+            1.0,
+            64.0,
+        );
         need(
             r.timeout_seconds > 0.0 && r.timeout_seconds.is_finite(),
             "router.timeout_seconds",
@@ -580,16 +617,46 @@ impl Settings {
             tr!("must be at least 2", "må være minst 2"),
         );
         need(
-            (1..=64).contains(&r.concurrent_requests),
-            "router.concurrent_requests",
-            between(1, 64),
-        );
-        need(
             r.snap_radius_m > 0.0 && r.snap_radius_m.is_finite(),
             "router.snap_radius_m",
             positive(),
         );
-        let b = &self.balance;
+        need(
+            c.speed_kmh > SPEED_KMH_BOUNDS.0 && c.speed_kmh < SPEED_KMH_BOUNDS.1,
+            "car.speed_kmh",
+            {
+                let (low, high) = SPEED_KMH_BOUNDS;
+                tr!(
+                    "must be above {low} and below {high} km/h",
+                    "må være over {low} og under {high} km/t"
+                )
+            },
+        );
+        // The order of times, once each is a time of day.
+        need(
+            v.minutes > 24 * 60 || v.earliest + Minutes(v.minutes) <= v.latest,
+            "visits.earliest",
+            tr!(
+                "leaves no room for one visit before visits.latest",
+                "gir ikke plass til ett besøk før visits.latest"
+            ),
+        );
+        need(
+            f.first_departure < f.last_arrival,
+            "flight.first_departure",
+            tr!(
+                "must be before flight.last_arrival",
+                "må være før flight.last_arrival"
+            ),
+        );
+        need(
+            self.planning.solver.available(),
+            "planning.solver",
+            tr!(
+                "= \"highs\" needs a build with `--features highs`; use \"microlp\" here",
+                "«highs» krever en versjon bygget med `--features highs`; bruk «microlp» her"
+            ),
+        );
         need(
             b.max_visits_per_day != Some(0),
             "balance.max_visits_per_day",
@@ -599,11 +666,6 @@ impl Settings {
             b.max_visits_per_week != Some(0),
             "balance.max_visits_per_week",
             limit(),
-        );
-        need(
-            b.uneven_week_penalty_nok >= 0.0 && b.uneven_week_penalty_nok.is_finite(),
-            "balance.uneven_week_penalty_nok",
-            finite(),
         );
         out
     }
@@ -894,6 +956,65 @@ mod tests {
         let err = Settings::parse(text, "s").unwrap_err();
         let at: Vec<_> = err.iter().map(|p| (p.line, p.column)).collect();
         assert_eq!(at, vec![(None, None), (Some(5), Some(24))], "{err:?}");
+    }
+
+    /// Numbers out of any sensible range (infinite, not a number, absurdly
+    /// large) are errors at their own key and place, not a panic or a
+    /// failed plan later.
+    #[test]
+    fn numbers_out_of_range_name_their_own_key_and_place() {
+        for (section, text, key) in [
+            ("car", "detour_factor = inf", "car.detour_factor"),
+            (
+                "car",
+                "island_detour_factor = 1e300",
+                "car.island_detour_factor",
+            ),
+            (
+                "car",
+                "leg_overhead_minutes = 9223372036854775807",
+                "car.leg_overhead_minutes",
+            ),
+            ("visits", "minutes = 100000", "visits.minutes"),
+            (
+                "visits",
+                "early_visit_value_nok = inf",
+                "visits.early_visit_value_nok",
+            ),
+            (
+                "visits",
+                "min_gap_days_quarterly = 1000",
+                "visits.min_gap_days_quarterly",
+            ),
+            ("costs", "km_rate_nok = 1e300", "costs.km_rate_nok"),
+            ("costs", "staff_hour_nok = nan", "costs.staff_hour_nok"),
+            ("flight", "fare_max_nok = -1", "flight.fare_max_nok"),
+            (
+                "work",
+                "max_field_days_per_week = 100",
+                "work.max_field_days_per_week",
+            ),
+            (
+                "planning",
+                "local_visit_minutes = 100000",
+                "planning.local_visit_minutes",
+            ),
+        ] {
+            let err = Settings::parse(&format!("[{section}]\n{text}\n"), "s").unwrap_err();
+            assert_eq!(err.len(), 1, "{text}: {err:?}");
+            assert!(
+                err[0].message.starts_with(key),
+                "{text}: {}",
+                err[0].message
+            );
+            assert_eq!(
+                (err[0].line, err[0].column.is_some()),
+                (Some(2), true),
+                "{text}"
+            );
+        }
+        let err = Settings::parse("[car]\nspeed_kmh = 5\n", "s").unwrap_err();
+        assert!(err[0].message.contains("above 5"), "{}", err[0].message);
     }
 
     /// The first problem of each text, as printed.

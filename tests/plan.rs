@@ -397,6 +397,56 @@ fn bad_arguments_exit_with_code_2() {
     }
 }
 
+/// An `--out` that names a file is refused before any work, and the file
+/// stays as it was; nothing else appears beside it.
+#[test]
+fn an_out_that_is_a_file_exits_with_code_2_and_leaves_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("plan");
+    fs::write(&out, "mine").unwrap();
+    let err = plan_fails_on_input(&fixture("one_child"), &out);
+    assert!(err.contains("--out"), "{err}");
+    assert_eq!(fs::read_to_string(&out).unwrap(), "mine");
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+}
+
+/// A `--data` that is no folder is named as such, not as its first file.
+#[test]
+fn a_data_folder_that_is_not_there_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("plan");
+    for data in [
+        tmp.path().join("nope"),
+        fixture("one_child").join("children.csv"),
+    ] {
+        let err = plan_fails_on_input(&data, &out);
+        let said = format!("{}: missing_file", data.display());
+        assert!(err.starts_with(&said), "{err}");
+        assert!(!out.exists());
+    }
+}
+
+/// A setting no department could mean (an infinite detour factor) is an
+/// input error at its key, not a panic.
+#[test]
+fn an_infinite_setting_exits_with_code_2_at_its_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = tmp.path().join("s.toml");
+    fs::write(&settings, "[car]\ndetour_factor = inf\n").unwrap();
+    let out = tmp.path().join("plan");
+    let data = fixture("one_child");
+    let mut args = plan_args(&data, &out);
+    args.extend_from_slice(&["--settings", settings.to_str().unwrap()]);
+    let o = tilsyn(&args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("s.toml:2:17") && err.contains("car.detour_factor"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
+
 #[test]
 fn road_engine_arguments_that_cannot_work_exit_with_code_2() {
     let tmp = tempfile::tempdir().unwrap();

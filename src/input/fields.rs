@@ -7,10 +7,11 @@
 //! can read all its fields, let each report, and only then give up.
 
 use super::table::{Row, Table};
+use crate::demand::{FIRST_YEAR, LAST_YEAR};
 use crate::diagnostics::{Problem, Problems};
 use crate::model::LatLon;
 use crate::tr;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// The fields of one well-formed row, with problem reporting.
 pub struct Cells<'a> {
@@ -69,6 +70,37 @@ impl<'a> Cells<'a> {
                 tr!(
                     "every row needs a value for `{name}`",
                     "hver rad må ha en verdi i `{name}`"
+                ),
+            );
+            return None;
+        }
+        Some(value)
+    }
+
+    /// An id (of an office, a caseworker or a child): not empty, at most
+    /// `MAX_ID_CHARS` characters, no control characters and nothing that
+    /// would lead out of a folder, since a caseworker's id names their
+    /// calendar file (`calendars/<caseworker_id>.ics`).
+    pub fn id(&mut self, name: &str) -> Option<&'a str> {
+        let value = self.text(name)?;
+        let bad = value.chars().count() > MAX_ID_CHARS
+            || value == "."
+            || value == ".."
+            || value
+                .chars()
+                .any(|c| c.is_control() || c == '/' || c == '\\');
+        if bad {
+            let shown: String = value.escape_debug().take(40).collect();
+            self.report(
+                name,
+                "invalid_id",
+                tr!(
+                    "`{name}` \"{shown}\" is not a usable id",
+                    "`{name}` «{shown}» kan ikke brukes som id"
+                ),
+                tr!(
+                    "an id is at most {MAX_ID_CHARS} characters, with no control characters, `/` or `\\`, and not `.` or `..`",
+                    "en id har høyst {MAX_ID_CHARS} tegn, uten kontrolltegn, `/` eller `\\`, og er ikke `.` eller `..`"
                 ),
             );
             return None;
@@ -162,6 +194,9 @@ impl<'a> Cells<'a> {
 /// A decimal comma is accepted only when the file uses `;` as separator.
 /// Exponents, thousands separators, `inf` and `NaN` are refused. The error
 /// is a hint for the user.
+/// The longest id the planner takes, in characters.
+pub const MAX_ID_CHARS: usize = 64;
+
 pub fn parse_decimal(value: &str, decimal_comma: bool) -> Result<f64, String> {
     let example = if decimal_comma { "63,43" } else { "63.43" };
     let plain_hint = || {
@@ -212,6 +247,12 @@ pub fn parse_date(value: &str) -> Result<NaiveDate, String> {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if strict_shape {
         if let Ok(d) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+            if !(FIRST_YEAR..=LAST_YEAR).contains(&d.year()) {
+                return Err(tr!(
+                    "the planner takes years from {FIRST_YEAR} to {LAST_YEAR}",
+                    "planleggeren tar år fra {FIRST_YEAR} til {LAST_YEAR}"
+                ));
+            }
             return Ok(d);
         }
         return Err(tr!(

@@ -70,7 +70,7 @@ fn parse_rows<T>(
 
 pub fn offices(table: &Table, problems: &mut Problems) -> Vec<Office> {
     parse_rows(table, problems, |c| {
-        let id = c.text("office_id");
+        let id = c.id("office_id");
         let name = c.text("name");
         let location = c.location();
         Some(Office {
@@ -87,10 +87,10 @@ pub fn caseworkers(
     problems: &mut Problems,
 ) -> Vec<Caseworker> {
     parse_rows(table, problems, |c| {
-        let id = c.text("caseworker_id");
+        let id = c.id("caseworker_id");
         let name = c.text("name");
         let team = c.text("team");
-        let office_id = c.text("office_id");
+        let office_id = c.id("office_id");
         let fte = c.number("fte");
         if let Some(value) = fte.filter(|f| !(*f > 0.0 && *f <= 1.0)) {
             // 10..=100 is most likely a percentage.
@@ -164,7 +164,7 @@ pub fn absences(
     problems: &mut Problems,
 ) -> Vec<Absence> {
     parse_rows(table, problems, |c| {
-        let caseworker_id = c.text("caseworker_id");
+        let caseworker_id = c.id("caseworker_id");
         let from = c.date("from");
         let to = c.date("to");
         let reason = c.optional_text("reason");
@@ -231,9 +231,9 @@ pub fn children(
     problems: &mut Problems,
 ) -> Vec<Child> {
     parse_rows(table, problems, |c| {
-        let id = c.text("child_id");
+        let id = c.id("child_id");
         let team = c.text("team");
-        let caseworker_id = c.text("caseworker_id");
+        let caseworker_id = c.id("caseworker_id");
         let placement = c.text("placement");
         let place = c.text("place");
         let location = c.location();

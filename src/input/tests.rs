@@ -580,3 +580,70 @@ fn visits_file_problems_in_english() {
         ]
     );
 }
+
+/// An id names a calendar file and lands in every output: one that would
+/// lead out of the plan's folder, or holds a control character, is refused
+/// where it stands.
+#[test]
+fn ids_that_could_not_name_a_file_are_refused_at_their_place() {
+    let text = CASEWORKERS.replace("S02,Saksbehandler 2", "../../S02,Saksbehandler 2");
+    let problems = load(&[("caseworkers.csv", Some(&text))]).expect_err("should fail");
+    assert_at(invalid_id(&problems), "invalid_id", "caseworkers.csv", 3, 1);
+    let text = children_with(
+        2,
+        &CHILDREN
+            .lines()
+            .nth(2)
+            .unwrap()
+            .replace("B0002", "B00\u{0}2"),
+    );
+    assert_at(
+        &only_problem("children.csv", &text),
+        "invalid_id",
+        "children.csv",
+        3,
+        1,
+    );
+    let text = OFFICES.replace("K2,Steinkjer", "..,Steinkjer");
+    let problems = load(&[("offices.csv", Some(&text))]).expect_err("should fail");
+    assert_at(invalid_id(&problems), "invalid_id", "offices.csv", 3, 1);
+    let long = "S".repeat(crate::input::fields::MAX_ID_CHARS + 1);
+    let text = CASEWORKERS.replace("S01,", &format!("{long},"));
+    let problems = load(&[("caseworkers.csv", Some(&text))]).expect_err("should fail");
+    assert_at(invalid_id(&problems), "invalid_id", "caseworkers.csv", 2, 1);
+    // Letters beyond ASCII, spaces and dots inside are ids like any other.
+    let text = CASEWORKERS
+        .replace("S01,", "Ø 1.a,")
+        .replace(",S01,", ",Ø 1.a,");
+    let children = CHILDREN.replace(",S01,", ",Ø 1.a,");
+    assert!(load(&[
+        ("caseworkers.csv", Some(&text)),
+        ("children.csv", Some(&children))
+    ])
+    .is_ok());
+}
+
+/// The `invalid_id` problem among `problems` (references to the refused id
+/// are reported too).
+fn invalid_id(problems: &Problems) -> &Problem {
+    let found = problems.0.iter().find(|p| p.code == "invalid_id");
+    found.unwrap_or_else(|| panic!("no invalid_id in {problems}"))
+}
+
+/// Dates outside the planner's calendar are refused where they stand, so
+/// no output ever carries a year it cannot write.
+#[test]
+fn dates_outside_the_planners_years_are_refused() {
+    let text = CHILDREN.replace("2026-11-20", "9999-12-31");
+    let p = only_problem("children.csv", &text);
+    assert_at(&p, "invalid_date", "children.csv", 2, 10);
+    assert!(p.hint.as_deref().unwrap().contains("2200"), "{p}");
+    let text = CHILDREN.replace("2024-05-01", "1899-12-31");
+    assert_at(
+        &only_problem("children.csv", &text),
+        "invalid_date",
+        "children.csv",
+        2,
+        9,
+    );
+}

@@ -63,7 +63,7 @@ pub fn visits_done(path: &Path, data: &Dataset) -> Result<Vec<DoneVisit>, Proble
     let mut out = Vec::new();
     for row in table.rows.iter().filter(|r| r.well_formed) {
         let mut c = Cells::new(&table, row, &mut problems);
-        let child_id = c.text("child_id");
+        let child_id = c.id("child_id");
         let date = c.date("date");
         let caseworker_id = c.optional_text("caseworker_id");
         let note_kind = c.optional_text("note_kind").to_string();

@@ -42,6 +42,12 @@ pub fn write_folder_atomically(
     out: &Path,
     fill: impl FnOnce(&Path) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    if out.exists() && !out.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "a file is there, not a folder",
+        ));
+    }
     let staging = staging_beside(out, "plan")?;
     if staging.exists() {
         fs::remove_dir_all(&staging)?;
