@@ -48,15 +48,22 @@ pub fn load_dataset(dir: &Path, settings_override: Option<&Path>) -> Result<Data
     );
 
     // References into a file that could not be read, or that has no rows
-    // (already reported), are not checked: every one would fail.
+    // (already reported), are not checked: every one would fail. Nor are
+    // references into a file with a broken row (an unclosed quote can take
+    // the rest of the file with it): each id lost there would be reported
+    // again at every row that names it, burying the one problem to mend.
+    // (Their ids are still collected, for duplicates.)
+    let whole = |t: Option<&table::Table>| t.is_some_and(|t| t.rows.iter().all(|r| r.well_formed));
     let office_keys = office_table
         .as_ref()
         .filter(|t| !t.rows.is_empty())
-        .map(|t| Keys::collect(t, "office_id", "office", &mut problems));
+        .map(|t| Keys::collect(t, "office_id", "office", &mut problems))
+        .filter(|_| whole(office_table.as_ref()));
     let caseworker_refs = caseworker_table
         .as_ref()
         .filter(|t| !t.rows.is_empty())
-        .map(|t| CaseworkerRefs::collect(t, &mut problems));
+        .map(|t| CaseworkerRefs::collect(t, &mut problems))
+        .filter(|_| whole(caseworker_table.as_ref()));
     if let Some(t) = &child_table {
         Keys::collect(t, "child_id", "child", &mut problems);
     }

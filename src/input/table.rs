@@ -21,7 +21,8 @@ pub struct Row {
     pub line: u64,
     pub fields: Vec<String>,
     /// False when the field count differs from the header's (already
-    /// reported); such a row still counts for ids but its values are not read.
+    /// reported); such a row still counts for duplicate ids but its values
+    /// are not read, and no reference into its file is checked.
     pub well_formed: bool,
 }
 

@@ -647,3 +647,14 @@ fn dates_outside_the_planners_years_are_refused() {
         9,
     );
 }
+
+/// An unclosed quote takes the rest of caseworkers.csv with it: that broken
+/// row is the one problem reported, not every child and absence naming a
+/// caseworker whose row it swallowed.
+#[test]
+fn a_broken_row_is_not_buried_under_the_references_it_breaks() {
+    let text = CASEWORKERS.replace("S01,Saksbehandler 1", "S01,\"Saksbehandler 1");
+    let problems = load(&[("caseworkers.csv", Some(&text))]).expect_err("should fail");
+    assert_eq!(problems.codes(), vec!["wrong_field_count"], "{problems}");
+    assert_eq!(problems.0[0].line, Some(2), "{problems}");
+}
