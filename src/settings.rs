@@ -400,6 +400,14 @@ pub struct Settings {
 impl Settings {
     /// Reads `settings.toml`; `display` is the name used in messages.
     pub fn load(path: &Path, display: &str) -> Result<Settings, Vec<Problem>> {
+        // A pipe or a device would be read until it ends, maybe never.
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            let message = tr!(
+                "{display} is not a regular file",
+                "{display} er ikke en vanlig fil"
+            );
+            return Err(vec![Problem::new(display, "unreadable_file", message)]);
+        }
         let text = std::fs::read_to_string(path)
             .map_err(|e| vec![Problem::new(display, "unreadable_file", io_error(&e))])?;
         Self::parse(text.trim_start_matches('\u{feff}'), display)

@@ -658,3 +658,19 @@ fn a_broken_row_is_not_buried_under_the_references_it_breaks() {
     assert_eq!(problems.codes(), vec!["wrong_field_count"], "{problems}");
     assert_eq!(problems.0[0].line, Some(2), "{problems}");
 }
+
+/// A pipe in place of a file is refused at once, not read until it ends
+/// (which, with no writer, is never).
+#[cfg(unix)]
+#[test]
+fn a_pipe_in_place_of_a_file_is_unreadable_not_waited_for() {
+    let dir = folder(&[("children.csv", None)]);
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("children.csv"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let problems = load_dataset(dir.path(), None).expect_err("should fail");
+    assert_eq!(problems.codes(), vec!["unreadable_file"], "{problems}");
+    assert_eq!(problems.0[0].file, "children.csv");
+}
