@@ -14,11 +14,11 @@ use crate::settings::Settings;
 use chrono::{Datelike, Duration, NaiveDate};
 use std::fmt;
 
-/// A planning horizon: first and last day, inclusive.
 /// The years the planner's calendar takes, in periods and in input dates.
 pub const FIRST_YEAR: i32 = 1900;
 pub const LAST_YEAR: i32 = 2200;
 
+/// A planning horizon: first and last day, inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Horizon {
     pub start: NaiveDate,

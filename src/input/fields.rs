@@ -190,13 +190,13 @@ impl<'a> Cells<'a> {
     }
 }
 
+/// The longest id the planner takes, in characters.
+pub const MAX_ID_CHARS: usize = 64;
+
 /// Parses a plain decimal number: optional sign, digits, optional fraction.
 /// A decimal comma is accepted only when the file uses `;` as separator.
 /// Exponents, thousands separators, `inf` and `NaN` are refused. The error
 /// is a hint for the user.
-/// The longest id the planner takes, in characters.
-pub const MAX_ID_CHARS: usize = 64;
-
 pub fn parse_decimal(value: &str, decimal_comma: bool) -> Result<f64, String> {
     let example = if decimal_comma { "63,43" } else { "63.43" };
     let plain_hint = || {
