@@ -418,13 +418,6 @@ pub fn run() -> ExitCode {
 }
 
 fn load(data: &Path, settings: Option<&Path>) -> Result<Dataset, Failure> {
-    if !data.is_dir() {
-        let dir = data.display();
-        return Err(Failure::input(tr!(
-            "{dir}: missing_file: the dataset folder was not found (hint: --data names a folder holding offices.csv, caseworkers.csv, absences.csv and children.csv)",
-            "{dir}: missing_file: fant ikke datasettmappen (tips: --data er en mappe med offices.csv, caseworkers.csv, absences.csv og children.csv)"
-        )));
-    }
     tilsyn::input::load_dataset(data, settings).map_err(|p| problems_found(data, p))
 }
 
@@ -570,14 +563,13 @@ fn plan(args: PlanArgs) -> Result<(), Failure> {
 /// Refuses an `--out` that names a file (a folder there is replaced as a
 /// whole when the run succeeds), before any work.
 fn out_folder(out: &Path) -> Result<(), Failure> {
-    if out.exists() && !out.is_dir() {
+    tilsyn::write::folder_target(out).map_err(|e| {
         let out = out.display();
-        return Err(Failure::input(tr!(
-            "--out {out}: a file is there, not a folder; nothing was written (hint: give a new folder, or the folder of an older plan, which is replaced)",
-            "--out {out}: der ligger en fil, ikke en mappe; ingenting er skrevet (tips: oppgi en ny mappe, eller mappen til en eldre plan, som erstattes)"
-        )));
-    }
-    Ok(())
+        Failure::input(tr!(
+            "--out {out}: {e}; nothing was written (hint: give a new folder, or the folder of an older plan, which is replaced)",
+            "--out {out}: {e}; ingenting er skrevet (tips: oppgi en ny mappe, eller mappen til en eldre plan, som erstattes)"
+        ))
+    })
 }
 
 /// The context of an error while writing a plan folder.

@@ -68,6 +68,27 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Reads a file the user named. A pipe or a device is refused as
+/// unreadable: it would be read until it ends, and with no writer never.
+pub fn read_user_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            crate::tr!(
+                "not a regular file (a pipe or a device)",
+                "ikke en vanlig fil (et rør eller en enhet)"
+            ),
+        ));
+    }
+    std::fs::read(path)
+}
+
+/// [`read_user_file`] as UTF-8 text (`InvalidData` when it is not).
+pub fn read_user_text(path: &std::path::Path) -> std::io::Result<String> {
+    String::from_utf8(read_user_file(path)?)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
 /// An error reading a file, for people: the operating system's own words in
 /// English (as before), a sentence in bokmål for the common cases.
 pub fn io_error(e: &std::io::Error) -> String {

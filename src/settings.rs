@@ -400,15 +400,7 @@ pub struct Settings {
 impl Settings {
     /// Reads `settings.toml`; `display` is the name used in messages.
     pub fn load(path: &Path, display: &str) -> Result<Settings, Vec<Problem>> {
-        // A pipe or a device would be read until it ends, maybe never.
-        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-            let message = tr!(
-                "{display} is not a regular file",
-                "{display} er ikke en vanlig fil"
-            );
-            return Err(vec![Problem::new(display, "unreadable_file", message)]);
-        }
-        let text = std::fs::read_to_string(path)
+        let text = crate::diagnostics::read_user_text(path)
             .map_err(|e| vec![Problem::new(display, "unreadable_file", io_error(&e))])?;
         Self::parse(text.trim_start_matches('\u{feff}'), display)
     }
@@ -640,9 +632,10 @@ impl Settings {
                 )
             },
         );
-        // The order of times, once each is a time of day.
+        // One visit fits between visits.earliest and visits.latest (an
+        // overlong visit is reported above, at its own key).
         need(
-            v.minutes > 24 * 60 || v.earliest + Minutes(v.minutes) <= v.latest,
+            v.minutes as f64 > DAY_MINUTES || v.earliest + Minutes(v.minutes) <= v.latest,
             "visits.earliest",
             tr!(
                 "leaves no room for one visit before visits.latest",

@@ -442,7 +442,7 @@ fn parse_record<T>(
 
 /// The file's text without a byte-order mark, or a violation.
 pub fn read_text(dir: &Path, file: &str, out: &mut Vec<Violation>) -> Option<String> {
-    match std::fs::read(dir.join(file)) {
+    match crate::diagnostics::read_user_file(&dir.join(file)) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             out.push(Violation::new(
                 "missing_file",

@@ -28,7 +28,7 @@ pub fn load(path: &Path, data: &Dataset) -> Result<History, Problems> {
         return Ok(History::new(data, &done));
     }
     let display = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = crate::diagnostics::read_user_text(path).map_err(|e| {
         Problems(vec![Problem::new(
             &display,
             "unreadable_file",

@@ -32,6 +32,19 @@ use table::read_table;
 /// Loads and validates a dataset folder. `settings_override`, when given, is read instead of `<dir>/settings.toml`.
 pub fn load_dataset(dir: &Path, settings_override: Option<&Path>) -> Result<Dataset, Problems> {
     let mut problems = Problems::default();
+    if !dir.is_dir() {
+        // Not each of its files missing, but the folder.
+        let message = tr!(
+            "the dataset folder was not found",
+            "fant ikke datasettmappen"
+        );
+        let hint = tr!(
+            "give the folder that holds offices.csv, caseworkers.csv, absences.csv and children.csv",
+            "oppgi mappen med offices.csv, caseworkers.csv, absences.csv og children.csv"
+        );
+        problems.push(Problem::new(dir.display().to_string(), "missing_file", message).hint(hint));
+        return Err(problems);
+    }
     let settings = load_settings(dir, settings_override, &mut problems);
 
     let office_table = read_table(dir, OFFICES, rows::OFFICE_COLUMNS, &mut problems);
@@ -53,17 +66,21 @@ pub fn load_dataset(dir: &Path, settings_override: Option<&Path>) -> Result<Data
     // the rest of the file with it): each id lost there would be reported
     // again at every row that names it, burying the one problem to mend.
     // (Their ids are still collected, for duplicates.)
-    let whole = |t: Option<&table::Table>| t.is_some_and(|t| t.rows.iter().all(|r| r.well_formed));
+    let whole = |t: &table::Table| t.rows.iter().all(|r| r.well_formed);
     let office_keys = office_table
         .as_ref()
         .filter(|t| !t.rows.is_empty())
-        .map(|t| Keys::collect(t, "office_id", "office", &mut problems))
-        .filter(|_| whole(office_table.as_ref()));
+        .and_then(|t| {
+            let keys = Keys::collect(t, "office_id", "office", &mut problems);
+            whole(t).then_some(keys)
+        });
     let caseworker_refs = caseworker_table
         .as_ref()
         .filter(|t| !t.rows.is_empty())
-        .map(|t| CaseworkerRefs::collect(t, &mut problems))
-        .filter(|_| whole(caseworker_table.as_ref()));
+        .and_then(|t| {
+            let refs = CaseworkerRefs::collect(t, &mut problems);
+            whole(t).then_some(refs)
+        });
     if let Some(t) = &child_table {
         Keys::collect(t, "child_id", "child", &mut problems);
     }

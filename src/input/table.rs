@@ -71,18 +71,7 @@ pub fn read_table(
 
 fn read_text(dir: &Path, file: &'static str, problems: &mut Problems) -> Option<String> {
     let path = dir.join(file);
-    // A pipe or a device would be read until it ends, maybe never.
-    if let Ok(meta) = std::fs::metadata(&path) {
-        if !meta.is_file() && !meta.is_dir() {
-            let message = tr!(
-                "{file} is not a regular file",
-                "{file} er ikke en vanlig fil"
-            );
-            problems.push(Problem::new(file, "unreadable_file", message));
-            return None;
-        }
-    }
-    let bytes = match std::fs::read(&path) {
+    let bytes = match crate::diagnostics::read_user_file(&path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == ErrorKind::NotFound => {
             let message = tr!("{file} was not found", "fant ikke {file}");

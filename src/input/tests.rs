@@ -673,4 +673,25 @@ fn a_pipe_in_place_of_a_file_is_unreadable_not_waited_for() {
     let problems = load_dataset(dir.path(), None).expect_err("should fail");
     assert_eq!(problems.codes(), vec!["unreadable_file"], "{problems}");
     assert_eq!(problems.0[0].file, "children.csv");
+    // The same for a settings file given on the command line.
+    let dir = folder(&[]);
+    let settings = dir.path().join("s.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&settings)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let problems = load_dataset(dir.path(), Some(&settings)).expect_err("should fail");
+    assert_eq!(problems.codes(), vec!["unreadable_file"], "{problems}");
+}
+
+/// A folder that is not there is one problem, at the folder, not one per
+/// file it should hold.
+#[test]
+fn a_missing_dataset_folder_is_one_problem_at_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let gone = dir.path().join("nope");
+    let problems = load_dataset(&gone, None).expect_err("should fail");
+    assert_eq!(problems.codes(), vec!["missing_file"], "{problems}");
+    assert_eq!(problems.0[0].file, gone.display().to_string());
 }

@@ -28,7 +28,7 @@ pub fn visits_done(path: &Path, data: &Dataset) -> Result<Vec<DoneVisit>, Proble
     // static, and one run reads one history file.
     let display: &'static str = Box::leak(path.display().to_string().into_boxed_str());
     let mut problems = Problems::default();
-    let text = match std::fs::read(path) {
+    let text = match crate::diagnostics::read_user_file(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {

@@ -36,8 +36,9 @@
 //!   the same plan on every machine.
 //! * **The bound.** Pricing then continues while time allows: wide, and
 //!   exact when wide finds nothing, until an exact search runs out of
-//!   labels (its round proves nothing, and the next would run out too). When exact pricing finds no trip of negative reduced cost, the LP optimum bounds the
-//!   group's objective from below; a complete round that does find some
+//!   labels or time (its round proves nothing, and the next would run out
+//!   too). When exact pricing finds no trip of negative reduced cost, the
+//!   LP optimum bounds the group's objective from below; a complete round that does find some
 //!   still gives a (Lagrangian) bound: the LP plus, for each trip a plan can
 //!   hold (at most one per required visit), the least reduced cost. Exact
 //!   pricing tries every split of a trip into days (the same day or the
@@ -121,6 +122,10 @@ type Bits = [u64; WORDS];
 
 fn set(b: &mut Bits, i: usize) {
     b[i / 64] |= 1 << (i % 64);
+}
+
+fn has(b: &Bits, i: usize) -> bool {
+    b[i / 64] & (1 << (i % 64)) != 0
 }
 
 fn subset(a: &Bits, b: &Bits) -> bool {
@@ -971,7 +976,7 @@ impl Group<'_> {
                 }
             }
             for (v, n) in self.nodes.iter().enumerate() {
-                if !n.required && taken[v / 64] & (1 << (v % 64)) == 0 {
+                if !n.required && !has(&taken, v) {
                     set(&mut allowed, v);
                 }
             }
@@ -991,7 +996,7 @@ impl Group<'_> {
                 for vehicle in vehicles {
                     let mut prizes = self.prizes(vehicle, &duals);
                     for (v, p) in prizes.iter_mut().enumerate() {
-                        if allowed[v / 64] & (1 << (v % 64)) == 0 {
+                        if !has(&allowed, v) {
                             *p = -1.0;
                         }
                     }

@@ -154,7 +154,7 @@ fn calendar_events(dir: &Path, problems: &mut Problems) -> HashMap<String, Vec<O
         else {
             continue;
         };
-        let text = match std::fs::read_to_string(&path) {
+        let text = match crate::diagnostics::read_user_text(&path) {
             Ok(t) => t,
             Err(e) => {
                 problems.push(Problem::new(

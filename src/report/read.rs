@@ -37,7 +37,7 @@ struct Csv {
 
 /// The text of `file` in `dir` without a byte-order mark.
 fn read_text(dir: &Path, file: &str, problems: &mut Problems) -> Option<String> {
-    match std::fs::read(dir.join(file)) {
+    match crate::diagnostics::read_user_file(&dir.join(file)) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Some(text.trim_start_matches('\u{feff}').to_string()),
             Err(_) => {

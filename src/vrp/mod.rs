@@ -192,7 +192,7 @@ impl Instance {
 
     /// Reads and validates an instance file; every problem is listed.
     pub fn load(path: &Path) -> Result<Self, Vec<Problem>> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = crate::diagnostics::read_user_text(path).map_err(|e| {
             vec![problem(
                 "unreadable_file",
                 format!("{}: {e}", path.display()),

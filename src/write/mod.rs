@@ -42,12 +42,7 @@ pub fn write_folder_atomically(
     out: &Path,
     fill: impl FnOnce(&Path) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    if out.exists() && !out.is_dir() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::AlreadyExists,
-            "a file is there, not a folder",
-        ));
-    }
+    folder_target(out)?;
     let staging = staging_beside(out, "plan")?;
     if staging.exists() {
         fs::remove_dir_all(&staging)?;
@@ -59,6 +54,21 @@ pub fn write_folder_atomically(
         let _ = fs::remove_dir_all(&staging);
     }
     result
+}
+
+/// Whether `out` can take a folder: nothing there, or a folder (replaced
+/// as a whole). A file there is an error, and stays as it was.
+pub fn folder_target(out: &Path) -> std::io::Result<()> {
+    if out.exists() && !out.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            crate::tr!(
+                "a file is there, not a folder",
+                "der ligger en fil, ikke en mappe"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Writes one file all or nothing: a fresh owner-only (0600) file next to
