@@ -37,6 +37,13 @@ pub struct Context<'a> {
     dense_n: usize,
     /// Per dense site: the drive to its nearest hotel and back.
     to_hotel: Vec<((u32, u32), (u32, u32))>,
+    /// Per hotel site (from the first): its row in `hotel_rows`, when it is
+    /// the nearest hotel of a dense site (`u32::MAX`: none).
+    hotel_row: Vec<u32>,
+    /// Per such hotel, row-major: the drive from it to each dense site and
+    /// back. A trip's next day starts at the hotel of the last day's end,
+    /// seldom the nearest one to where it goes.
+    hotel_rows: Vec<((u32, u32), (u32, u32))>,
     /// Per office: its airport (the one with scheduled routes nearest by road).
     pub home_airport: Vec<Option<usize>>,
     /// Per child: arrival airports worth flying to, by the child's caseworker's office.
@@ -82,6 +89,20 @@ impl<'a> Context<'a> {
                 )
             })
             .collect();
+        let first_hotel = sites.hotels().start;
+        let mut hotel_row = vec![u32::MAX; sites.len() - first_hotel];
+        let mut hotel_rows = Vec::new();
+        for &h in &nearest_hotel[..dense_n] {
+            let Some(slot) = h.checked_sub(first_hotel) else {
+                continue;
+            };
+            if hotel_row[slot] == u32::MAX {
+                hotel_row[slot] = (hotel_rows.len() / dense_n) as u32;
+                hotel_rows.extend(
+                    (0..dense_n).map(|a| (pack(matrix.drive(h, a)), pack(matrix.drive(a, h)))),
+                );
+            }
+        }
         let mut ctx = Self {
             data,
             settings,
@@ -91,6 +112,8 @@ impl<'a> Context<'a> {
             dense,
             dense_n,
             to_hotel,
+            hotel_row,
+            hotel_rows,
             home_airport,
             air_access: Vec::new(),
             fixed_visits: vec![Vec::new(); data.children.len()],
@@ -117,6 +140,22 @@ impl<'a> Context<'a> {
         }
         if to < n && from == self.nearest_hotel[to] {
             return unpack(self.to_hotel[to].1);
+        }
+        let row = |hotel: usize| {
+            let r = *self
+                .hotel_row
+                .get(hotel.checked_sub(self.sites.hotels().start)?)?;
+            (r != u32::MAX).then_some(r as usize * n)
+        };
+        if to < n {
+            if let Some(r) = row(from) {
+                return unpack(self.hotel_rows[r + to].0);
+            }
+        }
+        if from < n {
+            if let Some(r) = row(to) {
+                return unpack(self.hotel_rows[r + from].1);
+            }
         }
         self.matrix.drive(from, to)
     }

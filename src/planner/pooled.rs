@@ -70,6 +70,7 @@ use crate::calendar::WorkCalendar;
 use crate::demand::Requirement;
 use crate::settings::Continuity;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// Most visits of one group the bound handles (bit sets of this many bits).
@@ -270,7 +271,7 @@ pub fn plan_pooled(
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(pooled.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    let next = AtomicUsize::new(0);
     let state: &[CaseworkerResult] = results;
     type Found = (usize, Result<GroupOutcome, String>);
     let mut found: Vec<Found> = std::thread::scope(|scope| {
@@ -279,7 +280,7 @@ pub fn plan_pooled(
                 scope.spawn(|| {
                     let mut out = Vec::new();
                     loop {
-                        let g = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let g = next.fetch_add(1, Ordering::Relaxed);
                         let Some(members) = pooled.get(g) else {
                             break;
                         };
@@ -649,14 +650,11 @@ impl Group<'_> {
             for &mode in modes {
                 let mut least = 0.0f64;
                 let mut complete = true;
-                let vehicles = turn.clone();
-                for vehicle in vehicles {
-                    if Instant::now() >= deadline {
+                for (vehicle, priced) in self.price_each(&turn, &g.duals, mode, deadline) {
+                    let Some(priced) = priced else {
                         complete = false;
                         break;
-                    }
-                    let prizes = self.prizes(vehicle, &g.duals);
-                    let priced = self.price(vehicle, &prizes, mode, deadline);
+                    };
                     if modes != [Pricing::Quick] && trace {
                         eprintln!(
                             "  vehicle {vehicle}: least {:.0}, complete {}, {} columns",
@@ -1349,6 +1347,8 @@ impl Group<'_> {
             lo: n.first_day - off,
             hi: n.last_day - off,
             prize: 0.0,
+            trip_past: t.past_nok(),
+            trip_spent: t.spent_nok(),
         }
     }
 
@@ -1368,9 +1368,87 @@ impl Group<'_> {
         (lo <= hi).then_some((cost.nok(), days))
     }
 
+    /// Pricing for each of `vehicles` under `duals`, on as many threads as
+    /// the machine has, in the order given. `None`: not priced, the
+    /// deadline had passed. Each search is the one [`Self::price`] makes
+    /// alone; only an exact search that runs out stops the others (its
+    /// round proves nothing).
+    fn price_each(
+        &self,
+        vehicles: &[usize],
+        duals: &[f64],
+        mode: Pricing,
+        deadline: Instant,
+    ) -> Vec<(usize, Option<Priced>)> {
+        let stop = AtomicBool::new(false);
+        let one = |vehicle: usize| {
+            if Instant::now() >= deadline || stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            let prizes = self.prizes(vehicle, duals);
+            let priced = self.search(vehicle, &prizes, mode, deadline, &stop);
+            if mode.exact() && !priced.complete {
+                stop.store(true, Ordering::Relaxed);
+            }
+            Some(priced)
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(vehicles.len());
+        let mut out: Vec<(usize, Option<Priced>)> = if threads <= 1 {
+            vehicles.iter().map(|&v| (v, one(v))).collect()
+        } else {
+            let next = AtomicUsize::new(0);
+            std::thread::scope(|scope| {
+                let workers: Vec<_> = (0..threads)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let mut done = Vec::new();
+                            while let Some(&v) = vehicles.get(next.fetch_add(1, Ordering::Relaxed))
+                            {
+                                done.push((v, one(v)));
+                            }
+                            done
+                        })
+                    })
+                    .collect();
+                workers
+                    .into_iter()
+                    // A worker that panicked loses its vehicles: they count
+                    // as not priced.
+                    .flat_map(|w| w.join().unwrap_or_default())
+                    .collect()
+            })
+        };
+        let order = |v: &usize| vehicles.iter().position(|w| w == v);
+        out.sort_by_key(|(v, _)| order(v));
+        for &v in vehicles {
+            if !out.iter().any(|(w, _)| *w == v) {
+                out.push((v, None));
+            }
+        }
+        // Not priced after one that was not: the deadline stops a round.
+        if let Some(k) = out.iter().position(|(_, p)| p.is_none()) {
+            out.truncate(k + 1);
+        }
+        out
+    }
+
     /// Pricing for one vehicle: trips of negative reduced cost by labelling,
     /// per way of getting there.
     fn price(&self, vehicle: usize, prizes: &[f64], mode: Pricing, deadline: Instant) -> Priced {
+        self.search(vehicle, prizes, mode, deadline, &AtomicBool::new(false))
+    }
+
+    /// [`Self::price`], which `stop` cuts short (as incomplete).
+    fn search(
+        &self,
+        vehicle: usize,
+        prizes: &[f64],
+        mode: Pricing,
+        deadline: Instant,
+        stop: &AtomicBool,
+    ) -> Priced {
         let mut out = Priced {
             columns: Vec::new(),
             least: 0.0,
@@ -1384,9 +1462,16 @@ impl Group<'_> {
                 prizes,
                 mode,
                 deadline,
+                stop,
                 found: &mut found,
             };
             out.complete &= self.label(&mut search, reach);
+            // An exact search that ran out proves nothing for the vehicle,
+            // whatever the other ways there would find: the round is given
+            // up (see `generate`), so their time is not spent.
+            if mode.exact() && !out.complete {
+                break;
+            }
         }
         found.sort_by(|a, b| a.rc.total_cmp(&b.rc).then_with(|| a.path.cmp(&b.path)));
         if let Some(f) = found.first() {
@@ -1504,7 +1589,11 @@ impl Group<'_> {
             }
             let mut next: HashMap<(usize, i64), Vec<Label>> = HashMap::new();
             for (i, l) in layer.iter().enumerate() {
-                if i % 256 == 0 && (created > most_labels || Instant::now() >= s.deadline) {
+                if i % 256 == 0
+                    && (created > most_labels
+                        || Instant::now() >= s.deadline
+                        || s.stop.load(Ordering::Relaxed))
+                {
                     return false;
                 }
                 if l.count as usize >= veh.most_visits.min(MAX_PATH) {
@@ -1608,6 +1697,8 @@ impl Group<'_> {
         let mut path = l.path;
         path[l.count as usize] = w as u16;
         Some(Label {
+            trip_past: t.past_nok(),
+            trip_spent: t.spent_nok(),
             trip: t,
             node: w,
             visited,
@@ -1684,7 +1775,7 @@ impl Group<'_> {
             }
             top[..k].iter().sum()
         };
-        l.trip.spent_nok() - l.prize - more >= -EPS
+        l.spent() - more >= -EPS
     }
 
     /// Adds `l` to its bucket unless a label there is ahead of it on every
@@ -1856,6 +1947,8 @@ struct Search<'s> {
     prizes: &'s [f64],
     mode: Pricing,
     deadline: Instant,
+    /// Set when another search of the round ran out.
+    stop: &'s AtomicBool,
     found: &'s mut Vec<Found>,
 }
 
@@ -1907,18 +2000,22 @@ struct Label<'c> {
     lo: i64,
     hi: i64,
     prize: f64,
+    /// `trip.past_nok()` and `trip.spent_nok()`, which dominance and capped
+    /// buckets ask for again and again.
+    trip_past: f64,
+    trip_spent: f64,
 }
 
 impl Label<'_> {
     /// The part of the reduced cost the past has fixed.
     fn reduced(&self) -> f64 {
-        self.trip.past_nok() - self.prize
+        self.trip_past - self.prize
     }
 
     /// What the trip has surely spent less its prizes so far: how capped
     /// buckets rank their labels.
     fn spent(&self) -> f64 {
-        self.trip.spent_nok() - self.prize
+        self.trip_spent - self.prize
     }
 
     /// Whether every trip grown from `other` has one grown from `self` that
@@ -1926,7 +2023,9 @@ impl Label<'_> {
     fn dominates(&self, other: &Label) -> bool {
         let (t, d, d0) = self.trip.clock();
         let (ot, od, od0) = other.trip.clock();
-        t <= ot
+        // The counts that most often differ first, the bit sets last.
+        self.reduced() <= other.reduced() + 1e-9
+            && t <= ot
             && d >= od
             && d0 >= od0
             && self.trip.visits_today() <= other.trip.visits_today()
@@ -1940,7 +2039,6 @@ impl Label<'_> {
             } else {
                 subset(&other.open, &self.open)
             }
-            && self.reduced() <= other.reduced() + 1e-9
     }
 }
 

@@ -138,6 +138,8 @@ struct Builder<'c> {
     travel: i64,
     own_m: i64,
     rental_m: i64,
+    /// The fares out and back, fixed by the way there.
+    fares: Ore,
 }
 
 impl<'c> Builder<'c> {
@@ -191,7 +193,9 @@ impl<'c> Builder<'c> {
             travel: 0,
             own_m: 0,
             rental_m: 0,
+            fares: Ore(0),
         };
+        b.fares = b.fares();
         if let Access::Air(a) = access {
             b.fly(&a.out)?;
         }
@@ -453,7 +457,7 @@ impl<'c> Builder<'c> {
         let days = self.day as u32 + 1;
         let nights = days - 1;
         let legs = self.legs();
-        let fares = self.fares();
+        let fares = self.fares;
         let travel = self.travel - self.visit_minutes;
         let (depart, ret) = (self.depart0, self.ret);
         let rental = legs > 0;
@@ -577,7 +581,7 @@ impl<'c> Partial<'c> {
             + (b.time - b.day_depart) as f64 / 60.0 * k.staff_hour_nok
             + b.day as f64 * k.hotel_night_nok;
         if let Access::Air(_) = b.access {
-            nok += (b.day + 1) as f64 * k.rental_car_day_nok + b.fares().nok();
+            nok += (b.day + 1) as f64 * k.rental_car_day_nok + b.fares.nok();
         }
         nok
     }
