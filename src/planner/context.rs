@@ -222,3 +222,26 @@ impl<'a> Context<'a> {
         out.into_iter().take(2).map(|(_, a)| a).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::travel::car::GreatCircleCar;
+
+    #[test]
+    fn cached_drives_from_and_to_hotels_are_the_matrix_drives() {
+        let data = crate::check::fixture::dataset();
+        let sites = Sites::new(&data);
+        let matrix = GreatCircleCar::new(&sites, &data.settings.car);
+        let ctx = Context::new(&data, &sites, &matrix);
+        let core = sites.hotels().start;
+        assert!(ctx.dense_n == core && !ctx.hotel_rows.is_empty());
+        let hotels: Vec<usize> = (0..core).map(|s| ctx.nearest_hotel(s)).collect();
+        for &h in &hotels {
+            for s in (0..core).chain(hotels.iter().copied()) {
+                assert_eq!(ctx.drive(h, s), matrix.drive(h, s), "{h} -> {s}");
+                assert_eq!(ctx.drive(s, h), matrix.drive(s, h), "{s} -> {h}");
+            }
+        }
+    }
+}

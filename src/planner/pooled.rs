@@ -2250,6 +2250,46 @@ mod tests {
     /// labels: it adds none of that search's trips and claims no bound. With
     /// labels enough, the same pricing closes and bounds the LP.
     #[test]
+    fn vehicles_priced_together_find_what_each_finds_alone() {
+        let mut data = crate::check::fixture::dataset();
+        data.settings.planning.continuity = Continuity::Preferred;
+        in_first_quarter(&data, |ctx, cal, days| {
+            let a = member(0, &[0, 2], cal.len(), false);
+            let b = member(1, &[1], cal.len(), false);
+            let group = Group::new(ctx, days, &[&a, &b]).unwrap();
+            assert_eq!(group.vehicles.len(), 2);
+            let duals = [9_000.0, 40_000.0, 9_000.0];
+            for mode in [
+                Pricing::Quick,
+                Pricing::Wide,
+                Pricing::Deep(SEARCH_LABELS),
+                Pricing::Exact(EXACT_LABELS),
+            ] {
+                let together = group.price_each(&[1, 0], &duals, mode, no_deadline());
+                assert_eq!(together.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 0]);
+                for (vehicle, priced) in together {
+                    let priced = priced.expect("not priced");
+                    let alone =
+                        group.price(vehicle, &group.prizes(vehicle, &duals), mode, no_deadline());
+                    let trips = |p: &Priced| -> Vec<(Vec<usize>, u64)> {
+                        p.columns
+                            .iter()
+                            .map(|f| (f.path.clone(), f.rc.to_bits()))
+                            .collect()
+                    };
+                    assert!(!alone.columns.is_empty(), "{mode:?}: nothing to compare");
+                    assert_eq!(trips(&priced), trips(&alone), "{mode:?}");
+                    assert_eq!(priced.complete, alone.complete);
+                }
+            }
+            // Past the deadline nothing is priced, and the round says so.
+            let late = Instant::now() - std::time::Duration::from_secs(1);
+            let none = group.price_each(&[0, 1], &duals, Pricing::Wide, late);
+            assert!(none.iter().all(|(_, p)| p.is_none()) && !none.is_empty());
+        });
+    }
+
+    #[test]
     fn the_bound_stops_at_an_exact_search_that_runs_out() {
         with_three_visits(|group| {
             let dear = || {
