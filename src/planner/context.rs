@@ -8,6 +8,7 @@ use crate::settings::Settings;
 use crate::travel::flights::network;
 use crate::travel::{Drive, Sites, TravelMatrix};
 use crate::units::{Metres, Minutes};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Above this many offices, children and airports the drive cache would take
 /// too much memory, and drives are asked of the matrix each time.
@@ -54,6 +55,10 @@ pub struct Context<'a> {
     /// Per child (or empty): the day the plan before a re-plan had its
     /// visit on; trips aim for it, so a re-plan moves no more than it must.
     pub previous_day: Vec<Option<chrono::NaiveDate>>,
+    /// Threads the planner may start besides those at work: pooled
+    /// continuity lends them to the pricing of a group whose neighbours
+    /// are done. None unless handed out ([`Self::lend_threads`]).
+    spare_threads: AtomicUsize,
 }
 
 impl<'a> Context<'a> {
@@ -118,6 +123,7 @@ impl<'a> Context<'a> {
             air_access: Vec::new(),
             fixed_visits: vec![Vec::new(); data.children.len()],
             previous_day: Vec::new(),
+            spare_threads: AtomicUsize::new(0),
         };
         ctx.air_access = (0..data.children.len())
             .map(|c| ctx.find_air_access(c))
@@ -158,6 +164,32 @@ impl<'a> Context<'a> {
             }
         }
         self.matrix.drive(from, to)
+    }
+
+    /// Makes `n` more threads spare (a worker that is done hands its own back).
+    pub fn lend_threads(&self, n: usize) {
+        self.spare_threads.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Takes up to `want` spare threads: how many it got, to be handed back
+    /// with [`Self::lend_threads`].
+    pub fn borrow_threads(&self, want: usize) -> usize {
+        let mut spare = self.spare_threads.load(Ordering::Relaxed);
+        loop {
+            let k = spare.min(want);
+            if k == 0 {
+                return 0;
+            }
+            match self.spare_threads.compare_exchange_weak(
+                spare,
+                spare - k,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return k,
+                Err(now) => spare = now,
+            }
+        }
     }
 
     pub fn nearest_hotel(&self, site: usize) -> usize {

@@ -268,9 +268,11 @@ pub fn plan_pooled(
             }
         }
     }
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(pooled.len().max(1));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores.min(pooled.len().max(1));
+    // The threads no group needs help price the vehicles of those at work,
+    // and so does each thread that has no group left.
+    ctx.lend_threads(cores - threads);
     let next = AtomicUsize::new(0);
     let state: &[CaseworkerResult] = results;
     type Found = (usize, Result<GroupOutcome, String>);
@@ -288,6 +290,7 @@ pub fn plan_pooled(
                             members.iter().map(|&i| &state[i]).collect();
                         out.push((g, group_work(ctx, cal, days, &members, deadline)));
                     }
+                    ctx.lend_threads(1);
                     out
                 })
             })
@@ -301,6 +304,8 @@ pub fn plan_pooled(
             })
             .collect()
     });
+    // Every thread is done: none stays spare for the next chunk to count twice.
+    ctx.borrow_threads(usize::MAX);
     found.sort_by_key(|(g, _)| *g);
     for (g, outcome) in found {
         let outcome = outcome?;
@@ -1392,9 +1397,10 @@ impl Group<'_> {
             }
             Some(priced)
         };
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(vehicles.len());
+        // This thread and those spare: as many searches at once as the
+        // machine has threads, whatever the number of groups.
+        let helpers = self.ctx.borrow_threads(vehicles.len().saturating_sub(1));
+        let threads = 1 + helpers;
         let mut out: Vec<(usize, Option<Priced>)> = if threads <= 1 {
             vehicles.iter().map(|&v| (v, one(v))).collect()
         } else {
@@ -1420,6 +1426,7 @@ impl Group<'_> {
                     .collect()
             })
         };
+        self.ctx.lend_threads(helpers);
         let order = |v: &usize| vehicles.iter().position(|w| w == v);
         out.sort_by_key(|(v, _)| order(v));
         for &v in vehicles {
@@ -2258,6 +2265,7 @@ mod tests {
             let b = member(1, &[1], cal.len(), false);
             let group = Group::new(ctx, days, &[&a, &b]).unwrap();
             assert_eq!(group.vehicles.len(), 2);
+            ctx.lend_threads(1);
             let duals = [9_000.0, 40_000.0, 9_000.0];
             for mode in [
                 Pricing::Quick,
@@ -2282,6 +2290,9 @@ mod tests {
                     assert_eq!(priced.complete, alone.complete);
                 }
             }
+            // The helper was handed back each time.
+            assert_eq!(ctx.borrow_threads(2), 1);
+            ctx.lend_threads(1);
             // Past the deadline nothing is priced, and the round says so.
             let late = Instant::now() - std::time::Duration::from_secs(1);
             let none = group.price_each(&[0, 1], &duals, Pricing::Wide, late);
