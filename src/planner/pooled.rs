@@ -655,7 +655,8 @@ impl Group<'_> {
             for &mode in modes {
                 let mut least = 0.0f64;
                 let mut complete = true;
-                for (vehicle, priced) in self.price_each(&turn, &g.duals, mode, deadline) {
+                let prizes = |vehicle| self.prizes(vehicle, &g.duals);
+                for (vehicle, priced) in self.price_each(&turn, prizes, mode, deadline) {
                     let Some(priced) = priced else {
                         complete = false;
                         break;
@@ -996,14 +997,19 @@ impl Group<'_> {
                     freed_trips.iter().map(|&k| columns[k].vehicle).collect();
                 vehicles.sort_unstable();
                 vehicles.dedup();
-                for vehicle in vehicles {
+                let prizes = |vehicle| {
                     let mut prizes = self.prizes(vehicle, &duals);
                     for (v, p) in prizes.iter_mut().enumerate() {
                         if !has(&allowed, v) {
                             *p = -1.0;
                         }
                     }
-                    let priced = self.price(vehicle, &prizes, Pricing::Wide, no_clock);
+                    prizes
+                };
+                let priced = self.price_each(&vehicles, prizes, Pricing::Wide, no_clock);
+                for (vehicle, priced) in priced {
+                    // Without a deadline every vehicle is priced.
+                    let Some(priced) = priced else { continue };
                     for f in priced.columns {
                         let mut nodes = f.path.clone();
                         nodes.sort_unstable();
@@ -1373,7 +1379,7 @@ impl Group<'_> {
         (lo <= hi).then_some((cost.nok(), days))
     }
 
-    /// Pricing for each of `vehicles` under `duals`, on as many threads as
+    /// Pricing for each of `vehicles` (with its `prizes`), on as many threads as
     /// the machine has, in the order given. `None`: not priced, the
     /// deadline had passed. Each search is the one [`Self::price`] makes
     /// alone; only an exact search that runs out stops the others (its
@@ -1381,7 +1387,7 @@ impl Group<'_> {
     fn price_each(
         &self,
         vehicles: &[usize],
-        duals: &[f64],
+        prizes: impl Fn(usize) -> Vec<f64> + Sync,
         mode: Pricing,
         deadline: Instant,
     ) -> Vec<(usize, Option<Priced>)> {
@@ -1390,8 +1396,7 @@ impl Group<'_> {
             if Instant::now() >= deadline || stop.load(Ordering::Relaxed) {
                 return None;
             }
-            let prizes = self.prizes(vehicle, duals);
-            let priced = self.search(vehicle, &prizes, mode, deadline, &stop);
+            let priced = self.search(vehicle, &prizes(vehicle), mode, deadline, &stop);
             if mode.exact() && !priced.complete {
                 stop.store(true, Ordering::Relaxed);
             }
@@ -1441,13 +1446,14 @@ impl Group<'_> {
         out
     }
 
-    /// Pricing for one vehicle: trips of negative reduced cost by labelling,
-    /// per way of getting there.
+    /// Pricing for one vehicle alone, as the tests compare.
+    #[cfg(test)]
     fn price(&self, vehicle: usize, prizes: &[f64], mode: Pricing, deadline: Instant) -> Priced {
         self.search(vehicle, prizes, mode, deadline, &AtomicBool::new(false))
     }
 
-    /// [`Self::price`], which `stop` cuts short (as incomplete).
+    /// Pricing for one vehicle: trips of negative reduced cost by labelling,
+    /// per way of getting there; `stop` cuts it short (as incomplete).
     fn search(
         &self,
         vehicle: usize,
@@ -2273,7 +2279,8 @@ mod tests {
                 Pricing::Deep(SEARCH_LABELS),
                 Pricing::Exact(EXACT_LABELS),
             ] {
-                let together = group.price_each(&[1, 0], &duals, mode, no_deadline());
+                let prizes = |v| group.prizes(v, &duals);
+                let together = group.price_each(&[1, 0], prizes, mode, no_deadline());
                 assert_eq!(together.iter().map(|(v, _)| *v).collect::<Vec<_>>(), [1, 0]);
                 for (vehicle, priced) in together {
                     let priced = priced.expect("not priced");
@@ -2295,7 +2302,7 @@ mod tests {
             ctx.lend_threads(1);
             // Past the deadline nothing is priced, and the round says so.
             let late = Instant::now() - std::time::Duration::from_secs(1);
-            let none = group.price_each(&[0, 1], &duals, Pricing::Wide, late);
+            let none = group.price_each(&[0, 1], |v| group.prizes(v, &duals), Pricing::Wide, late);
             assert!(none.iter().all(|(_, p)| p.is_none()) && !none.is_empty());
         });
     }
