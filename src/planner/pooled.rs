@@ -657,7 +657,12 @@ impl Group<'_> {
                 let mut complete = true;
                 let prizes = |vehicle| self.prizes(vehicle, &g.duals);
                 for (vehicle, priced) in self.price_each(&turn, prizes, mode, deadline) {
+                    // Not priced: the deadline passed, or another exact
+                    // search ran out (see below).
                     let Some(priced) = priced else {
+                        if mode.exact() {
+                            return Some(());
+                        }
                         complete = false;
                         break;
                     };
@@ -1423,22 +1428,17 @@ impl Group<'_> {
                         })
                     })
                     .collect();
-                workers
+                let joined: Vec<_> = workers.into_iter().map(|w| w.join()).collect();
+                // A panic goes on to the group's thread, as it would alone.
+                self.ctx.lend_threads(helpers);
+                joined
                     .into_iter()
-                    // A worker that panicked loses its vehicles: they count
-                    // as not priced.
-                    .flat_map(|w| w.join().unwrap_or_default())
+                    .flat_map(|j| j.unwrap_or_else(|e| std::panic::resume_unwind(e)))
                     .collect()
             })
         };
-        self.ctx.lend_threads(helpers);
         let order = |v: &usize| vehicles.iter().position(|w| w == v);
         out.sort_by_key(|(v, _)| order(v));
-        for &v in vehicles {
-            if !out.iter().any(|(w, _)| *w == v) {
-                out.push((v, None));
-            }
-        }
         // Not priced after one that was not: the deadline stops a round.
         if let Some(k) = out.iter().position(|(_, p)| p.is_none()) {
             out.truncate(k + 1);
