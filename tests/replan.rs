@@ -621,3 +621,36 @@ fn plan_with_visits_made_inside_the_horizon_counts_them_as_made() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stdout).contains("required_visit_missing"));
 }
+
+#[test]
+fn what_the_replan_notes_on_the_terminal_is_in_the_summary() {
+    let s = scenario();
+    // The history without its first done visit: that visit is not reported
+    // done, and stays in the plan as made, which the re-plan notes.
+    let text = fs::read_to_string(&s.history).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.remove(1);
+    let history = s._tmp.path().join("visits_missing_one.csv");
+    fs::write(&history, lines.join("\n") + "\n").unwrap();
+    let out = s._tmp.path().join("missing_one");
+    let o = s.replan(&s.old, &history, &s.from.to_string(), &out);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    ok(o);
+    let printed: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("merk: ").or(l.strip_prefix("note: ")))
+        .collect();
+    assert!(
+        printed.iter().any(|n| n.contains("visits_missing_one.csv")),
+        "{stderr}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let notes: Vec<&str> = summary["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert_eq!(notes, printed);
+}

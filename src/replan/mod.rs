@@ -403,7 +403,8 @@ pub fn merge(
         cancelled,
         issued: from,
         changes: Some(changes),
-        notes: fresh.notes.clone(),
+        // What the re-plan kept or not, then what the planner said.
+        notes: prepared.notes.iter().chain(&fresh.notes).cloned().collect(),
     }
 }
 

@@ -1,5 +1,6 @@
 //! summary.json: the contract's totals, computed from the plan's rows, plus
-//! unmet counts by reason and the naive plan's cost for comparison.
+//! unmet counts by reason, the naive plan's cost for comparison and the
+//! notes the terminal printed (ids only, as the other files).
 
 use crate::plan::Plan;
 use serde_json::{json, Map, Value};
@@ -49,6 +50,7 @@ pub fn summary_json(plan: &Plan) -> String {
         "models_proven": plan.models_proven,
         "models": plan.models,
         "visits_by_colleague": plan.visits_by_colleague,
+        "notes": plan.notes,
         "seed": plan.seed,
         "solve_seconds": (plan.solve_seconds * 1000.0).round() / 1000.0,
     });
@@ -59,4 +61,27 @@ pub fn summary_json(plan: &Plan) -> String {
 
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::travel::car::GreatCircleCar;
+    use crate::travel::Sites;
+
+    #[test]
+    fn the_summary_carries_the_notes_the_terminal_printed() {
+        let data = crate::check::fixture::dataset();
+        let sites = Sites::new(&data);
+        let matrix = GreatCircleCar::new(&sites, &data.settings.car);
+        let horizon = crate::demand::Horizon::quarter("2027Q1").unwrap();
+        let mut plan = crate::planner::plan(&data, horizon, &sites, &matrix, &|_, _| {}).unwrap();
+        let notes = |plan: &Plan| -> Value {
+            let v: Value = serde_json::from_str(&summary_json(plan)).unwrap();
+            v["notes"].clone()
+        };
+        assert_eq!(notes(&plan), json!([]));
+        plan.notes.push("trip K1-20270105 of K1 is not kept".into());
+        assert_eq!(notes(&plan), json!(["trip K1-20270105 of K1 is not kept"]));
+    }
 }
