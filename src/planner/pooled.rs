@@ -1564,7 +1564,7 @@ impl Group<'_> {
         let most_labels = most_labels.unwrap_or(usize::MAX);
         let mut pruned = 0usize;
         let mut created = 0usize;
-        let mut buckets: HashMap<(usize, i64), Vec<Label>> = HashMap::new();
+        let mut buckets: HashMap<(usize, i64), Bucket> = HashMap::new();
         for v in ones(&open) {
             for (t, last_only) in self.next_visits(&start, v, s.mode) {
                 let mut l = self.first_label(&t, v);
@@ -1584,7 +1584,7 @@ impl Group<'_> {
         }
         let mut layer: Vec<Label> = Vec::new();
         for (_, b) in buckets.drain() {
-            layer.extend(b);
+            layer.extend(b.labels);
         }
         sort_layer(&mut layer);
         while !layer.is_empty() {
@@ -1600,7 +1600,7 @@ impl Group<'_> {
             for l in &layer {
                 self.finish_all(l, s);
             }
-            let mut next: HashMap<(usize, i64), Vec<Label>> = HashMap::new();
+            let mut next: HashMap<(usize, i64), Bucket> = HashMap::new();
             for (i, l) in layer.iter().enumerate() {
                 if i % 256 == 0
                     && (created > most_labels
@@ -1641,7 +1641,7 @@ impl Group<'_> {
                     }
                 }
             }
-            layer = next.into_values().flatten().collect();
+            layer = next.into_values().flat_map(|b| b.labels).collect();
             sort_layer(&mut layer);
         }
         true
@@ -1795,28 +1795,55 @@ impl Group<'_> {
     /// count; drops the labels it is ahead of. With a cap, keeps those that
     /// have spent the least less their prizes ([`Label::spent`]): the fixed
     /// past alone leaves out today's hours and ranks slow detours first.
-    fn keep<'c>(
-        &self,
-        buckets: &mut HashMap<(usize, i64), Vec<Label<'c>>>,
-        l: Label<'c>,
-        cap: usize,
-    ) {
+    fn keep<'c>(&self, buckets: &mut HashMap<(usize, i64), Bucket<'c>>, l: Label<'c>, cap: usize) {
         let bucket = buckets.entry((l.node, l.trip.day())).or_default();
-        if bucket.iter().any(|b| b.dominates(&l)) {
+        // Dominance needs a cost no higher: the costs, side by side, rule
+        // out most labels without reading them.
+        let r = l.reduced();
+        let ahead = |k: f64| k <= r + DOMINANCE_EPS;
+        let behind = |k: f64| r <= k + DOMINANCE_EPS;
+        if (bucket.keys.iter().zip(&bucket.labels)).any(|(&k, b)| ahead(k) && b.dominates(&l)) {
             return;
         }
-        bucket.retain(|b| !l.dominates(b));
-        bucket.push(l);
+        let beaten: Vec<bool> = (bucket.keys.iter().zip(&bucket.labels))
+            .map(|(&k, b)| behind(k) && l.dominates(b))
+            .collect();
+        if beaten.contains(&true) {
+            let mut i = 0;
+            bucket.labels.retain(|_| {
+                i += 1;
+                !beaten[i - 1]
+            });
+            let mut i = 0;
+            bucket.keys.retain(|_| {
+                i += 1;
+                !beaten[i - 1]
+            });
+        }
+        bucket.keys.push(r);
+        bucket.labels.push(l);
         // One over the cap at most: the label that has spent the most goes.
-        if bucket.len() > cap {
-            let worst = (0..bucket.len())
-                .map(|i| (bucket[i].spent(), i))
+        if bucket.labels.len() > cap {
+            let worst = (0..bucket.labels.len())
+                .map(|i| (bucket.labels[i].spent(), i))
                 .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
                 .map_or(0, |(_, i)| i);
-            bucket.remove(worst);
+            bucket.labels.remove(worst);
+            bucket.keys.remove(worst);
         }
     }
 }
+
+/// The labels at one home and day, with their reduced costs so far
+/// ([`Label::reduced`]) alongside.
+#[derive(Default)]
+struct Bucket<'c> {
+    labels: Vec<Label<'c>>,
+    keys: Vec<f64>,
+}
+
+/// The slack of [`Label::dominates`] on cost.
+const DOMINANCE_EPS: f64 = 1e-9;
 
 /// A deadline for phases that the clock must not decide: a day away.
 fn no_deadline() -> Instant {
@@ -2037,7 +2064,7 @@ impl Label<'_> {
         let (t, d, d0) = self.trip.clock();
         let (ot, od, od0) = other.trip.clock();
         // The counts that most often differ first, the bit sets last.
-        self.reduced() <= other.reduced() + 1e-9
+        self.reduced() <= other.reduced() + DOMINANCE_EPS
             && t <= ot
             && d >= od
             && d0 >= od0
@@ -2405,7 +2432,7 @@ mod tests {
                 let (a, b) = if first { (a, b) } else { (b, a) };
                 group.keep(&mut buckets, a, 1);
                 group.keep(&mut buckets, b, 1);
-                let kept = &buckets[&(0, 0)];
+                let kept = &buckets[&(0, 0)].labels;
                 assert_eq!(kept.len(), 1);
                 assert_eq!(kept[0].count, 1, "the detour was kept");
             }
