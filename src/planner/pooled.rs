@@ -1420,25 +1420,30 @@ impl Group<'_> {
                     .map(|_| {
                         scope.spawn(|| {
                             let mut done = Vec::new();
-                            while let Some(&v) = vehicles.get(next.fetch_add(1, Ordering::Relaxed))
-                            {
-                                done.push((v, one(v)));
+                            loop {
+                                let i = next.fetch_add(1, Ordering::Relaxed);
+                                let Some(&v) = vehicles.get(i) else {
+                                    break done;
+                                };
+                                done.push((i, v, one(v)));
                             }
-                            done
                         })
                     })
                     .collect();
                 let joined: Vec<_> = workers.into_iter().map(|w| w.join()).collect();
                 // A panic goes on to the group's thread, as it would alone.
                 self.ctx.lend_threads(helpers);
-                joined
-                    .into_iter()
-                    .flat_map(|j| j.unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect()
+                // Each in its place in `vehicles`.
+                let mut out: Vec<(usize, Option<Priced>)> =
+                    vehicles.iter().map(|&v| (v, None)).collect();
+                for j in joined {
+                    for (i, v, priced) in j.unwrap_or_else(|e| std::panic::resume_unwind(e)) {
+                        out[i] = (v, priced);
+                    }
+                }
+                out
             })
         };
-        let order = |v: &usize| vehicles.iter().position(|w| w == v);
-        out.sort_by_key(|(v, _)| order(v));
         // Not priced after one that was not: the deadline stops a round.
         if let Some(k) = out.iter().position(|(_, p)| p.is_none()) {
             out.truncate(k + 1);
