@@ -40,7 +40,9 @@
 //!   too). When exact pricing finds no trip of negative reduced cost, the
 //!   LP optimum bounds the group's objective from below; a complete round that does find some
 //!   still gives a (Lagrangian) bound: the LP plus, for each trip a plan can
-//!   hold (at most one per required visit), the least reduced cost. Exact
+//!   hold (at most one per required visit), the least reduced cost, or plus,
+//!   for each visit (on one trip at most), the least reduced cost per visit
+//!   of a trip, whichever is higher. Exact
 //!   pricing tries every split of a trip into days (the same day or the
 //!   next at each visit, home today or after a night), so every trip the
 //!   planner could build is among those searched; the days are relaxed (a
@@ -654,6 +656,7 @@ impl Group<'_> {
             };
             for &mode in modes {
                 let mut least = 0.0f64;
+                let mut per_visit = 0.0f64;
                 let mut complete = true;
                 let prizes = |vehicle| self.prizes(vehicle, &g.duals);
                 for (vehicle, priced) in self.price_each(&turn, prizes, mode, deadline) {
@@ -683,6 +686,7 @@ impl Group<'_> {
                     }
                     complete &= priced.complete;
                     least = least.min(priced.least);
+                    per_visit = per_visit.min(priced.least_per_visit);
                     for f in priced.columns {
                         let value = self.value(vehicle, &f.path, f.cost);
                         if g.add(vehicle, f.path, value, f.days) {
@@ -691,7 +695,7 @@ impl Group<'_> {
                     }
                 }
                 if mode.exact() && complete {
-                    exact_min = Some(least);
+                    exact_min = Some((least, per_visit));
                 }
                 if fresh > 0 {
                     break;
@@ -704,8 +708,13 @@ impl Group<'_> {
                     started.elapsed().as_secs_f64()
                 );
             }
-            if let Some(least) = exact_min {
-                let lagrangian = objective + required as f64 * least.min(0.0);
+            if let Some((least, per_visit)) = exact_min {
+                // A plan's cost is the LP's plus its trips' reduced costs
+                // (their visits' prices are the LP's). It has at most one
+                // trip per required visit, each visit on one trip at most.
+                let lagrangian = objective
+                    + (required as f64 * least.min(0.0))
+                        .max(self.nodes.len() as f64 * per_visit.min(0.0));
                 if least >= -EPS {
                     g.bound = Some(objective);
                     g.converged = true;
@@ -1470,6 +1479,7 @@ impl Group<'_> {
         let mut out = Priced {
             columns: Vec::new(),
             least: 0.0,
+            least_per_visit: 0.0,
             complete: true,
         };
         let mut found: Vec<Found> = Vec::new();
@@ -1494,6 +1504,9 @@ impl Group<'_> {
         found.sort_by(|a, b| a.rc.total_cmp(&b.rc).then_with(|| a.path.cmp(&b.path)));
         if let Some(f) = found.first() {
             out.least = out.least.min(f.rc);
+        }
+        for f in &found {
+            out.least_per_visit = out.least_per_visit.min(f.rc / f.path.len() as f64);
         }
         let mut taken: Vec<Bits> = Vec::new();
         for f in found {
@@ -2019,7 +2032,12 @@ fn sort_layer(layer: &mut [Label]) {
 
 struct Priced {
     columns: Vec<Found>,
+    /// The least reduced cost of a trip found (0 when none is negative).
     least: f64,
+    /// The least reduced cost per visit (0 when none is negative). Exact
+    /// pricing finds its least: a label that dominates another has no
+    /// more visits, so its trips' share is no higher.
+    least_per_visit: f64,
     complete: bool,
 }
 
@@ -2371,6 +2389,38 @@ mod tests {
             assert!(g.columns.len() > 3);
             let bound = g.bound().expect("no bound");
             assert!(bound.converged && (bound.nok - g.lp).abs() < 1e-6);
+        });
+    }
+
+    /// A round of exact pricing that finds trips bounds the LP by the
+    /// least reduced cost per visit when that is the stronger: here one
+    /// round from dear single-visit trips gives a bound above 0 (by the
+    /// least reduced cost alone it would be far below), and no bound on
+    /// the way is above the LP that pricing closes at.
+    #[test]
+    fn a_round_that_finds_trips_bounds_by_the_least_per_visit() {
+        with_three_visits(|group| {
+            let dear = || {
+                let mut g = Generated {
+                    rows: vec![0, 1, 2],
+                    comparable: true,
+                    ..Generated::default()
+                };
+                for v in 0..3 {
+                    g.add(0, vec![v], 1e6, 1);
+                }
+                g
+            };
+            let mut g = dear();
+            group.generate(&mut g, &[Pricing::Exact(EXACT_LABELS)], 1, None);
+            let first = g.bound().expect("no bound after a complete round");
+            assert!(!first.converged);
+            assert!(first.nok > 0.0, "{}", first.nok);
+            let mut g = dear();
+            group.generate(&mut g, &[Pricing::Exact(EXACT_LABELS)], 10, None);
+            let last = g.bound().expect("no bound");
+            assert!(last.converged);
+            assert!(first.nok <= last.nok + 1e-6, "{} > {}", first.nok, last.nok);
         });
     }
 
