@@ -260,6 +260,9 @@ pub struct Planning {
     pub solver: crate::planner::mip::Backend,
     /// How early visits enter the plan: `auto`, `joint` or `insert`.
     pub early_visit_method: EarlyVisitMethod,
+    /// Under `preferred` and `team`: the most seconds each team's lower
+    /// bound may take once its plan is chosen (0: no bound).
+    pub bound_seconds: u32,
 }
 
 impl Default for Planning {
@@ -273,6 +276,7 @@ impl Default for Planning {
             change_penalty_nok: 1000.0,
             solver: crate::planner::mip::Backend::Microlp,
             early_visit_method: EarlyVisitMethod::Auto,
+            bound_seconds: 5,
         }
     }
 }
@@ -592,6 +596,12 @@ impl Settings {
             0.0,
             MOST_NOK,
         );
+        within(
+            "planning.bound_seconds",
+            p.bound_seconds.into(),
+            0.0,
+            3600.0,
+        );
         let b = &self.balance;
         within(
             "balance.uneven_week_penalty_nok",
@@ -904,6 +914,11 @@ mod tests {
         assert!(Settings::parse("[work]\nday_start = \"25:00\"\n", "s").is_err());
         let err = Settings::parse("[planning]\nmax_trip_days = 0\n", "s").unwrap_err();
         assert!(err[0].message.contains("max_trip_days"));
+        let err = Settings::parse("[planning]\nbound_seconds = 3601\n", "s").unwrap_err();
+        assert!(err[0].message.contains("bound_seconds"));
+        assert_eq!((err[0].line, err[0].column), (Some(2), Some(17)));
+        let ok = Settings::parse("[planning]\nbound_seconds = 0\n", "s").unwrap();
+        assert_eq!(ok.planning.bound_seconds, 0);
         assert_eq!(parse_clock("07:30"), Some(Minutes(450)));
         assert_eq!(parse_clock("7:5x"), None);
     }

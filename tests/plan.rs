@@ -206,6 +206,31 @@ fn preferred_continuity_lets_one_trip_cover_two_caseworkers_children() {
     assert!(summary(p.path())["gap_percent"].as_f64().unwrap() < 0.01);
 }
 
+/// `planning.bound_seconds = 0` leaves out the pooled bound and nothing
+/// else: the same trips, no `lower_bound_nok`.
+#[test]
+fn no_time_for_the_bound_gives_the_same_plan_without_one() {
+    let with = tempfile::tempdir().unwrap();
+    namsos_pair(with.path(), "preferred");
+    let without = tempfile::tempdir().unwrap();
+    namsos_pair(without.path(), "preferred");
+    fs::write(
+        without.path().join("settings.toml"),
+        "[planning]\ncontinuity = \"preferred\"\nbound_seconds = 0\n",
+    )
+    .unwrap();
+    let a = plan_and_check(with.path(), "2027Q1");
+    let b = plan_and_check(without.path(), "2027Q1");
+    assert_eq!(rows(a.path(), "trips.csv"), rows(b.path(), "trips.csv"));
+    assert_eq!(
+        summary(a.path())["objective_nok"],
+        summary(b.path())["objective_nok"]
+    );
+    assert!(summary(a.path())["lower_bound_nok"].is_number());
+    assert!(summary(b.path())["lower_bound_nok"].is_null());
+    assert!(summary(b.path())["gap_percent"].is_null());
+}
+
 /// A small department (40 children, 4 caseworkers in 2 teams at one
 /// office) from the real postcodes: pooled plans are accepted, cost no more
 /// than the strict plan, and carry a bound within 2 %.

@@ -38,7 +38,8 @@ use context::Context;
 use std::time::Instant;
 
 /// Most time pooled continuity's bound may take, from the start of its
-/// column generation (the trip choice does not wait for the clock).
+/// column generation (the trip choice does not wait for the clock), with
+/// `planning.bound_seconds` (each team's own limit) on top.
 const POOLED_BOUND_BUDGET: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Plans the horizon. `progress(done, total)` is called after each caseworker.
@@ -152,6 +153,9 @@ pub fn plan_with(
                 // (below), so there is no time for one.
                 let budget = if chunks.len() == 1 {
                     POOLED_BOUND_BUDGET
+                        + std::time::Duration::from_secs(
+                            data.settings.planning.bound_seconds.into(),
+                        )
                 } else {
                     std::time::Duration::ZERO
                 };

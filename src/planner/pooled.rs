@@ -98,15 +98,17 @@ const WIDE_ROUNDS: usize = 10;
 const WIDE_NEAREST: usize = 60;
 /// Size of a visit's ng-neighbourhood in exact pricing.
 const NG_SIZE: usize = 12;
-/// Labels an exact pricing round may create before it gives up.
+/// Labels an exact pricing search may create before it gives up, for each
+/// 5 seconds of `planning.bound_seconds` (at least this many).
 const EXACT_LABELS: usize = 600_000;
+/// Most labels one exact search holds at once (those of a layer and of the
+/// next), whatever the time allowed: about 400 bytes each.
+const LIVE_LABELS: usize = 1_500_000;
 /// Rounds of deep pricing (cut short at `SEARCH_LABELS` labels) after the
 /// wide ones and before the choice.
 const SEARCH_ROUNDS: usize = 3;
 const SEARCH_LABELS: usize = 50_000;
 const EPS: f64 = 1e-3;
-/// Most time exact pricing may take for a group's bound, after the choice.
-const BOUND_TIME: std::time::Duration = std::time::Duration::from_secs(5);
 /// Most visits on one trip the labelling follows (`planning.max_visits_per_trip` is at most 12).
 const MAX_PATH: usize = 12;
 /// Columns the trip choice's MILP takes besides the plan's own trips.
@@ -395,13 +397,23 @@ fn group_work(
     if std::env::var_os("TILSYN_TRACE").is_some() {
         eprintln!("pooled: choice took {:.1} s", clock.elapsed().as_secs_f64());
     }
-    let deadline = deadline.min(Instant::now() + BOUND_TIME);
+    let seconds = ctx.settings.planning.bound_seconds;
+    if seconds == 0 {
+        return Ok(GroupOutcome {
+            bound: None,
+            better,
+        });
+    }
+    let deadline = deadline.min(Instant::now() + std::time::Duration::from_secs(seconds.into()));
+    // More time, more labels: a search that would finish in the time is
+    // not given up for its labels.
+    let labels = EXACT_LABELS.saturating_mul(seconds.max(5) as usize) / 5;
     // The bound: pricing made exact, as far as the time allows. It only
     // adds columns, so the choice above stands.
     let bound = group
         .generate(
             &mut generated,
-            &[Pricing::Wide, Pricing::Exact(EXACT_LABELS)],
+            &[Pricing::Wide, Pricing::Exact(labels)],
             MAX_ROUNDS,
             Some(deadline),
         )
@@ -1619,9 +1631,12 @@ impl Group<'_> {
                 self.finish_all(l, s);
             }
             let mut next: HashMap<(usize, i64), Bucket> = HashMap::new();
+            // Labels held in `next`.
+            let mut held = 0isize;
             for (i, l) in layer.iter().enumerate() {
                 if i % 256 == 0
                     && (created > most_labels
+                        || exact && layer.len() + held as usize > LIVE_LABELS
                         || Instant::now() >= s.deadline
                         || s.stop.load(Ordering::Relaxed))
                 {
@@ -1654,7 +1669,7 @@ impl Group<'_> {
                             self.finish_all(&e, s);
                         } else {
                             created += 1;
-                            self.keep(&mut next, e, cap);
+                            held += self.keep(&mut next, e, cap);
                         }
                     }
                 }
@@ -1813,15 +1828,22 @@ impl Group<'_> {
     /// count; drops the labels it is ahead of. With a cap, keeps those that
     /// have spent the least less their prizes ([`Label::spent`]): the fixed
     /// past alone leaves out today's hours and ranks slow detours first.
-    fn keep<'c>(&self, buckets: &mut HashMap<(usize, i64), Bucket<'c>>, l: Label<'c>, cap: usize) {
+    /// Returns how many labels the bucket holds more (fewer when negative).
+    fn keep<'c>(
+        &self,
+        buckets: &mut HashMap<(usize, i64), Bucket<'c>>,
+        l: Label<'c>,
+        cap: usize,
+    ) -> isize {
         let bucket = buckets.entry((l.node, l.trip.day())).or_default();
+        let before = bucket.labels.len() as isize;
         // Dominance needs a cost no higher: the costs, side by side, rule
         // out most labels without reading them.
         let r = l.reduced();
         let ahead = |k: f64| k <= r + DOMINANCE_EPS;
         let behind = |k: f64| r <= k + DOMINANCE_EPS;
         if (bucket.keys.iter().zip(&bucket.labels)).any(|(&k, b)| ahead(k) && b.dominates(&l)) {
-            return;
+            return 0;
         }
         let beaten: Vec<bool> = (bucket.keys.iter().zip(&bucket.labels))
             .map(|(&k, b)| behind(k) && l.dominates(b))
@@ -1849,6 +1871,7 @@ impl Group<'_> {
             bucket.labels.remove(worst);
             bucket.keys.remove(worst);
         }
+        bucket.labels.len() as isize - before
     }
 }
 
