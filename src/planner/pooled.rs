@@ -2380,20 +2380,23 @@ mod tests {
         });
     }
 
+    /// Columns for [`with_three_visits`]: a single-visit trip to each
+    /// visit at a value far above any real trip's.
+    fn dear() -> Generated {
+        let mut g = Generated {
+            rows: vec![0, 1, 2],
+            comparable: true,
+            ..Generated::default()
+        };
+        for v in 0..3 {
+            g.add(0, vec![v], 1e6, 1);
+        }
+        g
+    }
+
     #[test]
     fn the_bound_stops_at_an_exact_search_that_runs_out() {
         with_three_visits(|group| {
-            let dear = || {
-                let mut g = Generated {
-                    rows: vec![0, 1, 2],
-                    comparable: true,
-                    ..Generated::default()
-                };
-                for v in 0..3 {
-                    g.add(0, vec![v], 1e6, 1);
-                }
-                g
-            };
             let prizes = group.prizes(0, &[1e6; 3]);
             // A label budget that finds trips and still runs out.
             let short = (1..200)
@@ -2423,17 +2426,6 @@ mod tests {
     #[test]
     fn a_round_that_finds_trips_bounds_by_the_least_per_visit() {
         with_three_visits(|group| {
-            let dear = || {
-                let mut g = Generated {
-                    rows: vec![0, 1, 2],
-                    comparable: true,
-                    ..Generated::default()
-                };
-                for v in 0..3 {
-                    g.add(0, vec![v], 1e6, 1);
-                }
-                g
-            };
             let mut g = dear();
             group.generate(&mut g, &[Pricing::Exact(EXACT_LABELS)], 1, None);
             let first = g.bound().expect("no bound after a complete round");
