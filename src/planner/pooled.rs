@@ -49,8 +49,10 @@
 //!   trip needs a start day inside the chunk that suits every visit's
 //!   window, not a free day of a member). A trip is dropped only when
 //!   another at the same home and day is ahead on every count (no more
-//!   visits, an earlier clock, a later start of the day, a cost fixed by
-//!   the past no higher, a window and the remaining visits no smaller), or
+//!   visits, an earlier clock, a later start of the day, less spent so far
+//!   with today's hours (a trip no later carries its lead in time to the
+//!   end of the day, visits never waiting once it is past the earliest
+//!   start of a visit), a window and the remaining visits no smaller), or
 //!   when even the most the remaining visits could bring would not make its
 //!   reduced cost negative.
 //!
@@ -1839,7 +1841,7 @@ impl Group<'_> {
         let before = bucket.labels.len() as isize;
         // Dominance needs a cost no higher: the costs, side by side, rule
         // out most labels without reading them.
-        let r = l.reduced();
+        let r = l.cost_key();
         let ahead = |k: f64| k <= r + DOMINANCE_EPS;
         let behind = |k: f64| r <= k + DOMINANCE_EPS;
         if (bucket.keys.iter().zip(&bucket.labels)).any(|(&k, b)| ahead(k) && b.dominates(&l)) {
@@ -2104,13 +2106,35 @@ impl Label<'_> {
         self.trip_spent - self.prize
     }
 
+    /// Whether dominance may compare [`Self::spent`] rather than
+    /// [`Self::reduced`]: in exact pricing, once no visit today need wait.
+    /// Then a trip that is no later (and began its day no earlier) carries
+    /// its lead in time to the end of the day, and is paid for that much
+    /// less time (the allowance grows with the trip's length, so it pays no
+    /// more there either).
+    fn cost_key_is_spent(&self) -> bool {
+        self.ng && self.trip.waits_no_more_today()
+    }
+
+    /// The cost dominance needs no higher: [`Self::spent`] in exact pricing
+    /// (with the clock and day start no later it is no higher than the
+    /// other's whenever the reduced cost is), [`Self::reduced`] otherwise.
+    fn cost_key(&self) -> f64 {
+        if self.ng {
+            self.spent()
+        } else {
+            self.reduced()
+        }
+    }
+
     /// Whether every trip grown from `other` has one grown from `self` that
     /// costs no more in reduced cost (same home and day are the caller's).
     fn dominates(&self, other: &Label) -> bool {
         let (t, d, d0) = self.trip.clock();
         let (ot, od, od0) = other.trip.clock();
         // The counts that most often differ first, the bit sets last.
-        self.reduced() <= other.reduced() + DOMINANCE_EPS
+        self.cost_key() <= other.cost_key() + DOMINANCE_EPS
+            && (self.cost_key_is_spent() || self.reduced() <= other.reduced() + DOMINANCE_EPS)
             && t <= ot
             && d >= od
             && d0 >= od0
@@ -2436,6 +2460,241 @@ mod tests {
             let last = g.bound().expect("no bound");
             assert!(last.converged);
             assert!(first.nok <= last.nok + 1e-6, "{} > {}", first.nok, last.nok);
+        });
+    }
+
+    /// Runs `test` on a one-member group with required visits to seven
+    /// homes in Trøndelag (some near the office, some a night away), with
+    /// the cost of each home's own cheapest trip.
+    fn with_seven_homes(test: impl FnOnce(&Context, &Group, &[f64])) {
+        let mut data = crate::check::fixture::dataset();
+        let homes = [
+            (63.30, 9.85),
+            (63.04, 10.28),
+            (63.28, 10.28),
+            (64.01, 11.49),
+            (62.57, 11.38),
+            (62.59, 9.69),
+            (63.75, 11.30),
+        ];
+        let template = data.children[0].clone();
+        data.children = homes
+            .iter()
+            .enumerate()
+            .map(|(i, &(lat, lon))| {
+                let mut c = template.clone();
+                c.id = crate::model::ChildId(format!("T{i}"));
+                c.caseworker = 0;
+                c.location = crate::model::LatLon::new(lat, lon);
+                c
+            })
+            .collect();
+        in_first_quarter(&data, |ctx, cal, days| {
+            let all: Vec<usize> = (0..homes.len()).collect();
+            let member = member(0, &all, cal.len(), false);
+            let group = Group::new(ctx, days, &[&member]).unwrap();
+            let alone: Vec<f64> = all
+                .iter()
+                .map(|&v| {
+                    group
+                        .accesses
+                        .iter()
+                        .filter(|(_, reach)| has(reach, v))
+                        .filter_map(|(a, _)| group.single(0, a, v).map(|(c, _)| c))
+                        .fold(f64::INFINITY, f64::min)
+                })
+                .collect();
+            assert!(alone.iter().all(|c| c.is_finite()), "{alone:?}");
+            test(ctx, &group, &alone);
+        });
+    }
+
+    /// Prices from 0.3 to 1.2 times each home's own trip, home by home, for
+    /// `rounds` rounds (a fixed linear congruential sequence).
+    fn price_levels(alone: &[f64], rounds: usize) -> Vec<Vec<f64>> {
+        let mut seed = 12345u64;
+        (0..rounds)
+            .map(|_| {
+                alone
+                    .iter()
+                    .map(|c| {
+                        seed = seed
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        c * (0.3 + 0.9 * (seed >> 11) as f64 / (1u64 << 53) as f64)
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Exact pricing finds the least reduced cost there is: for 40 price
+    /// levels, its least equals that of every trip built visit by visit in
+    /// every order, each day split and way home, by every way there. (With
+    /// seven homes every ng-neighbourhood holds them all, so the ng-routes
+    /// are the trips.)
+    #[test]
+    fn exact_pricing_finds_the_least_that_enumeration_finds() {
+        with_seven_homes(|ctx, group, alone| {
+            let veh = &group.vehicles[0];
+            let most = veh.most_visits.min(5);
+            let mut checked = 0;
+            for prizes in price_levels(alone, 40) {
+                let mut least = 0.0f64;
+                for (access, reach) in &group.accesses {
+                    let Some(start) = Partial::start(ctx, veh.caseworker, access) else {
+                        continue;
+                    };
+                    let mut stack = vec![(start, Vec::<usize>::new())];
+                    while let Some((t, path)) = stack.pop() {
+                        for w in ones(reach).filter(|w| !path.contains(w)) {
+                            let local = path.iter().chain([&w]).any(|&v| group.nodes[v].local);
+                            for tomorrow in [false, true] {
+                                let mut next = t.clone();
+                                let child = group.nodes[w].child;
+                                let ok = if tomorrow {
+                                    next.visit_tomorrow(child, true)
+                                } else {
+                                    next.visit_today(child, true)
+                                };
+                                if !ok || (local && next.day() > 0) {
+                                    continue;
+                                }
+                                let mut seq = path.clone();
+                                seq.push(w);
+                                let prize: f64 = seq.iter().map(|&v| prizes[v]).sum();
+                                for night in [false, true] {
+                                    if let Some((cost, d)) = next.clone().finish(night) {
+                                        if d <= veh.weekly_limit && !(local && d > 1) {
+                                            least = least.min(cost.nok() - prize);
+                                        }
+                                    }
+                                }
+                                if seq.len() < most {
+                                    stack.push((next, seq));
+                                }
+                            }
+                        }
+                    }
+                }
+                let priced = group.price(0, &prizes, Pricing::Exact(EXACT_LABELS), no_deadline());
+                assert!(priced.complete);
+                if least < -0.01 {
+                    checked += 1;
+                }
+                assert!(
+                    (priced.least - least).abs() < 0.01 || (least > -EPS && priced.least == 0.0),
+                    "exact pricing {} against {least}",
+                    priced.least
+                );
+            }
+            assert!(checked >= 20, "too few price levels find a trip: {checked}");
+        });
+    }
+
+    /// Dominance is sound: of every two partial trips of up to three
+    /// visits (by car, at the same home and day, under 10 price levels)
+    /// where one dominates the other, the one ahead can follow every way
+    /// the other goes on (up to two more visits, each today or after a
+    /// night, and home today or after a night) at a reduced cost no higher.
+    #[test]
+    fn a_dominating_partial_trip_does_no_worse_on_every_way_on() {
+        with_seven_homes(|ctx, group, alone| {
+            let veh = &group.vehicles[0];
+            let (access, _) = &group.accesses[0];
+            assert!(matches!(access, Access::Car));
+            let start = Partial::start(ctx, veh.caseworker, access).unwrap();
+            let n = group.nodes.len();
+            let mut pairs = 0;
+            // The ways on: visits (with whether after a night), then home.
+            let mut ways: Vec<Vec<(usize, bool)>> = vec![Vec::new()];
+            for a in 0..n {
+                for ta in [false, true] {
+                    ways.push(vec![(a, ta)]);
+                    for b in (0..n).filter(|&b| b != a) {
+                        for tb in [false, true] {
+                            ways.push(vec![(a, ta), (b, tb)]);
+                        }
+                    }
+                }
+            }
+            for prizes in price_levels(alone, 10) {
+                let mut labels: Vec<Label> = Vec::new();
+                let mut layer: Vec<Label> = Vec::new();
+                for (v, &prize) in prizes.iter().enumerate() {
+                    for (t, last) in group.next_visits(&start, v, Pricing::Exact(0)) {
+                        let mut l = group.first_label(&t, v);
+                        l.prize = prize;
+                        l.ng = true;
+                        if !last {
+                            layer.push(l);
+                        }
+                    }
+                }
+                for _ in 0..2 {
+                    let mut next = Vec::new();
+                    for l in &layer {
+                        for w in (0..n).filter(|&w| !has(&l.visited, w)) {
+                            for (t, last) in group.next_visits(&l.trip, w, Pricing::Exact(0)) {
+                                if let Some(e) = group.extend(l, t, w, &prizes) {
+                                    if !last {
+                                        next.push(e);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    labels.append(&mut layer);
+                    layer = next;
+                }
+                labels.append(&mut layer);
+                // Each way on from `l`: its reduced cost, per way home.
+                let follow =
+                    |l: &Label, way: &[(usize, bool)]| -> Option<[Option<f64>; 2]> {
+                        let mut l = l.clone();
+                        for &(w, tomorrow) in way {
+                            if has(&l.visited, w) {
+                                return None;
+                            }
+                            let mut t = l.trip.clone();
+                            let child = group.nodes[w].child;
+                            let ok = if tomorrow {
+                                t.visit_tomorrow(child, true)
+                            } else {
+                                t.visit_today(child, true)
+                            };
+                            if !ok {
+                                return None;
+                            }
+                            l = group.extend(&l, t, w, &prizes)?;
+                        }
+                        Some([false, true].map(|night| {
+                            group.complete(&l, night, 0).map(|(cost, _)| cost - l.prize)
+                        }))
+                    };
+                for a in &labels {
+                    for b in &labels {
+                        let same = (a.node, a.trip.day()) == (b.node, b.trip.day());
+                        if !same || a.path == b.path && a.count == b.count || !a.dominates(b) {
+                            continue;
+                        }
+                        pairs += 1;
+                        for way in &ways {
+                            let Some(theirs) = follow(b, way) else {
+                                continue;
+                            };
+                            let ours = follow(a, way).expect("the one ahead cannot follow");
+                            for (o, t) in ours.iter().zip(&theirs) {
+                                if let Some(t) = t {
+                                    let o = o.expect("the one ahead cannot get home so");
+                                    assert!(o <= t + 1e-6, "{o} > {t}");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            assert!(pairs >= 100, "too few dominating pairs: {pairs}");
         });
     }
 

@@ -553,6 +553,13 @@ impl<'c> Partial<'c> {
         self.0.visits_today
     }
 
+    /// Whether no visit today need wait any more: it is past the earliest
+    /// start of a visit (`visits.earliest`).
+    pub fn waits_no_more_today(&self) -> bool {
+        let b = &self.0;
+        b.time >= b.day_base() + b.ctx.settings.visits.earliest.0
+    }
+
     /// Minutes from midnight of the first day: now, when today's work began,
     /// and when the trip left the office.
     pub fn clock(&self) -> (i64, i64, i64) {
