@@ -242,6 +242,8 @@ pub fn plan_pooled(
     notes: &mut Vec<String>,
 ) -> Result<Option<PooledBound>, String> {
     let data = ctx.data;
+    // Whether there is time for a bound at all (one chunk, some seconds).
+    let bound_wanted = ctx.settings.planning.bound_seconds > 0 && Instant::now() < deadline;
     let mut groups: Vec<((usize, String), Vec<usize>)> = Vec::new();
     for (i, r) in results.iter().enumerate() {
         let cw = &data.caseworkers[r.caseworker];
@@ -254,6 +256,7 @@ pub fn plan_pooled(
     let mut total = Some(0.0);
     let mut converged = true;
     let mut pooled: Vec<Vec<usize>> = Vec::new();
+    let mut pooled_keys: Vec<(usize, String)> = Vec::new();
     for ((office, team), members) in groups {
         if members.len() == 1 {
             let own = results[members[0]].bound.map(|b| b.nok);
@@ -271,6 +274,7 @@ pub fn plan_pooled(
                 total = None;
             } else {
                 pooled.push(members);
+                pooled_keys.push((office, team));
             }
         }
     }
@@ -315,6 +319,16 @@ pub fn plan_pooled(
     found.sort_by_key(|(g, _)| *g);
     for (g, outcome) in found {
         let outcome = outcome?;
+        if let (None, true, Some((office, team))) =
+            (outcome.bound, bound_wanted, pooled_keys.get(g))
+        {
+            let office = &data.offices[*office].id;
+            let seconds = ctx.settings.planning.bound_seconds;
+            notes.push(crate::tr!(
+                "team {team} at office {office}: no lower bound proven within planning.bound_seconds = {seconds}, so the plan's gap is unknown",
+                "team {team} ved kontor {office}: ingen nedre grense bevist innen planning.bound_seconds = {seconds}, så planens avstand er ukjent"
+            ));
+        }
         total = total.zip(outcome.bound).map(|(a, b)| a + b.nok);
         converged &= outcome.bound.is_some_and(|b| b.converged);
         if let (Some(better), Some(members)) = (outcome.better, pooled.get(g)) {
@@ -2720,11 +2734,21 @@ mod tests {
             assert!(notes[0].contains(&visits), "{}", notes[0]);
             assert!(results.iter().all(|r| r.trips.is_empty()));
 
-            // A small team: pooled, no note.
+            // A small team: pooled, no note when there is no time for a
+            // bound.
             let mut results = vec![result(0, 1), result(1, 1)];
             let mut notes = Vec::new();
             plan_pooled(ctx, cal, days, &mut results, Instant::now(), &mut notes).unwrap();
             assert!(notes.is_empty(), "{notes:?}");
+            // With time, a bound not proven is told (here the plan leaves
+            // unmet what a trip can make, so there is none).
+            let mut results = vec![result(0, 1), result(1, 1)];
+            let mut notes = Vec::new();
+            let later = Instant::now() + std::time::Duration::from_secs(60);
+            let bound = plan_pooled(ctx, cal, days, &mut results, later, &mut notes).unwrap();
+            assert!(bound.is_none());
+            assert_eq!(notes.len(), 1, "{notes:?}");
+            assert!(notes[0].contains("bound_seconds = 5"), "{}", notes[0]);
         });
     }
 
