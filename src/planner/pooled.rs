@@ -2148,8 +2148,14 @@ impl Label<'_> {
         let (t, d, d0) = self.trip.clock();
         let (ot, od, od0) = other.trip.clock();
         // The counts that most often differ first, the bit sets last.
-        self.cost_key() <= other.cost_key() + DOMINANCE_EPS
-            && (self.cost_key_is_spent() || self.reduced() <= other.reduced() + DOMINANCE_EPS)
+        // (With the clock no later and the day's start no earlier, a
+        // reduced cost no higher means a spent cost no higher too.)
+        let (ours, theirs) = if self.cost_key_is_spent() {
+            (self.spent(), other.spent())
+        } else {
+            (self.reduced(), other.reduced())
+        };
+        ours <= theirs + DOMINANCE_EPS
             && t <= ot
             && d >= od
             && d0 >= od0
