@@ -78,12 +78,13 @@ impl<'a> Cells<'a> {
     }
 
     /// An id (of an office, a caseworker or a child): not empty, at most
-    /// `MAX_ID_CHARS` characters, no control characters and nothing that
+    /// `MAX_ID_CHARS` characters and `MAX_ID_BYTES` bytes, no control characters and nothing that
     /// would lead out of a folder, since a caseworker's id names their
     /// calendar file (`calendars/<caseworker_id>.ics`).
     pub fn id(&mut self, name: &str) -> Option<&'a str> {
         let value = self.text(name)?;
         let bad = value.chars().count() > MAX_ID_CHARS
+            || value.len() > MAX_ID_BYTES
             || value == "."
             || value == ".."
             || value
@@ -99,8 +100,8 @@ impl<'a> Cells<'a> {
                     "`{name}` «{shown}» kan ikke brukes som id"
                 ),
                 tr!(
-                    "an id is at most {MAX_ID_CHARS} characters, with no control characters, `/` or `\\`, and not `.` or `..`",
-                    "en id har høyst {MAX_ID_CHARS} tegn, uten kontrolltegn, `/` eller `\\`, og er ikke `.` eller `..`"
+                    "an id is at most {MAX_ID_CHARS} characters ({MAX_ID_BYTES} bytes as UTF-8), with no control characters, `/` or `\\`, and not `.` or `..`",
+                    "en id har høyst {MAX_ID_CHARS} tegn ({MAX_ID_BYTES} byte som UTF-8), uten kontrolltegn, `/` eller `\\`, og er ikke `.` eller `..`"
                 ),
             );
             return None;
@@ -192,6 +193,11 @@ impl<'a> Cells<'a> {
 
 /// The longest id the planner takes, in characters.
 pub const MAX_ID_CHARS: usize = 64;
+
+/// The longest id the planner takes, in bytes of UTF-8: a caseworker's id
+/// names a calendar file, and file names hold at most 255 bytes (64
+/// Norwegian letters take 128; 64 emoji would take 256).
+pub const MAX_ID_BYTES: usize = 128;
 
 /// Parses a plain decimal number: optional sign, digits, optional fraction.
 /// A decimal comma is accepted only when the file uses `;` as separator.

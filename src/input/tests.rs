@@ -611,6 +611,22 @@ fn ids_that_could_not_name_a_file_are_refused_at_their_place() {
     let text = CASEWORKERS.replace("S01,", &format!("{long},"));
     let problems = load(&[("caseworkers.csv", Some(&text))]).expect_err("should fail");
     assert_at(invalid_id(&problems), "invalid_id", "caseworkers.csv", 2, 1);
+    // 64 characters, but 256 bytes: no file can be named after it.
+    let wide = "\u{1F600}".repeat(crate::input::fields::MAX_ID_CHARS);
+    let text = CASEWORKERS.replace("S01,", &format!("{wide},"));
+    let problems = load(&[("caseworkers.csv", Some(&text))]).expect_err("should fail");
+    assert_at(invalid_id(&problems), "invalid_id", "caseworkers.csv", 2, 1);
+    // 64 Norwegian letters (128 bytes) are an id.
+    let norwegian = "Ø".repeat(crate::input::fields::MAX_ID_CHARS);
+    let text = CASEWORKERS
+        .replace("S01,", &format!("{norwegian},"))
+        .replace(",S01,", &format!(",{norwegian},"));
+    let children = CHILDREN.replace(",S01,", &format!(",{norwegian},"));
+    assert!(load(&[
+        ("caseworkers.csv", Some(&text)),
+        ("children.csv", Some(&children))
+    ])
+    .is_ok());
     // Letters beyond ASCII, spaces and dots inside are ids like any other.
     let text = CASEWORKERS
         .replace("S01,", "Ø 1.a,")

@@ -22,6 +22,7 @@ pub const ROUTES: &str = "routes.geojson";
 pub const CHANGES: &str = "changes.csv";
 use crate::plan::Plan;
 use crate::report::{ReportInput, REPORT};
+use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -123,33 +124,79 @@ fn write_all(plan: &Plan, input: &ReportInput, dir: &Path) -> std::io::Result<()
     }
     let teams = dir.join("team_calendars");
     private_dir(&teams)?;
-    for (team, text) in ics::team_calendars(plan) {
-        private_file(
-            &teams.join(format!("{}.ics", file_stem(&team))),
-            text.as_bytes(),
-        )?;
+    let calendars = ics::team_calendars(plan);
+    let stems = file_stems(calendars.keys().map(String::as_str));
+    for ((_, text), stem) in calendars.iter().zip(stems) {
+        private_file(&teams.join(format!("{stem}.ics")), text.as_bytes())?;
     }
     Ok(())
 }
 
-/// A team name as a file name: letters, digits, `-` and `_` kept (Norwegian
-/// letters too), anything else `_`.
-fn file_stem(name: &str) -> String {
-    let stem: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
+/// Most characters of a team calendar's file name before its hash.
+const STEM_CHARS: usize = 48;
+
+/// Team names as file names, one each, in the order given: letters, digits,
+/// `-` and `_` kept (Norwegian letters too), anything else `_`, at most
+/// `STEM_CHARS` characters. A name that this changes, or that would share
+/// its file with another team's where case is ignored (as on Windows and
+/// macOS), gets `-` and a hash of the whole team name, so that two teams
+/// never write one file and no name is too long for a file system.
+fn file_stems<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let names: Vec<&str> = names.collect();
+    let bases: Vec<String> = names
+        .iter()
+        .map(|name| {
+            let stem: String = name
+                .chars()
+                .take(STEM_CHARS)
+                .map(|c| {
+                    if c.is_alphanumeric() || c == '-' || c == '_' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            if stem.is_empty() {
+                "team".into()
             } else {
-                '_'
+                stem
             }
         })
         .collect();
-    if stem.is_empty() {
-        "team".into()
-    } else {
-        stem
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for base in &bases {
+        *seen.entry(base.to_lowercase()).or_default() += 1;
     }
+    let mut stems: Vec<String> = names
+        .iter()
+        .zip(&bases)
+        .map(|(name, base)| {
+            if *name == base && seen[&base.to_lowercase()] == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{:08x}", fnv1a(name))
+            }
+        })
+        .collect();
+    // Should two hashed names still meet (one chance in billions), a
+    // number tells them apart.
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    for stem in &mut stems {
+        let n = taken.entry(stem.to_lowercase()).or_default();
+        *n += 1;
+        if *n > 1 {
+            stem.push_str(&format!("-{n}"));
+        }
+    }
+    stems
+}
+
+/// FNV-1a, 32 bits: the same on every machine and run.
+fn fnv1a(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 fn swap_into_place(staging: &Path, out: &Path) -> std::io::Result<()> {
@@ -194,4 +241,51 @@ pub fn private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut f = o.open(path)?;
     f.write_all(bytes)?;
     f.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_stems;
+
+    /// Team names the contract allows as free text name one file each,
+    /// short enough for any file system: a name kept as it is where it
+    /// can be, a hash added where it was changed or would share a file.
+    #[test]
+    fn team_file_names_are_distinct_and_short() {
+        let long = "lag ".repeat(75);
+        let names = [
+            "barn",
+            "ungdom",
+            "a/b",
+            "a_b",
+            "Lag",
+            "lag",
+            "",
+            long.as_str(),
+        ];
+        let stems = file_stems(names.iter().copied());
+        assert_eq!(stems[0], "barn");
+        assert_eq!(stems[1], "ungdom");
+        // `a/b` would become `a_b`: both get their hash.
+        assert!(
+            stems[2].starts_with("a_b-") && stems[2].len() == 12,
+            "{}",
+            stems[2]
+        );
+        assert!(
+            stems[3].starts_with("a_b-") && stems[3] != stems[2],
+            "{}",
+            stems[3]
+        );
+        // Names equal but for case both get their hash.
+        assert!(stems[4].starts_with("Lag-") && stems[5].starts_with("lag-"));
+        assert!(stems[6].starts_with("team-"), "{}", stems[6]);
+        assert!(stems[7].chars().count() <= 48 + 9, "{}", stems[7]);
+        let mut folded: Vec<String> = stems.iter().map(|s| s.to_lowercase()).collect();
+        folded.sort();
+        folded.dedup();
+        assert_eq!(folded.len(), names.len(), "{stems:?}");
+        // The same names give the same files on every run.
+        assert_eq!(stems, file_stems(names.iter().copied()));
+    }
 }
