@@ -643,13 +643,18 @@ impl Settings {
             },
         );
         // One visit fits between visits.earliest and visits.latest (an
-        // overlong visit is reported above, at its own key).
+        // overlong visit is reported above, at its own key), reported at
+        // whichever of the three keys the file sets.
+        let room_key = ["visits.minutes", "visits.earliest", "visits.latest"]
+            .into_iter()
+            .find(|key| at.contains_key(*key))
+            .unwrap_or("visits.earliest");
         need(
             v.minutes as f64 > DAY_MINUTES || v.earliest + Minutes(v.minutes) <= v.latest,
-            "visits.earliest",
+            room_key,
             tr!(
-                "leaves no room for one visit before visits.latest",
-                "gir ikke plass til ett besøk før visits.latest"
+                "leaves no room for one visit: visits.earliest + visits.minutes must be no later than visits.latest",
+                "gir ikke plass til ett besøk: visits.earliest + visits.minutes må være senest visits.latest"
             ),
         );
         need(
@@ -917,6 +922,22 @@ mod tests {
         let err = Settings::parse("[planning]\nbound_seconds = 3601\n", "s").unwrap_err();
         assert!(err[0].message.contains("bound_seconds"));
         assert_eq!((err[0].line, err[0].column), (Some(2), Some(17)));
+        // A visit too long for the visiting hours is reported at the key
+        // the file sets.
+        let err = Settings::parse("[visits]\nminutes = 700\n", "s").unwrap_err();
+        assert!(
+            err[0].message.starts_with("visits.minutes"),
+            "{}",
+            err[0].message
+        );
+        assert_eq!((err[0].line, err[0].column), (Some(2), Some(11)));
+        let err = Settings::parse("[visits]\nlatest = \"10:00\"\n", "s").unwrap_err();
+        assert!(
+            err[0].message.starts_with("visits.latest"),
+            "{}",
+            err[0].message
+        );
+        assert_eq!(err[0].line, Some(2));
         let ok = Settings::parse("[planning]\nbound_seconds = 0\n", "s").unwrap();
         assert_eq!(ok.planning.bound_seconds, 0);
         assert_eq!(parse_clock("07:30"), Some(Minutes(450)));
