@@ -8,6 +8,9 @@
 //! - A period whose last day falls inside the horizon requires a visit unless
 //!   `last_visit` already lies in that period. A period that ends after the
 //!   horizon requires nothing yet, but may be visited early.
+//! - No visit before the child is placed (`placed_since`): a period that ends
+//!   before then keeps its requirement, which no day can meet (the plan
+//!   names it unmet, `not_placed_yet`, rather than let it disappear).
 
 use crate::model::{Child, Dataset, Frequency};
 use crate::settings::Settings;
@@ -222,7 +225,7 @@ pub fn child_requirements(
     while period.start() <= horizon.end {
         let already_visited = last_visit.is_some_and(|d| period.contains(d));
         if !already_visited {
-            let mut due_from = period.start().max(horizon.start);
+            let mut due_from = period.start().max(horizon.start).max(child.placed_since);
             if let Some(last) = last_visit {
                 due_from = due_from.max(last + Duration::days(gap));
             }
@@ -392,5 +395,22 @@ mod tests {
             Horizon::quarter("2027Q1").unwrap(),
         );
         assert!(r[0].window_is_empty());
+    }
+
+    #[test]
+    fn no_visit_is_due_before_the_child_is_placed() {
+        let q1 = Horizon::quarter("2027Q1").unwrap();
+        let mut c = child(Frequency::Quarterly, None);
+        c.placed_since = d(2027, 2, 15);
+        let r = child_requirements(0, &c, None, q1, &Settings::default());
+        assert_eq!(
+            (r[0].due_from, r[0].due_by),
+            (d(2027, 2, 15), d(2027, 3, 31))
+        );
+        assert!(r[0].required);
+        // Placed after the period: still required, but no day can meet it.
+        c.placed_since = d(2027, 5, 1);
+        let r = child_requirements(0, &c, None, q1, &Settings::default());
+        assert!(r[0].required && r[0].window_is_empty());
     }
 }

@@ -153,16 +153,19 @@ pub enum UnmetReason {
     NoRoadAccess,
     /// Trips exist, but the caseworker's field days are taken.
     NoCapacity,
+    /// The child is placed (`placed_since`) after the visit's window ends.
+    NotPlacedYet,
 }
 
 impl UnmetReason {
-    pub const ALL: [UnmetReason; 6] = [
+    pub const ALL: [UnmetReason; 7] = [
         UnmetReason::CaseworkerAbsent,
         UnmetReason::NoWorkingDay,
         UnmetReason::MinGapConflict,
         UnmetReason::NoFeasibleTrip,
         UnmetReason::NoRoadAccess,
         UnmetReason::NoCapacity,
+        UnmetReason::NotPlacedYet,
     ];
 
     /// The reason a code names, as [`UnmetReason::code`] writes it.
@@ -178,6 +181,7 @@ impl UnmetReason {
             UnmetReason::NoFeasibleTrip => "no_feasible_trip",
             UnmetReason::NoRoadAccess => "no_road_access",
             UnmetReason::NoCapacity => "no_capacity",
+            UnmetReason::NotPlacedYet => "not_placed_yet",
         }
     }
 }

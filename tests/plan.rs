@@ -118,6 +118,52 @@ fn one_child_gets_one_day_trip_by_car() {
     assert!(own.replace("\r\n ", "").contains("Reiserute:"), "{own}");
 }
 
+/// A child is never visited before its placement: placed in the middle of
+/// the quarter, the visit comes after; placed after the quarter, the visit
+/// the quarter requires is unmet as `not_placed_yet`, over the quarter's
+/// window.
+#[test]
+fn no_visit_before_the_child_is_placed() {
+    let data = tempfile::tempdir().unwrap();
+    for f in [
+        "offices.csv",
+        "caseworkers.csv",
+        "absences.csv",
+        "children.csv",
+    ] {
+        fs::copy(fixture("one_child").join(f), data.path().join(f)).unwrap();
+    }
+    let children = fs::read_to_string(data.path().join("children.csv")).unwrap();
+    for (placed, visited) in [("2027-03-10", true), ("2027-05-01", false)] {
+        let text = children.replace("2023-05-02", placed);
+        assert_ne!(text, children);
+        fs::write(data.path().join("children.csv"), text).unwrap();
+        let t = plan_and_check(data.path(), "2027Q1");
+        let visits = rows(t.path(), "visits.csv");
+        let unmet = rows(t.path(), "unmet.csv");
+        if visited {
+            assert_eq!(visits.len(), 1);
+            assert!(
+                &visits[0][3] >= placed,
+                "visited {} before {placed}",
+                &visits[0][3]
+            );
+        } else {
+            assert!(visits.is_empty());
+            assert_eq!(unmet.len(), 1);
+            assert_eq!(
+                (&unmet[0][2], &unmet[0][3], &unmet[0][4]),
+                ("2027-01-01", "2027-03-31", "not_placed_yet")
+            );
+            assert_eq!(summary(t.path())["visits_required"], 1);
+            // A calendar per caseworker, as the contract asks, with no
+            // visit in it.
+            let calendar = fs::read_to_string(t.path().join("plan/calendars/S01.ics")).unwrap();
+            assert!(calendar.starts_with("BEGIN:VCALENDAR") && !calendar.contains("BEGIN:VEVENT"));
+        }
+    }
+}
+
 #[test]
 fn an_absent_caseworker_leaves_the_visit_unmet_with_the_reason() {
     let t = plan_and_check(&fixture("absent_caseworker"), "2027Q1");

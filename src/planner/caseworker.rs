@@ -164,7 +164,8 @@ fn plan_jointly(
     let due: Vec<DueVisit> = requirements.iter().map(|r| due_visit(cal, r)).collect();
     let mut unmet = Vec::new();
     for (v, r) in requirements.iter().enumerate() {
-        if let Some(reason) = window_problem(cal, cw, r, &due[v]) {
+        let placed = ctx.data.children[r.child].placed_since;
+        if let Some(reason) = window_problem(cal, cw, r, &due[v], placed) {
             if r.required {
                 unmet.push((v, reason));
             }
@@ -517,7 +518,11 @@ fn window_problem(
     cw: usize,
     r: &Requirement,
     d: &DueVisit,
+    placed_since: chrono::NaiveDate,
 ) -> Option<UnmetReason> {
+    if placed_since > r.due_by {
+        return Some(UnmetReason::NotPlacedYet);
+    }
     if r.window_is_empty() || d.first_day > d.last_day {
         return Some(UnmetReason::MinGapConflict);
     }

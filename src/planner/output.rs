@@ -174,10 +174,17 @@ impl<'a> Builder<'a> {
                 .find(|h| h.child == req.child && h.period == req.period)
                 .unwrap_or(req);
             let child = &data.children[req.child];
+            // A child placed after the window: the window the law gives,
+            // not the empty one from the placement on.
+            let due_from = if *reason == UnmetReason::NotPlacedYet {
+                whole.period.start().max(self.plan.horizon.start)
+            } else {
+                whole.due_from
+            };
             self.plan.unmet.push(Unmet {
                 child: child.id.clone(),
                 caseworker: data.caseworkers[child.caseworker].id.clone(),
-                due_from: whole.due_from,
+                due_from,
                 due_by: whole.due_by,
                 reason: *reason,
                 detail: detail(*reason, self.ctx, req, r.caseworker),
@@ -324,6 +331,13 @@ fn detail(reason: UnmetReason, ctx: &Context, r: &Requirement, cw: usize) -> Str
             "Caseworker {who} has {room} left for this visit between {from} and {by}.",
             "Saksbehandler {who} har {room} igjen til dette besøket mellom {from} og {by}."
         ),
+        UnmetReason::NotPlacedYet => {
+            let placed = crate::i18n::date(ctx.data.children[r.child].placed_since);
+            tr!(
+                "The child is placed on {placed}, after {by}, the last day this visit could happen.",
+                "Barnet er plassert fra {placed}, etter {by}, den siste dagen dette besøket kunne skje."
+            )
+        }
         UnmetReason::NoRoadAccess => tr!(
             "The road engine finds no road to the home (off the road network within router.snap_radius_m, or no ferry or bridge), and no flight with a rental car reaches it.",
             "Ruteberegneren finner ingen vei til hjemmet (utenfor veinettet innenfor router.snap_radius_m, eller uten ferje eller bro), og ingen flyreise med leiebil når det."

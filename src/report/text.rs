@@ -311,6 +311,10 @@ pub fn reason(lang: Lang, code: &str) -> (String, String) {
             ("Ikke kapasitet", "Reiser finnes, men saksbehandlerens feltdager eller ukes- og månedsgrenser er brukt opp."),
             ("No capacity", "Trips exist, but the caseworker's field days or weekly and monthly limits are taken."),
         ),
+        "not_placed_yet" => (
+            ("Ikke plassert ennå", "Barnet er plassert etter den siste dagen besøket kunne vært lagt til."),
+            ("Not placed yet", "The child is placed after the last day the visit could have been on."),
+        ),
         other => ((other, ""), (other, "")),
     };
     let (label, sentence) = match lang {
@@ -348,6 +352,7 @@ mod tests {
             "no_feasible_trip",
             "no_road_access",
             "no_capacity",
+            "not_placed_yet",
         ] {
             for lang in [Lang::Nb, Lang::En] {
                 let (label, sentence) = reason(lang, code);

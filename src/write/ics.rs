@@ -23,10 +23,16 @@ BEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\n\
 DTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\n\
 END:VTIMEZONE\r\n";
 
-/// Calendar text per caseworker id, for every caseworker with a visit.
-pub fn calendars(plan: &Plan) -> BTreeMap<String, String> {
+/// Calendar text per caseworker id, for every caseworker with a visit and
+/// every one of `caseworkers` (the contract asks a calendar of each: one
+/// with no visit holds no event).
+pub fn calendars<'a>(
+    plan: &Plan,
+    caseworkers: impl IntoIterator<Item = &'a String>,
+) -> BTreeMap<String, String> {
     grouped(
         plan,
+        caseworkers.into_iter().cloned(),
         |v| v.caseworker.to_string(),
         |c| c.caseworker.to_string(),
         &tr!("Follow-up visits", "Oppfølgingsbesøk"),
@@ -37,6 +43,7 @@ pub fn calendars(plan: &Plan) -> BTreeMap<String, String> {
 pub fn team_calendars(plan: &Plan) -> BTreeMap<String, String> {
     grouped(
         plan,
+        std::iter::empty(),
         |v| v.team.clone(),
         |c| c.team.clone(),
         &tr!("Follow-up visits team", "Oppfølgingsbesøk team"),
@@ -45,11 +52,13 @@ pub fn team_calendars(plan: &Plan) -> BTreeMap<String, String> {
 
 fn grouped(
     plan: &Plan,
+    every: impl Iterator<Item = String>,
     key: impl Fn(&PlannedVisit) -> String,
     cancelled_key: impl Fn(&CancelledVisit) -> String,
     title: &str,
 ) -> BTreeMap<String, String> {
-    let mut groups: BTreeMap<String, (Vec<&PlannedVisit>, Vec<&CancelledVisit>)> = BTreeMap::new();
+    let mut groups: BTreeMap<String, (Vec<&PlannedVisit>, Vec<&CancelledVisit>)> =
+        every.map(|name| (name, Default::default())).collect();
     for v in &plan.visits {
         groups.entry(key(v)).or_default().0.push(v);
     }

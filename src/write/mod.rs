@@ -116,7 +116,7 @@ fn write_all(plan: &Plan, input: &ReportInput, dir: &Path) -> std::io::Result<()
     }
     let calendars = dir.join("calendars");
     private_dir(&calendars)?;
-    for (caseworker, text) in ics::calendars(plan) {
+    for (caseworker, text) in ics::calendars(plan, input.teams.keys()) {
         private_file(
             &calendars.join(format!("{caseworker}.ics")),
             text.as_bytes(),
