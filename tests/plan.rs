@@ -162,6 +162,42 @@ fn no_visit_before_the_child_is_placed() {
             assert!(calendar.starts_with("BEGIN:VCALENDAR") && !calendar.contains("BEGIN:VEVENT"));
         }
     }
+    // A last visit recorded after the quarter (inconsistent, but accepted)
+    // leaves its window empty: the row gives the quarter's own window, not
+    // one that ends before it starts.
+    let text = children.replace("2026-11-10", "2027-04-10");
+    fs::write(data.path().join("children.csv"), text).unwrap();
+    let t = plan_and_check(data.path(), "2027Q1");
+    let unmet = rows(t.path(), "unmet.csv");
+    assert_eq!(
+        (&unmet[0][2], &unmet[0][3], &unmet[0][4]),
+        ("2027-01-01", "2027-03-31", "min_gap_conflict")
+    );
+}
+
+/// A half-year planned in one run: when the caseworker is away all of its
+/// second quarter, the child on 2 visits a year is visited in the first
+/// (its last chance), not left unmet as `caseworker_absent`.
+#[test]
+fn a_half_year_visit_is_made_before_an_absence_that_fills_its_last_quarter() {
+    let data = tempfile::tempdir().unwrap();
+    for f in ["offices.csv", "caseworkers.csv", "children.csv"] {
+        fs::copy(fixture("one_child").join(f), data.path().join(f)).unwrap();
+    }
+    let children = fs::read_to_string(data.path().join("children.csv")).unwrap();
+    let twice = children.replace(",4,2023-05-02,2026-11-10", ",2,2023-05-02,2026-10-01");
+    assert_ne!(twice, children);
+    fs::write(data.path().join("children.csv"), twice).unwrap();
+    fs::write(
+        data.path().join("absences.csv"),
+        "caseworker_id,from,to,reason\nS01,2027-04-01,2027-06-30,permisjon\n",
+    )
+    .unwrap();
+    let t = plan_span_and_check(data.path(), &["--half", "2027H1"]);
+    assert!(rows(t.path(), "unmet.csv").is_empty());
+    let visits = rows(t.path(), "visits.csv");
+    assert_eq!(visits.len(), 1);
+    assert!(&visits[0][3] < "2027-04-01", "{}", &visits[0][3]);
 }
 
 #[test]

@@ -278,14 +278,27 @@ fn plan_caseworkers(
 /// The visits a caseworker's own children need (or may take early) in a chunk.
 /// A period that holds a fixed visit needs none, the fixed visits up to the
 /// chunk's end count as the last visit, and a window closes `min_gap` days
-/// before the next fixed visit after the chunk.
+/// before the next fixed visit after the chunk. A period that ends inside the
+/// horizon but after the chunk is needed in this chunk when the caseworker
+/// cannot work any day of it after the chunk (a half-year whose second
+/// quarter they are away): this chunk is its last chance.
 fn own_requirements(
     ctx: &Context,
+    cal: &WorkCalendar,
     chunk: Horizon,
     last_visit: &[Option<NaiveDate>],
     cw: usize,
 ) -> Vec<Requirement> {
     let s = ctx.settings;
+    let last_chance = |r: &Requirement| {
+        let (Some(after), Some(end)) = (
+            cal.day(chunk.end + chrono::Duration::days(1)),
+            cal.day(r.period.end()),
+        ) else {
+            return false;
+        };
+        !(after..=end).any(|d| cal.can_work(cw, d))
+    };
     let mut out = Vec::new();
     for (i, child) in ctx
         .data
@@ -310,6 +323,9 @@ fn own_requirements(
             if let Some(next) = next {
                 r.due_by = r.due_by.min(next - chrono::Duration::days(gap));
             }
+            if !r.required && !r.window_is_empty() && last_chance(&r) {
+                r.required = true;
+            }
             if r.required || (s.visits.early_visits && !r.window_is_empty()) {
                 out.push(r);
             }
@@ -331,7 +347,7 @@ fn plan_one(
         cal,
         days,
         cw,
-        own_requirements(ctx, chunk, last_visit, cw),
+        own_requirements(ctx, cal, chunk, last_visit, cw),
     )
 }
 

@@ -174,9 +174,20 @@ impl<'a> Builder<'a> {
                 .find(|h| h.child == req.child && h.period == req.period)
                 .unwrap_or(req);
             let child = &data.children[req.child];
-            // A child placed after the window: the window the law gives,
-            // not the empty one from the placement on.
-            let due_from = if *reason == UnmetReason::NotPlacedYet {
+            // A period needed in an earlier chunk (its last chance there)
+            // and unmet there is named once, with the reason found first.
+            if self
+                .plan
+                .unmet
+                .iter()
+                .any(|u| u.child == child.id && u.due_by == whole.due_by)
+            {
+                continue;
+            }
+            // A child placed after the window, or a last visit too recent
+            // for any day of it: the window the law gives, not an empty one
+            // (from the placement or the spacing on, after its end).
+            let due_from = if *reason == UnmetReason::NotPlacedYet || whole.window_is_empty() {
                 whole.period.start().max(self.plan.horizon.start)
             } else {
                 whole.due_from
