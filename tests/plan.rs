@@ -124,15 +124,7 @@ fn one_child_gets_one_day_trip_by_car() {
 /// window.
 #[test]
 fn no_visit_before_the_child_is_placed() {
-    let data = tempfile::tempdir().unwrap();
-    for f in [
-        "offices.csv",
-        "caseworkers.csv",
-        "absences.csv",
-        "children.csv",
-    ] {
-        fs::copy(fixture("one_child").join(f), data.path().join(f)).unwrap();
-    }
+    let data = copy_with_settings(&fixture("one_child"), "");
     let children = fs::read_to_string(data.path().join("children.csv")).unwrap();
     for (placed, visited) in [("2027-03-10", true), ("2027-05-01", false)] {
         let text = children.replace("2023-05-02", placed);
@@ -180,10 +172,7 @@ fn no_visit_before_the_child_is_placed() {
 /// (its last chance), not left unmet as `caseworker_absent`.
 #[test]
 fn a_half_year_visit_is_made_before_an_absence_that_fills_its_last_quarter() {
-    let data = tempfile::tempdir().unwrap();
-    for f in ["offices.csv", "caseworkers.csv", "children.csv"] {
-        fs::copy(fixture("one_child").join(f), data.path().join(f)).unwrap();
-    }
+    let data = copy_with_settings(&fixture("one_child"), "");
     let children = fs::read_to_string(data.path().join("children.csv")).unwrap();
     let twice = children.replace(",4,2023-05-02,2026-11-10", ",2,2023-05-02,2026-10-01");
     assert_ne!(twice, children);

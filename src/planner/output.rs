@@ -187,7 +187,7 @@ impl<'a> Builder<'a> {
             // A child placed after the window, or a last visit too recent
             // for any day of it: the window the law gives, not an empty one
             // (from the placement or the spacing on, after its end).
-            let due_from = if *reason == UnmetReason::NotPlacedYet || whole.window_is_empty() {
+            let due_from = if whole.window_is_empty() {
                 whole.period.start().max(self.plan.horizon.start)
             } else {
                 whole.due_from

@@ -245,7 +245,7 @@ pub fn private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::file_stems;
+    use super::{file_stems, STEM_CHARS};
 
     /// Team names the contract allows as free text name one file each,
     /// short enough for any file system: a name kept as it is where it
@@ -280,7 +280,7 @@ mod tests {
         // Names equal but for case both get their hash.
         assert!(stems[4].starts_with("Lag-") && stems[5].starts_with("lag-"));
         assert!(stems[6].starts_with("team-"), "{}", stems[6]);
-        assert!(stems[7].chars().count() <= 48 + 9, "{}", stems[7]);
+        assert!(stems[7].chars().count() <= STEM_CHARS + 9, "{}", stems[7]);
         let mut folded: Vec<String> = stems.iter().map(|s| s.to_lowercase()).collect();
         folded.sort();
         folded.dedup();
